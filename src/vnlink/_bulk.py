@@ -1,0 +1,132 @@
+"""Apply a scalar normalizer to a column, once per distinct value.
+
+Vietnamese names, dates and places repeat heavily, so every bulk function in
+vnlink factorizes its input first and calls the scalar function only on the
+distinct values. This module holds that one mechanism.
+
+Examples
+--------
+>>> import numpy as np
+>>> map_unique(lambda v: v and v.upper(), ["an", "bình", "an", None])
+array(['AN', 'BÌNH', 'AN', None], dtype=object)
+>>> values, inverse = factorize(["b", "a", "b"])
+>>> values, inverse.tolist()
+(['b', 'a'], [0, 1, 0])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+import numpy as np
+from numpy.typing import DTypeLike, NDArray
+
+__all__ = ["as_object_array", "factorize", "map_unique", "unique_columns"]
+
+
+def as_object_array(values: Iterable[Any]) -> NDArray[np.object_]:
+    """Return ``values`` as a one-dimensional numpy object array (no copy if it already is one).
+
+    >>> as_object_array(("a", None)).dtype
+    dtype('O')
+    """
+    if isinstance(values, np.ndarray) and values.dtype == object and values.ndim == 1:
+        return values
+    if isinstance(values, np.ndarray):
+        out = np.empty(values.shape[0] if values.ndim else 1, dtype=object)
+        out[:] = values.reshape(-1).tolist()
+        return out
+    items = list(values)
+    out = np.empty(len(items), dtype=object)
+    out[:] = items
+    return out
+
+
+def _key(value: Any) -> Any:
+    """A hashable stand-in for ``value`` (unhashable objects are keyed by type and repr)."""
+    try:
+        hash(value)
+    except TypeError:
+        return (type(value).__name__, repr(value))
+    return value
+
+
+def factorize(values: Iterable[Any]) -> tuple[list[Any], NDArray[np.intp]]:
+    """Split ``values`` into its distinct values (first-seen order) and an index per element.
+
+    ``values[i] == distinct[inverse[i]]`` for every ``i``. ``None``, NaN and
+    unhashable objects are allowed.
+
+    >>> factorize([None, "x", None])
+    ([None, 'x'], array([0, 1, 0]))
+    """
+    items = values.tolist() if isinstance(values, np.ndarray) else list(values)
+    try:
+        distinct = dict.fromkeys(items)
+        keys = items
+    except TypeError:
+        keys = [_key(v) for v in items]
+        distinct = dict.fromkeys(keys)
+    position = {key: i for i, key in enumerate(distinct)}
+    inverse = np.fromiter(map(position.__getitem__, keys), dtype=np.intp, count=len(keys))
+    if keys is items:
+        return list(distinct), inverse
+    originals: list[Any] = [None] * len(position)
+    for item, index in zip(items, inverse.tolist(), strict=True):
+        originals[index] = item
+    return originals, inverse
+
+
+def map_unique(
+    func: Callable[[Any], Any], values: Iterable[Any], *, dtype: DTypeLike = object
+) -> NDArray[Any]:
+    """``[func(v) for v in values]`` as a numpy array, calling ``func`` once per distinct value.
+
+    >>> map_unique(len, ["ab", "c", "ab"], dtype=np.int64)
+    array([2, 1, 2])
+    """
+    distinct, inverse = factorize(values)
+    if np.dtype(dtype) == object:
+        return _object_list(func, distinct)[inverse]
+    results = np.empty(len(distinct), dtype=dtype)
+    results[:] = [func(v) for v in distinct]
+    return results[inverse]
+
+
+def _object_list(func: Callable[[Any], Any], distinct: list[Any]) -> NDArray[np.object_]:
+    out = np.empty(len(distinct), dtype=object)
+    for i, value in enumerate(distinct):
+        out[i] = func(value)
+    return out
+
+
+def unique_columns(
+    func: Callable[[Any], Any],
+    values: Iterable[Any],
+    fields: Mapping[str, tuple[Callable[[Any], Any], DTypeLike]],
+) -> dict[str, NDArray[Any]]:
+    """Run ``func`` once per distinct value and spread the result into columns.
+
+    ``fields`` maps an output column name to ``(getter, dtype)``; ``getter``
+    takes the result of ``func`` and returns the column's value.
+
+    >>> cols = unique_columns(
+    ...     str.split, ["Lê Văn Tám", "Lê Văn Tám"],
+    ...     {"family": (lambda p: p[0], object), "n_words": (len, np.int8)},
+    ... )
+    >>> cols["family"].tolist(), cols["n_words"].tolist()
+    (['Lê', 'Lê'], [3, 3])
+    """
+    distinct, inverse = factorize(values)
+    parsed = [func(v) for v in distinct]
+    columns: dict[str, NDArray[Any]] = {}
+    for name, (getter, dtype) in fields.items():
+        column = np.empty(len(parsed), dtype=dtype)
+        if np.dtype(dtype) == object:
+            for i, result in enumerate(parsed):
+                column[i] = getter(result)
+        else:
+            column[:] = [getter(result) for result in parsed]
+        columns[name] = column[inverse]
+    return columns

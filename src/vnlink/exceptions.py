@@ -1,0 +1,84 @@
+"""Errors raised by vnlink.
+
+Bad *data* never raises: it becomes a flagged missing value with a reason.
+Bad *arguments* (a wrong column name, a malformed model file, a value that
+a strict ``validate`` function was asked to accept) raise one of these::
+
+    VnlinkError                      base of everything vnlink raises on purpose
+    ├── ValidationError (ValueError) a value is not what a strict validator accepts
+    │   ├── InvalidFormat            wrong characters or shape ("12a456789012")
+    │   ├── InvalidLength            wrong number of digits or characters
+    │   └── InvalidComponent         a part is not allowed (province code 003)
+    ├── SchemaError (KeyError)       a column is missing or has the wrong content
+    ├── ModelFormatError (ValueError) a model file is malformed, tampered or too new
+    ├── ConfigurationError (ValueError) an argument out of range or of the wrong kind
+    └── NotFittedError               a model was used before ``fit`` (scikit-learn's, too)
+
+Every message says what was expected and what to do.
+
+Examples
+--------
+>>> from vnlink.exceptions import InvalidLength, ValidationError, VnlinkError
+>>> issubclass(InvalidLength, ValidationError) and issubclass(InvalidLength, ValueError)
+True
+>>> try:
+...     raise InvalidLength("CCCD must have 12 digits, got 9: pass a 12-digit number")
+... except VnlinkError as error:
+...     print(type(error).__name__, "-", error)
+InvalidLength - CCCD must have 12 digits, got 9: pass a 12-digit number
+"""
+
+from __future__ import annotations
+
+from sklearn.exceptions import NotFittedError as _SklearnNotFittedError
+
+__all__ = [
+    "ConfigurationError",
+    "InvalidComponent",
+    "InvalidFormat",
+    "InvalidLength",
+    "ModelFormatError",
+    "NotFittedError",
+    "SchemaError",
+    "ValidationError",
+    "VnlinkError",
+]
+
+
+class VnlinkError(Exception):
+    """Base class of every error vnlink raises on purpose."""
+
+
+class ValidationError(VnlinkError, ValueError):
+    """A value is not acceptable to a strict validator (``validate`` functions)."""
+
+
+class InvalidFormat(ValidationError):
+    """The value has characters or a shape the format does not allow."""
+
+
+class InvalidLength(ValidationError):
+    """The value has the wrong number of characters or digits."""
+
+
+class InvalidComponent(ValidationError):
+    """A part of the value is not allowed (for example an unassigned province code)."""
+
+
+class SchemaError(VnlinkError, KeyError):
+    """A column named in a schema is missing from the table, or a table is malformed."""
+
+    def __str__(self) -> str:  # KeyError quotes its message; show it plainly
+        return str(self.args[0]) if self.args else ""
+
+
+class ModelFormatError(VnlinkError, ValueError):
+    """A model or reference file cannot be read: malformed, tampered or from a newer version."""
+
+
+class ConfigurationError(VnlinkError, ValueError):
+    """An argument is out of range or of the wrong kind."""
+
+
+class NotFittedError(VnlinkError, _SklearnNotFittedError):  # type: ignore[misc]
+    """A model was used before ``fit`` was called (also scikit-learn's ``NotFittedError``)."""

@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
+
+from vnlink._bulk import factorize, map_unique, unique_columns
+
+
+@given(st.lists(st.one_of(st.none(), st.text(max_size=5), st.integers(-3, 3))))
+def test_factorize_reconstructs(values: list[object]) -> None:
+    distinct, inverse = factorize(values)
+    assert [distinct[i] for i in inverse] == values
+    assert len(distinct) == len({(type(v), v) for v in values})
+
+
+def test_factorize_unhashable() -> None:
+    distinct, inverse = factorize([[1], [1], [2]])
+    assert distinct == [[1], [2]]
+    assert inverse.tolist() == [0, 0, 1]
+
+
+def test_map_unique_calls_once_per_distinct() -> None:
+    calls: list[str] = []
+
+    def upper(v: str) -> str:
+        calls.append(v)
+        return v.upper()
+
+    out = map_unique(upper, ["a", "b", "a", "a"])
+    assert out.tolist() == ["A", "B", "A", "A"]
+    assert calls == ["a", "b"]
+
+
+def test_unique_columns_dtypes() -> None:
+    cols = unique_columns(len, ["ab", "", "ab"], {"n": (lambda n: n, np.int16)})
+    assert cols["n"].dtype == np.int16
+    assert cols["n"].tolist() == [2, 0, 2]
