@@ -1,0 +1,1 @@
+"""Synthetic Vietnamese registry and vaccination records with ground truth."""
