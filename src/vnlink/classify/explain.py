@@ -1,0 +1,223 @@
+"""Why a pair got its match weight: the prior plus one partial weight per comparison.
+
+A Fellegi–Sunter match weight is a sum (in bits, log2 of a Bayes factor)::
+
+    weight = prior + sum over comparisons of (level weight + term-frequency part)
+
+:class:`Explanation` keeps each term, per pair, so that a clerk or a
+researcher sees which fields pushed the pair towards or away from a match.
+``total`` is computed from the same terms in the same order as
+:meth:`FellegiSunter.match_weight`, so the parts add up to it.
+
+Examples
+--------
+>>> import numpy as np
+>>> e = Explanation(
+...     names=["họ tên", "ngày sinh"],
+...     level_labels=[("khác", "gần giống", "trùng"), ("khác", "trùng")],
+...     levels=np.array([[2, 0]], dtype=np.int8),
+...     prior_weight=-10.0,
+...     weights=np.array([[12.5, -4.0]]),
+...     tf_weights=np.array([[-1.5, 0.0]]),
+... )
+>>> float(e.total[0])
+-3.0
+>>> print(e.to_text(0))
+pair 0: match weight -3.00 (probability 0.1111)
+  prior                   -10.00
+  họ tên     trùng        +11.00  (of which term frequency -1.50)
+  ngày sinh  khác          -4.00
+  total                    -3.00
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from vnlink.exceptions import ConfigurationError
+
+__all__ = ["Explanation", "probability_from_weight", "total_weight"]
+
+FloatArray = NDArray[np.float64]
+
+
+def total_weight(prior_weight: float, weights: FloatArray, tf_weights: FloatArray) -> FloatArray:
+    """The match weight from its parts, summed in one fixed order (prior, then each column).
+
+    >>> import numpy as np
+    >>> total_weight(-1.0, np.array([[2.0, 0.5]]), np.array([[0.0, -0.25]])).tolist()
+    [1.25]
+    """
+    total = np.full(weights.shape[0], float(prior_weight))
+    for j in range(weights.shape[1]):
+        total += weights[:, j]
+        total += tf_weights[:, j]
+    return total
+
+
+def _probability(weight: FloatArray) -> FloatArray:
+    # 1 / (1 + 2**-w), stable for large |w|
+    with np.errstate(over="ignore"):
+        out: FloatArray = 1.0 / (1.0 + np.exp2(-weight))
+    return out
+
+
+class Explanation:
+    """Per-pair parts of the match weight of a Fellegi–Sunter model.
+
+    Attributes
+    ----------
+    names
+        Comparison names, one per column.
+    level_labels
+        Label of each level of each comparison.
+    levels
+        ``(n, k)`` int8 levels (``-1`` = missing, weight 0).
+    prior_weight
+        ``log2(λ / (1 - λ))``, the same for every pair.
+    weights
+        ``(n, k)`` level weights ``log2(m / u)`` (0 where missing).
+    tf_weights
+        ``(n, k)`` term-frequency parts ``log2(u / tf)`` (0 where not applied).
+    total
+        ``(n,)`` match weight = prior + weights + tf_weights.
+    probability
+        ``(n,)`` match probability ``1 / (1 + 2**-total)``.
+    """
+
+    def __init__(
+        self,
+        *,
+        names: Sequence[str],
+        level_labels: Sequence[Sequence[str]],
+        levels: NDArray[np.int8],
+        prior_weight: float,
+        weights: FloatArray,
+        tf_weights: FloatArray,
+    ) -> None:
+        if weights.shape != levels.shape or tf_weights.shape != levels.shape:
+            raise ConfigurationError("levels, weights and tf_weights must have the same shape")
+        self.names = list(names)
+        self.level_labels = [tuple(t) for t in level_labels]
+        self.levels = levels
+        self.prior_weight = float(prior_weight)
+        self.weights = np.asarray(weights, dtype=np.float64)
+        self.tf_weights = np.asarray(tf_weights, dtype=np.float64)
+        self.total = total_weight(self.prior_weight, self.weights, self.tf_weights)
+        self.probability = _probability(self.total)
+
+    def __len__(self) -> int:
+        return int(self.levels.shape[0])
+
+    def __repr__(self) -> str:
+        return f"Explanation({len(self)} pairs, comparisons: {', '.join(self.names)})"
+
+    def _row(self, row: int) -> int:
+        n = len(self)
+        if not -n <= row < n:
+            raise ConfigurationError(f"row {row} is out of range: there are {n} pairs")
+        return row % n
+
+    def _label(self, j: int, level: int) -> str:
+        if level < 0:
+            return "(missing)"
+        labels = self.level_labels[j]
+        return labels[level] if level < len(labels) else f"level {level}"
+
+    def to_dicts(self, row: int = 0) -> list[dict[str, Any]]:
+        """The bars of the waterfall for one pair: prior, each comparison, total.
+
+        Each dict has ``name``, ``label``, ``level``, ``weight`` (level plus TF
+        part), ``tf_weight`` and ``cumulative`` (the running total).
+        """
+        i = self._row(row)
+        bars: list[dict[str, Any]] = []
+        running = self.prior_weight
+        bars.append({"name": "prior", "label": "", "level": None, "weight": running,
+                     "tf_weight": 0.0, "cumulative": running})
+        for j, name in enumerate(self.names):
+            level = int(self.levels[i, j])
+            w = float(self.weights[i, j])
+            t = float(self.tf_weights[i, j])
+            running = running + w + t
+            bars.append({"name": name, "label": self._label(j, level), "level": level,
+                         "weight": w + t, "tf_weight": t, "cumulative": running})
+        bars.append({"name": "total", "label": "", "level": None,
+                     "weight": float(self.total[i]), "tf_weight": 0.0,
+                     "cumulative": float(self.total[i])})
+        return bars
+
+    def to_text(self, row: int = 0) -> str:
+        """A plain-text waterfall of one pair (signed weights in bits)."""
+        i = self._row(row)
+        name_w = max([len("prior"), *map(len, self.names)]) + 2
+        label_w = max(
+            [len("(missing)")] + [len(lab) for labs in self.level_labels for lab in labs]
+        ) + 2
+        p = float(self.probability[i])
+        lines = [f"pair {i}: match weight {self.total[i]:+.2f} (probability {p:.4f})"]
+        lines.append(f"  {'prior':<{name_w}}{'':<{label_w}}{self.prior_weight:+8.2f}")
+        for bar in self.to_dicts(i)[1:-1]:
+            w = bar["weight"]
+            shown = f"{w:+8.2f}" if bar["level"] >= 0 else f"{0.0:8.2f}"
+            line = f"  {bar['name']:<{name_w}}{bar['label']:<{label_w}}{shown}"
+            if bar["tf_weight"] != 0.0:
+                line += f"  (of which term frequency {bar['tf_weight']:+.2f})"
+            lines.append(line)
+        lines.append(f"  {'total':<{name_w}}{'':<{label_w}}{self.total[i]:+8.2f}")
+        return "\n".join(lines)
+
+    def plot(self, row: int = 0, *, ax: Any = None) -> Any:
+        """Draw the waterfall of one pair with matplotlib; returns the Axes.
+
+        Needs matplotlib (``pip install 'vnlink[plot]'``). Bars go up (green)
+        for evidence of a match and down (red) against; the TF part of a
+        comparison is hatched.
+        """
+        try:
+            import matplotlib.pyplot as plt
+        except ImportError as error:
+            raise ImportError(
+                "the waterfall chart needs matplotlib: pip install 'vnlink[plot]' "
+                "(or use Explanation.to_text for a text waterfall)"
+            ) from error
+        bars = self.to_dicts(row)
+        if ax is None:
+            _, ax = plt.subplots(figsize=(1.0 + 0.9 * len(bars), 4.0))
+        start = 0.0
+        for x, bar in enumerate(bars):
+            if bar["name"] == "total":
+                bottom, height, color = 0.0, bar["cumulative"], "tab:blue"
+            else:
+                bottom, height = start, bar["weight"]
+                color = "tab:green" if height >= 0 else "tab:red"
+                start = bar["cumulative"]
+            level_part = height - bar["tf_weight"]
+            ax.bar(x, level_part, bottom=bottom, color=color)
+            if bar["tf_weight"]:
+                ax.bar(x, bar["tf_weight"], bottom=bottom + level_part, color=color,
+                       alpha=0.5, hatch="//")
+            ax.text(x, bottom + height, f"{height:+.1f}", ha="center",
+                    va="bottom" if height >= 0 else "top", fontsize=8)
+        ax.axhline(0.0, color="black", linewidth=0.8)
+        labels = [b["name"] if not b["label"] else f"{b['name']}\n{b['label']}" for b in bars]
+        ax.set_xticks(range(len(bars)), labels, rotation=45, ha="right", fontsize=8)
+        p = float(self.probability[self._row(row)])
+        ax.set_ylabel("match weight (bits)")
+        ax.set_title(f"match weight {bars[-1]['weight']:+.2f}, probability {p:.4f}")
+        return ax
+
+
+def probability_from_weight(weight: FloatArray) -> FloatArray:
+    """``1 / (1 + 2**-weight)``: match probability from match weight.
+
+    >>> import numpy as np
+    >>> probability_from_weight(np.array([0.0, 10.0])).round(4).tolist()
+    [0.5, 0.999]
+    """
+    return _probability(np.asarray(weight, dtype=np.float64))
+

@@ -1,0 +1,185 @@
+"""Save and load classifiers as versioned JSON (never pickle).
+
+A model file is one JSON object::
+
+    {"format": "vnlink-model", "schema_version": 1, "vnlink_version": "0.1.0",
+     "class": "FellegiSunter", "payload": {...}, "sha256": "..."}
+
+``payload`` holds the parameters, the comparison spec and the learned
+values; ``sha256`` is the SHA-256 of the canonical JSON of everything else
+(sorted keys, no spaces), so an edited or truncated file is refused. The
+checksum detects accidents and casual edits; it is not a signature. Loading
+goes through an explicit registry of class names — nothing named in the
+file is imported unless it is listed here.
+
+Examples
+--------
+>>> import numpy as np
+>>> from vnlink.classify import FellegiSunter
+>>> X = np.array([[1, 1], [0, 0], [1, 0], [0, 1]] * 5, dtype=np.int8)
+>>> model = FellegiSunter().fit(X, [1, 0, 1, 0] * 5)
+>>> text = dumps_model(model)
+>>> again = loads_model(text)
+>>> bool((again.match_weight(X) == model.match_weight(X)).all())
+True
+>>> loads_model(text.replace('"lambda": 0.5', '"lambda": 0.9'))
+Traceback (most recent call last):
+...
+vnlink.exceptions.ModelFormatError: the model file's checksum does not match its content ...
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from vnlink._version import __version__
+from vnlink.exceptions import ModelFormatError
+
+__all__ = [
+    "FORMAT_NAME",
+    "SCHEMA_VERSION",
+    "dumps_model",
+    "load_model",
+    "loads_model",
+    "model_to_dict",
+    "save_model",
+]
+
+FORMAT_NAME = "vnlink-model"
+SCHEMA_VERSION = 1
+
+#: The only classes a model file may name: class name -> (module, attribute).
+_MODEL_CLASSES: dict[str, tuple[str, str]] = {
+    "FellegiSunter": ("vnlink.classify.fellegi_sunter", "FellegiSunter"),
+    "SupervisedLinkClassifier": ("vnlink.classify.supervised", "SupervisedLinkClassifier"),
+}
+
+
+def _canonical(doc: dict[str, Any]) -> bytes:
+    body = {k: v for k, v in doc.items() if k != "sha256"}
+    text = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                      allow_nan=False)
+    return text.encode("utf-8")
+
+
+def _class_for(name: str) -> Any:
+    module_name, attr = _MODEL_CLASSES[name]
+    return getattr(importlib.import_module(module_name), attr)
+
+
+def model_to_dict(model: Any) -> dict[str, Any]:
+    """The model file's content as a dict (see the module docstring)."""
+    name = type(model).__name__
+    if name not in _MODEL_CLASSES or _class_for(name) is not type(model):
+        raise ModelFormatError(
+            f"{type(model).__name__} cannot be saved as a vnlink model; "
+            f"savable classes: {', '.join(sorted(_MODEL_CLASSES))}"
+        )
+    doc: dict[str, Any] = {
+        "format": FORMAT_NAME,
+        "schema_version": SCHEMA_VERSION,
+        "vnlink_version": __version__,
+        "class": name,
+        "payload": model._to_payload(),
+    }
+    try:
+        doc["sha256"] = hashlib.sha256(_canonical(doc)).hexdigest()
+    except ValueError as error:  # NaN or infinity in the payload
+        raise ModelFormatError(f"the model holds a value JSON cannot store: {error}") from error
+    return doc
+
+
+def dumps_model(model: Any) -> str:
+    """The model as JSON text."""
+    return json.dumps(model_to_dict(model), indent=1, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def save_model(model: Any, path: str | os.PathLike[str]) -> Path:
+    """Write the model to ``path`` as UTF-8 JSON; returns the path."""
+    target = Path(path)
+    target.write_text(dumps_model(model), encoding="utf-8")
+    return target
+
+
+def loads_model(text: str, *, expected_class: str | None = None) -> Any:
+    """Rebuild a model from JSON text.
+
+    Raises
+    ------
+    ModelFormatError
+        The text is not a vnlink model, was written by a newer schema,
+        fails its checksum, names an unknown class, or has bad content.
+    """
+    try:
+        doc = json.loads(text)
+    except (ValueError, RecursionError) as error:
+        raise ModelFormatError(f"the model file is not valid JSON: {error}") from error
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT_NAME:
+        raise ModelFormatError(
+            f"not a vnlink model file (expected \"format\": \"{FORMAT_NAME}\"); "
+            "save models with to_json()"
+        )
+    version = doc.get("schema_version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise ModelFormatError(f"the model file has a bad schema_version: {version!r}")
+    if version > SCHEMA_VERSION:
+        raise ModelFormatError(
+            f"the model file uses schema version {version}, written by vnlink "
+            f"{doc.get('vnlink_version', '?')}; this vnlink {__version__} reads up to version "
+            f"{SCHEMA_VERSION}: upgrade vnlink"
+        )
+    digest = doc.get("sha256")
+    try:
+        actual = hashlib.sha256(_canonical(doc)).hexdigest()
+    except ValueError as error:
+        raise ModelFormatError(f"the model file holds a non-finite number: {error}") from error
+    if not isinstance(digest, str) or digest != actual:
+        raise ModelFormatError(
+            "the model file's checksum does not match its content (edited, truncated or "
+            "corrupted); retrain and save it again with to_json()"
+        )
+    name = doc.get("class")
+    if not isinstance(name, str) or name not in _MODEL_CLASSES:
+        raise ModelFormatError(
+            f"the model file names an unknown class {name!r}; known: "
+            f"{', '.join(sorted(_MODEL_CLASSES))}"
+        )
+    if expected_class is not None and name != expected_class:
+        raise ModelFormatError(
+            f"the file holds a {name}, not a {expected_class}; load it with {name}.from_json "
+            "or vnlink.classify.load_model"
+        )
+    payload = doc.get("payload")
+    if not isinstance(payload, dict):
+        raise ModelFormatError("the model file has no payload object")
+    cls = _class_for(name)
+    try:
+        return cls._from_payload(payload, schema_version=version)
+    except ModelFormatError:
+        raise
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError) as error:
+        raise ModelFormatError(
+            f"the {name} model file has bad content ({type(error).__name__}: {error})"
+        ) from error
+
+
+def load_model(
+    source: str | os.PathLike[str], *, expected_class: str | None = None
+) -> Any:
+    """Load a model from a file path (or from JSON text starting with ``{``).
+
+    Any class in the registry is accepted unless ``expected_class`` names one.
+    """
+    if isinstance(source, str) and source.lstrip().startswith("{"):
+        return loads_model(source, expected_class=expected_class)
+    path = Path(source)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise ModelFormatError(f"the model file is not UTF-8 text: {error}") from error
+    return loads_model(text, expected_class=expected_class)
