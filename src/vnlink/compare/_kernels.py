@@ -1,0 +1,154 @@
+"""Bulk kernels shared by the comparisons (private): string scores, digit differences, dates.
+
+>>> import numpy as np
+>>> vocab = np.array(["", "nguyen van an", "nguyen van anh"], dtype=object)
+>>> [round(float(s), 3) for s in jaro_winkler(vocab, np.array([1, 1]), np.array([1, 2]))]
+[1.0, 0.986]
+>>> digits = digit_matrix(np.array(["", "123456789", "123456798"], dtype=object), 9)
+>>> differences(digits[[1, 1]], digits[[1, 2]]).tolist()
+[0, 2]
+>>> adjacent_transposition(digits[[1]], digits[[2]]).tolist()
+[True]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+from rapidfuzz import process
+from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler, Levenshtein
+
+__all__ = [
+    "adjacent_transposition",
+    "damerau_levenshtein",
+    "day_number",
+    "differences",
+    "digit_matrix",
+    "jaro_winkler",
+    "levenshtein",
+    "pair_scores",
+    "string_lengths",
+]
+
+Codes = NDArray[np.integer[Any]]
+_DEDUP_MIN = 20_000  # below this many pairs, score directly
+_SAMPLE = 4096
+
+
+def pair_scores(
+    vocab: NDArray[np.object_],
+    a: Codes,
+    b: Codes,
+    scorer: Callable[..., Any],
+    *,
+    workers: int = 1,
+    dtype: Any = np.float32,
+    symmetric: bool = True,
+) -> NDArray[Any]:
+    """``scorer(vocab[a[i]], vocab[b[i]])`` for every ``i``, via ``rapidfuzz.process.cpdist``.
+
+    When the pairs repeat (judged on a sample), each distinct pair of codes is
+    scored once.
+    """
+    n = len(a)
+    if n == 0:
+        return np.zeros(0, dtype=dtype)
+    a64 = a.astype(np.int64, copy=False)
+    b64 = b.astype(np.int64, copy=False)
+    if symmetric:
+        a64, b64 = np.minimum(a64, b64), np.maximum(a64, b64)
+    if n >= _DEDUP_MIN:
+        size = np.int64(len(vocab))
+        keys = a64 * size + b64
+        step = max(1, n // _SAMPLE)
+        sample = keys[::step]
+        if len(np.unique(sample)) < 0.4 * len(sample):
+            uniq, inverse = np.unique(keys, return_inverse=True)
+            scores = process.cpdist(
+                vocab[uniq // size], vocab[uniq % size], scorer=scorer, workers=workers,
+                dtype=dtype,
+            )
+            out: NDArray[Any] = scores[inverse.reshape(-1)]
+            return out
+    result: NDArray[Any] = process.cpdist(
+        vocab[a64], vocab[b64], scorer=scorer, workers=workers, dtype=dtype
+    )
+    return result
+
+
+def jaro_winkler(
+    vocab: NDArray[np.object_], a: Codes, b: Codes, *, workers: int = 1
+) -> NDArray[np.float32]:
+    """Jaro-Winkler similarity (prefix weight 0.1) of code pairs, in [0, 1]."""
+    return pair_scores(
+        vocab, a, b, JaroWinkler.normalized_similarity, workers=workers, dtype=np.float32
+    )
+
+
+def levenshtein(
+    vocab: NDArray[np.object_], a: Codes, b: Codes, *, workers: int = 1
+) -> NDArray[np.int32]:
+    """Levenshtein distance of code pairs."""
+    return pair_scores(vocab, a, b, Levenshtein.distance, workers=workers, dtype=np.int32)
+
+
+def damerau_levenshtein(
+    vocab: NDArray[np.object_], a: Codes, b: Codes, *, workers: int = 1
+) -> NDArray[np.int32]:
+    """Damerau-Levenshtein distance (adjacent transpositions cost 1) of code pairs."""
+    return pair_scores(vocab, a, b, DamerauLevenshtein.distance, workers=workers, dtype=np.int32)
+
+
+def string_lengths(vocab: NDArray[np.object_]) -> NDArray[np.int32]:
+    """Length of each vocabulary string."""
+    return np.fromiter(map(len, vocab.tolist()), dtype=np.int32, count=len(vocab))
+
+
+def digit_matrix(vocab: NDArray[np.object_], width: int) -> NDArray[np.uint8]:
+    """Vocabulary strings as a ``(len(vocab), width)`` byte matrix, right-padded with 0.
+
+    Characters beyond ``width`` are dropped; non-ASCII characters become ``?``.
+    """
+    text = "".join(v[:width].ljust(width, "\0") for v in vocab.tolist())
+    raw = np.frombuffer(text.encode("ascii", "replace"), dtype=np.uint8)
+    return raw.reshape(len(vocab), width).copy()
+
+
+def differences(left: NDArray[np.uint8], right: NDArray[np.uint8]) -> NDArray[np.int8]:
+    """Number of positions where two digit matrices differ, per row."""
+    out: NDArray[np.int8] = (left != right).sum(axis=1, dtype=np.int8)
+    return out
+
+
+def adjacent_transposition(left: NDArray[np.uint8], right: NDArray[np.uint8]) -> NDArray[np.bool_]:
+    """Rows that differ exactly by swapping two adjacent characters."""
+    diff = left != right
+    swapped = (left[:, :-1] == right[:, 1:]) & (left[:, 1:] == right[:, :-1])
+    hit = diff[:, :-1] & diff[:, 1:] & swapped
+    out: NDArray[np.bool_] = hit.any(axis=1) & (diff.sum(axis=1) == 2)
+    return out
+
+
+def day_number(
+    year: NDArray[np.integer[Any]], month: NDArray[np.integer[Any]], day: NDArray[np.integer[Any]]
+) -> NDArray[np.int64]:
+    """Days since 1970-01-01 of a proleptic Gregorian date; impossible days overflow.
+
+    Day 30 of February is read as the 30th day counted from 1 February, as the
+    civil registry does when it corrects impossible dates.
+
+    >>> day_number(np.array([1970, 2000]), np.array([1, 3]), np.array([1, 1])).tolist()
+    [0, 11017]
+    """
+    y = year.astype(np.int64) - (month <= 2)
+    m = month.astype(np.int64)
+    era = np.floor_divide(y, 400)
+    yoe = y - era * 400
+    mp = (m + 9) % 12
+    doy = (153 * mp + 2) // 5
+    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
+    out: NDArray[np.int64] = era * 146097 + doe - 719468 + (day.astype(np.int64) - 1)
+    return out

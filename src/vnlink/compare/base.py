@@ -1,0 +1,549 @@
+"""The comparison protocol, the set of comparisons and the level matrix they produce.
+
+A *comparison* maps candidate pairs to an integer agreement *level*: ``-1``
+when a value is missing on either side, ``0`` for "else" (disagreement), and
+higher levels for closer agreement, the last one being the exact match. It is a
+small frozen dataclass that holds its parameters, rebuilds from
+:meth:`Comparison.to_dict` with :func:`comparison_from_dict`, and computes a
+whole array of pairs at once (no loop over pairs).
+
+:class:`ComparisonSet` runs several comparisons over the same pairs and returns
+:class:`ComparisonVectors`: an ``int8`` level matrix (pairs × comparisons), the
+raw similarity scores, the level labels and the term frequencies the
+classifier uses to weigh agreement on common values less.
+
+Examples
+--------
+>>> from vnlink._table import Table
+>>> from vnlink.compare import ComparisonSet, ExactMatch
+>>> left = Table({"given": ["an", "bình", ""], "sex": ["M", "F", "M"]})
+>>> right = Table({"given": ["an", "an", "bình"], "sex": ["M", "M", ""]})
+>>> cset = ComparisonSet([ExactMatch("given"), ExactMatch("sex")])
+>>> vectors = cset.compute(([0, 1, 2], [0, 1, 2]), left, right)
+>>> vectors.names
+['given', 'sex']
+>>> vectors.levels.tolist()
+[[1, 1], [0, 0], [-1, -1]]
+>>> comparison_from_dict(ExactMatch("given").to_dict())
+ExactMatch(name='given', tf_column=None, column='given')
+"""
+
+from __future__ import annotations
+
+import contextvars
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, fields
+from typing import Any, ClassVar
+
+import numpy as np
+from numpy.typing import NDArray
+
+from vnlink._table import Table, as_table
+from vnlink.compare import _encode
+from vnlink.compare.tf import TermFrequencies
+from vnlink.exceptions import ConfigurationError, ModelFormatError
+
+__all__ = [
+    "Comparison",
+    "ComparisonSet",
+    "ComparisonVectors",
+    "comparison_classes",
+    "comparison_from_dict",
+]
+
+Levels = NDArray[np.int8]
+Scores = NDArray[np.float32]
+Index = NDArray[np.int64]
+
+_REGISTRY: dict[str, type[Comparison]] = {}
+_WORKERS: contextvars.ContextVar[int] = contextvars.ContextVar("vnlink_compare_workers", default=1)
+
+
+def current_workers() -> int:
+    """The ``workers`` value that :meth:`ComparisonSet.compute` set for string scoring."""
+    return _WORKERS.get()
+
+
+@dataclass(frozen=True)
+class Comparison(ABC):
+    """Base class of every comparison: a frozen dataclass that maps pairs to levels.
+
+    Subclasses are frozen dataclasses whose fields all have defaults (every
+    comparison works with no arguments on a prepared table) and implement
+    :attr:`level_labels` and :meth:`compute`. Defining a subclass registers it
+    by class name, so :func:`comparison_from_dict` can rebuild it.
+
+    Parameters
+    ----------
+    name
+        Output name (a column of :class:`ComparisonVectors`); defaults to a
+        name derived from the parameters.
+    tf_column
+        Column whose value frequency (in the left table) is reported in
+        :attr:`ComparisonVectors.tf` for pairs at :attr:`tf_levels`; ``None``
+        for no term-frequency adjustment.
+    """
+
+    name: str = field(default="", kw_only=True)
+    tf_column: str | None = field(default=None, kw_only=True)
+
+    _abstract: ClassVar[bool] = True
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.__name__.startswith("_") or cls.__dict__.get("_abstract", False):
+            return
+        existing = _REGISTRY.get(cls.__name__)
+        if (
+            existing is not None
+            and existing.__module__.startswith("vnlink.")
+            and not cls.__module__.startswith("vnlink.")
+        ):
+            raise ConfigurationError(
+                f"a vnlink comparison is already called {cls.__name__!r}; "
+                "give your comparison class another name"
+            )
+        _REGISTRY[cls.__name__] = cls
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.name, str):
+            raise ConfigurationError(f"name must be a str, got {type(self.name).__name__}")
+        if not self.name:
+            object.__setattr__(self, "name", self.default_name())
+        if self.tf_column is not None and not isinstance(self.tf_column, str):
+            raise ConfigurationError(
+                f"tf_column must be a column name or None, got {type(self.tf_column).__name__}"
+            )
+
+    def default_name(self) -> str:
+        """The name used when none is given (the column for one-column comparisons)."""
+        column = getattr(self, "column", None)
+        return column if isinstance(column, str) else type(self).__name__
+
+    @property
+    @abstractmethod
+    def level_labels(self) -> tuple[str, ...]:
+        """One label per level; index = level, ``0`` = else, the last = exact."""
+
+    @property
+    def n_levels(self) -> int:
+        """Number of levels, not counting ``-1`` (missing)."""
+        return len(self.level_labels)
+
+    @property
+    def tf_levels(self) -> tuple[int, ...]:
+        """Levels where the pair agreed on one value, so its frequency matters (default: top)."""
+        return (self.n_levels - 1,) if self.tf_column else ()
+
+    @abstractmethod
+    def compute(
+        self, left_idx: Index, right_idx: Index, left: Table, right: Table
+    ) -> tuple[Levels, Scores]:
+        """Levels (``int8``, ``-1`` = missing) and scores (``float32``) of the pairs.
+
+        Pair ``i`` is row ``left_idx[i]`` of ``left`` against row
+        ``right_idx[i]`` of ``right``. Scores are similarities in [0, 1]
+        (NaN where a value is missing).
+        """
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"class": <class name>, "params": {...}}``, JSON-ready."""
+        params = {f.name: _jsonable(getattr(self, f.name)) for f in fields(self) if f.init}
+        return {"class": type(self).__name__, "params": params}
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, tuple):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def comparison_classes() -> dict[str, type[Comparison]]:
+    """The registered comparison classes by name (vnlink's and every user subclass).
+
+    >>> "NameComparison" in comparison_classes()
+    True
+    """
+    return dict(_REGISTRY)
+
+
+def comparison_from_dict(data: Mapping[str, Any]) -> Comparison:
+    """Rebuild a comparison from :meth:`Comparison.to_dict` output.
+
+    >>> from vnlink.compare import JaroWinklerAtThresholds
+    >>> c = JaroWinklerAtThresholds("given", (0.9, 0.8))
+    >>> comparison_from_dict(c.to_dict()) == c
+    True
+    """
+    if not isinstance(data, Mapping) or "class" not in data:
+        raise ModelFormatError(
+            'a comparison must be a mapping {"class": ..., "params": {...}}; '
+            "pass the output of Comparison.to_dict()"
+        )
+    name = data["class"]
+    cls = _REGISTRY.get(name) if isinstance(name, str) else None
+    if cls is None:
+        raise ModelFormatError(
+            f"unknown comparison class {name!r}: import the module that defines it "
+            "before loading, or use one of " + ", ".join(sorted(_REGISTRY))
+        )
+    params = data.get("params", {})
+    if not isinstance(params, Mapping):
+        raise ModelFormatError(f"the params of {name} must be a mapping")
+    kwargs: dict[str, Any] = {
+        str(k): tuple(v) if isinstance(v, list) else v for k, v in params.items()
+    }
+    try:
+        return cls(**kwargs)
+    except TypeError as error:
+        raise ModelFormatError(f"bad parameters for {name}: {error}") from None
+
+
+# ---------------------------------------------------------------------------
+# helpers for implementations
+
+
+def pair_codes(
+    left: Table,
+    right: Table,
+    column: str,
+    left_idx: Index,
+    right_idx: Index,
+    derive: _encode.Derive | None = None,
+) -> tuple[NDArray[np.int32], NDArray[np.int32]]:
+    """Codes of ``column`` for each pair in one code space (0 = missing, equal = same)."""
+    lc, rc = _encode.joint_codes(left, right, column, derive)
+    return lc[left_idx], rc[right_idx]
+
+
+def pair_strings(
+    table: Table, column: str, idx: Index
+) -> NDArray[np.object_]:
+    """The string value of ``column`` at rows ``idx`` (gathered through the cached codes)."""
+    enc = _encode.encode(table, column)
+    out: NDArray[np.object_] = enc.vocab[enc.codes[idx]]
+    return out
+
+
+def pair_numbers(table: Table, column: str, idx: Index) -> NDArray[Any]:
+    """A numeric column at rows ``idx`` (0 = unknown)."""
+    return _encode.numeric_column(table, column)[idx]
+
+
+def new_levels(n: int) -> Levels:
+    """An all-zero (``else``) level array."""
+    return np.zeros(n, dtype=np.int8)
+
+
+# ---------------------------------------------------------------------------
+# the set and its output
+
+
+@dataclass
+class ComparisonVectors:
+    """The comparison of every candidate pair: levels, scores, term frequencies.
+
+    Attributes
+    ----------
+    levels
+        ``int8`` (n_pairs, k): level per pair and comparison, ``-1`` = missing.
+    scores
+        ``float32`` (n_pairs, k): similarity in [0, 1], NaN where missing.
+    names
+        The k comparison names.
+    level_labels
+        Per comparison, the label of each level.
+    n_levels
+        Per comparison, the number of levels (without ``-1``).
+    tf
+        ``float64`` (n_pairs, k): relative frequency in the left table of the
+        value the pair agreed on, where the level is one of the comparison's
+        ``tf_levels``; NaN elsewhere.
+    spec
+        ``to_dict()`` of each comparison.
+    left, right
+        The pair indices (``int64``).
+    """
+
+    levels: NDArray[np.int8]
+    scores: NDArray[np.float32]
+    names: list[str]
+    level_labels: list[tuple[str, ...]]
+    n_levels: list[int]
+    tf: NDArray[np.float64]
+    spec: list[dict[str, Any]]
+    left: NDArray[np.int64]
+    right: NDArray[np.int64]
+
+    def __len__(self) -> int:
+        return int(self.levels.shape[0])
+
+    @property
+    def n_pairs(self) -> int:
+        """Number of pairs."""
+        return len(self)
+
+    def __repr__(self) -> str:
+        return f"ComparisonVectors({len(self)} pairs × {len(self.names)}: {', '.join(self.names)})"
+
+    def take(self, index: NDArray[Any] | Sequence[int]) -> ComparisonVectors:
+        """The vectors of a subset of pairs (an index array or a boolean mask)."""
+        idx = np.asarray(index)
+        return ComparisonVectors(
+            self.levels[idx],
+            self.scores[idx],
+            list(self.names),
+            list(self.level_labels),
+            list(self.n_levels),
+            self.tf[idx],
+            list(self.spec),
+            self.left[idx],
+            self.right[idx],
+        )
+
+    def level_counts(self, mask: NDArray[np.bool_] | None = None) -> dict[str, dict[str, int]]:
+        """Per comparison, how many pairs (of ``mask``) are at each level (``"missing"`` = -1).
+
+        >>> from vnlink._table import Table
+        >>> from vnlink.compare import ComparisonSet, SexComparison
+        >>> t = Table({"sex": ["M", "F", ""]})
+        >>> v = ComparisonSet([SexComparison()]).compute(([0, 0, 2], [0, 1, 1]), t, t)
+        >>> v.level_counts()
+        {'sex': {'missing': 1, 'different': 1, 'same': 1}}
+        """
+        levels = self.levels if mask is None else self.levels[np.asarray(mask, dtype=bool)]
+        out: dict[str, dict[str, int]] = {}
+        for j, name in enumerate(self.names):
+            counts = np.bincount(levels[:, j].astype(np.int64) + 1, minlength=self.n_levels[j] + 1)
+            labels = ("missing", *self.level_labels[j])
+            out[name] = {label: int(c) for label, c in zip(labels, counts, strict=True)}
+        return out
+
+    def to_table(self) -> Table:
+        """A :class:`~vnlink._table.Table`: ``left``, ``right``, then one level column per name."""
+        columns: dict[str, NDArray[Any]] = {"left": self.left, "right": self.right}
+        for j, name in enumerate(self.names):
+            columns[name] = self.levels[:, j]
+        return Table(columns, n_rows=len(self))
+
+
+class ComparisonSet:
+    """Several comparisons run together over the same candidate pairs.
+
+    Parameters
+    ----------
+    comparisons
+        The comparisons (names must be distinct), usually
+        :func:`vnlink.compare.default_comparisons`.
+    term_frequencies
+        Optional frequency tables by column name (for example a
+        population-wide :class:`~vnlink.compare.TermFrequencies`) used instead
+        of the frequencies counted in the left table.
+
+    Examples
+    --------
+    >>> from vnlink._table import Table
+    >>> from vnlink.compare import ComparisonSet, ExactMatch
+    >>> registry = Table({"given": ["an", "an", "an", "nguyệt"]})
+    >>> cset = ComparisonSet([ExactMatch("given", tf_column="given")])
+    >>> v = cset.compute(([0, 3], [0, 3]), registry, registry)
+    >>> v.tf[:, 0].tolist()
+    [0.75, 0.25]
+    """
+
+    def __init__(
+        self,
+        comparisons: Iterable[Comparison],
+        *,
+        term_frequencies: Mapping[str, TermFrequencies] | None = None,
+    ) -> None:
+        items = list(comparisons)
+        if not items:
+            raise ConfigurationError("ComparisonSet needs at least one comparison")
+        for item in items:
+            if not isinstance(item, Comparison):
+                raise ConfigurationError(
+                    f"expected Comparison objects, got {type(item).__name__}; "
+                    "build comparisons from vnlink.compare (e.g. NameComparison())"
+                )
+        names = [c.name for c in items]
+        duplicates = sorted({n for n in names if names.count(n) > 1})
+        if duplicates:
+            raise ConfigurationError(
+                f"comparison names must be distinct, repeated: {duplicates}; "
+                "pass name=... to tell them apart"
+            )
+        tfs = dict(term_frequencies or {})
+        for key, value in tfs.items():
+            if not isinstance(value, TermFrequencies):
+                raise ConfigurationError(
+                    f"term_frequencies[{key!r}] must be a TermFrequencies, "
+                    f"got {type(value).__name__}"
+                )
+        self.comparisons: tuple[Comparison, ...] = tuple(items)
+        self.term_frequencies = tfs
+
+    def __len__(self) -> int:
+        return len(self.comparisons)
+
+    def __iter__(self) -> Iterator[Comparison]:
+        return iter(self.comparisons)
+
+    def __repr__(self) -> str:
+        return f"ComparisonSet([{', '.join(repr(c) for c in self.comparisons)}])"
+
+    @property
+    def names(self) -> list[str]:
+        """The comparison names, in order."""
+        return [c.name for c in self.comparisons]
+
+    def to_dict(self) -> list[dict[str, Any]]:
+        """The comparisons as a JSON-ready list (see :meth:`from_dict`)."""
+        return [c.to_dict() for c in self.comparisons]
+
+    @classmethod
+    def from_dict(cls, spec: Sequence[Mapping[str, Any]]) -> ComparisonSet:
+        """Rebuild from :meth:`to_dict` output (or from :attr:`ComparisonVectors.spec`).
+
+        >>> import json
+        >>> from vnlink.compare import default_comparisons
+        >>> cset = ComparisonSet(default_comparisons())
+        >>> spec = json.loads(json.dumps(cset.to_dict()))
+        >>> ComparisonSet.from_dict(spec).comparisons == cset.comparisons
+        True
+        """
+        if isinstance(spec, (str, bytes)) or not isinstance(spec, Sequence):
+            raise ModelFormatError("a comparison spec is a list of Comparison.to_dict() mappings")
+        return cls([comparison_from_dict(item) for item in spec])
+
+    def compute(
+        self,
+        pairs: Any,
+        left: Any,
+        right: Any = None,
+        *,
+        workers: int = 1,
+        chunk_size: int = 2_000_000,
+    ) -> ComparisonVectors:
+        """Compare every pair and return the :class:`ComparisonVectors`.
+
+        Parameters
+        ----------
+        pairs
+            Anything with ``int64`` arrays ``.left`` and ``.right`` (the
+            blocking stage's ``CandidatePairs``) or a ``(left, right)`` tuple
+            of index sequences.
+        left, right
+            The two prepared tables (``right=None``: deduplication within ``left``).
+        workers
+            Threads for bulk string scoring (``rapidfuzz``; ``-1`` = all cores).
+        chunk_size
+            Pairs processed at a time, to bound memory.
+        """
+        left_idx, right_idx = pair_arrays(pairs)
+        left_t = as_table(left)
+        right_t = left_t if right is None else as_table(right)
+        _check_bounds(left_idx, left_t.n_rows, "left")
+        _check_bounds(right_idx, right_t.n_rows, "right")
+        if not isinstance(workers, int) or workers == 0 or workers < -1:
+            raise ConfigurationError("workers must be a positive int or -1 (all cores)")
+        if not isinstance(chunk_size, int) or chunk_size < 1:
+            raise ConfigurationError("chunk_size must be a positive int")
+        n, k = len(left_idx), len(self.comparisons)
+        levels = np.empty((n, k), dtype=np.int8)
+        scores = np.empty((n, k), dtype=np.float32)
+        token = _WORKERS.set(workers)
+        try:
+            for start in range(0, n, chunk_size):
+                stop = min(n, start + chunk_size)
+                li, ri = left_idx[start:stop], right_idx[start:stop]
+                for j, comparison in enumerate(self.comparisons):
+                    lv, sc = comparison.compute(li, ri, left_t, right_t)
+                    _check_output(comparison, lv, sc, stop - start)
+                    levels[start:stop, j] = lv
+                    scores[start:stop, j] = sc
+        finally:
+            _WORKERS.reset(token)
+        tf = np.full((n, k), np.nan, dtype=np.float64)
+        for j, comparison in enumerate(self.comparisons):
+            column, tf_levels = comparison.tf_column, comparison.tf_levels
+            if column is None or not tf_levels:
+                continue
+            mask = np.isin(levels[:, j], np.asarray(tf_levels, dtype=np.int8))
+            if mask.any():
+                freq = self.row_frequencies(left_t, column)
+                tf[mask, j] = freq[left_idx[mask]]
+        return ComparisonVectors(
+            levels=levels,
+            scores=scores,
+            names=self.names,
+            level_labels=[c.level_labels for c in self.comparisons],
+            n_levels=[c.n_levels for c in self.comparisons],
+            tf=tf,
+            spec=self.to_dict(),
+            left=left_idx,
+            right=right_idx,
+        )
+
+    def row_frequencies(self, table: Table, column: str) -> NDArray[np.float64]:
+        """Relative frequency of each row's ``column`` value (NaN where missing).
+
+        From ``term_frequencies[column]`` when given, else counted in ``table``.
+        """
+        override = self.term_frequencies.get(column)
+        if override is not None:
+            return override.row_frequencies(table)
+        return TermFrequencies.row_frequencies_in(table, column)
+
+
+def pair_arrays(pairs: Any) -> tuple[Index, Index]:
+    """``(left, right)`` int64 arrays from ``CandidatePairs``-like objects or a tuple.
+
+    >>> [a.tolist() for a in pair_arrays(([0, 1], [2, 3]))]
+    [[0, 1], [2, 3]]
+    """
+    if hasattr(pairs, "left") and hasattr(pairs, "right"):
+        a, b = pairs.left, pairs.right
+    elif isinstance(pairs, np.ndarray) and pairs.ndim == 2 and pairs.shape[1] == 2:
+        a, b = pairs[:, 0], pairs[:, 1]
+    elif isinstance(pairs, (tuple, list)) and len(pairs) == 2:
+        a, b = pairs
+    else:
+        raise ConfigurationError(
+            "pairs must have .left and .right index arrays (CandidatePairs) "
+            "or be a (left_indices, right_indices) tuple"
+        )
+    left = np.asarray(a)
+    right = np.asarray(b)
+    if left.ndim != 1 or right.ndim != 1 or len(left) != len(right):
+        raise ConfigurationError("pair index arrays must be one-dimensional and of equal length")
+    for arr in (left, right):
+        if len(arr) and arr.dtype.kind not in "iu":
+            raise ConfigurationError(f"pair indices must be integers, got dtype {arr.dtype}")
+    return left.astype(np.int64, copy=False), right.astype(np.int64, copy=False)
+
+
+def _check_bounds(idx: Index, n_rows: int, side: str) -> None:
+    if len(idx) and (int(idx.min()) < 0 or int(idx.max()) >= n_rows):
+        raise ConfigurationError(
+            f"{side} pair indices must lie in [0, {n_rows}); the pairs do not belong to "
+            "these tables"
+        )
+
+
+def _check_output(comparison: Comparison, levels: Any, scores: Any, n: int) -> None:
+    if not isinstance(levels, np.ndarray) or levels.shape != (n,):
+        raise ConfigurationError(
+            f"comparison {comparison.name!r} returned levels of the wrong shape; "
+            f"compute() must return one level per pair ({n})"
+        )
+    if not isinstance(scores, np.ndarray) or scores.shape != (n,):
+        raise ConfigurationError(
+            f"comparison {comparison.name!r} returned scores of the wrong shape"
+        )
+    if n and (int(levels.min()) < -1 or int(levels.max()) >= comparison.n_levels):
+        raise ConfigurationError(
+            f"comparison {comparison.name!r} returned levels outside -1..{comparison.n_levels - 1}"
+        )
+

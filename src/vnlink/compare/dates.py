@@ -1,0 +1,156 @@
+"""Comparison of partial dates of birth, with the errors Vietnamese records really carry.
+
+Births registered before 2016 may have only a year, 01/01 is a common
+placeholder for "year only", day and month get swapped on entry, and
+impossible dates (30/02, 31/04) are corrected to a day or two later on
+re-registration. :class:`DateOfBirthComparison` has a level for each.
+
+Examples
+--------
+>>> import numpy as np
+>>> from vnlink._table import Table
+>>> t = Table({
+...     "dob_year": np.array([1980, 1980, 1980, 1980, 1980, 1980, 1981, 1990, 0], dtype=np.int16),
+...     "dob_month": np.array([5, 5, 7, 5, 0, 5, 5, 5, 0], dtype=np.int8),
+...     "dob_day": np.array([7, 7, 5, 9, 0, 30, 7, 7, 0], dtype=np.int8),
+... })
+>>> c = DateOfBirthComparison()
+>>> levels, _ = c.compute(np.zeros(9, dtype=np.int64), np.arange(9), t, t)
+>>> [c.level_labels[v] if v >= 0 else "missing" for v in levels]
+['exact', 'exact', 'day/month swapped', 'within 2 days', 'compatible with year only',
+ 'same year and month', 'year ±1', 'else', 'missing']
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from vnlink._table import Table
+from vnlink.compare import _encode, _kernels
+from vnlink.compare.base import Comparison, Index, Levels, Scores, new_levels
+from vnlink.exceptions import ConfigurationError
+
+__all__ = ["DateOfBirthComparison"]
+
+_YEAR_ONLY_FLAG = "possibly_year_only"
+
+
+def _flag_feature(vocab: NDArray[np.object_]) -> NDArray[np.bool_]:
+    return np.array([_YEAR_ONLY_FLAG in str(v).split(";") for v in vocab.tolist()], dtype=bool)
+
+
+def _precision_feature(vocab: NDArray[np.object_]) -> NDArray[np.bool_]:
+    return np.array([v == "year" for v in vocab.tolist()], dtype=bool)
+
+
+def _date_parts(
+    table: Table, idx: Index
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], NDArray[np.bool_]]:
+    """Year, month, day of the rows and whether each may hold only a year."""
+    year = _encode.numeric_column(table, "dob_year")[idx].astype(np.int64)
+    month = _encode.numeric_column(table, "dob_month")[idx].astype(np.int64)
+    day = _encode.numeric_column(table, "dob_day")[idx].astype(np.int64)
+    month = np.where((month >= 1) & (month <= 12), month, 0)
+    day = np.where((day >= 1) & (day <= 31) & (month > 0), day, 0)
+    year_only = (month == 0) | ((month == 1) & (day == 1))
+    for column, key, func in (
+        ("dob_flags", "year_only_flag", _flag_feature),
+        ("dob_precision", "year_precision", _precision_feature),
+    ):
+        if column in table and table[column].dtype == object:
+            feature, codes = _encode.vocab_feature(table, column, key, func)
+            year_only |= feature[codes[idx]]
+    return year, month, day, year_only
+
+
+@dataclass(frozen=True)
+class DateOfBirthComparison(Comparison):
+    """Partial dates of birth (``dob_year``, ``dob_month``, ``dob_day``; 0 = unknown).
+
+    Levels (``-1`` when either year is unknown):
+
+    ===  ==========================  ===================================================
+    6    exact                       same year, month and day
+    5    day/month swapped           07/05 against 05/07 of the same year
+    4    within 2 days               a corrected impossible date, a slip of a day
+    3    compatible with year only   same year, and one side has only a year, or
+                                     01/01 (a common placeholder), or the flag
+                                     ``possibly_year_only`` in ``dob_flags``
+    2    same year and month         the day differs by more than 2, or is unknown
+    1    year ±1                     the years differ by one (lunar year, age counting)
+    0    else
+    ===  ==========================  ===================================================
+
+    Scores are ``1 - |difference in days| / 3652`` (0 beyond ten years), with
+    an unknown month read as July and an unknown day as the 15th.
+
+    Parameters
+    ----------
+    max_days
+        Largest difference in days for level 4 (default 2).
+    tf_column
+        Term-frequency column for the exact level: ``"dob"``, the full date.
+
+    Examples
+    --------
+    >>> DateOfBirthComparison().tf_levels
+    (6,)
+    """
+
+    max_days: int = 2
+    tf_column: str | None = field(default="dob", kw_only=True)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.max_days, int) or isinstance(self.max_days, bool) or not (
+            1 <= self.max_days <= 31
+        ):
+            raise ConfigurationError("max_days must be a whole number of days in 1..31")
+        super().__post_init__()
+
+    def default_name(self) -> str:
+        return "dob"
+
+    @property
+    def level_labels(self) -> tuple[str, ...]:
+        return (
+            "else",
+            "year ±1",
+            "same year and month",
+            "compatible with year only",
+            f"within {self.max_days} days",
+            "day/month swapped",
+            "exact",
+        )
+
+    def compute(
+        self, left_idx: Index, right_idx: Index, left: Table, right: Table
+    ) -> tuple[Levels, Scores]:
+        ya, ma, da, oa = _date_parts(left, left_idx)
+        yb, mb, db, ob = _date_parts(right, right_idx)
+        missing = (ya == 0) | (yb == 0)
+        levels = new_levels(len(ya))
+        same_year = ya == yb
+        full = (da > 0) & (db > 0)
+        levels[np.abs(ya - yb) == 1] = 1
+        same_month = same_year & (ma == mb) & (ma > 0)
+        levels[same_month] = 2
+        levels[same_year & (oa | ob)] = 3
+        days = np.abs(_days(ya, ma, da) - _days(yb, mb, db))
+        levels[full & (days <= self.max_days)] = 4
+        swapped = same_year & full & (da == mb) & (ma == db) & (da != ma)
+        levels[swapped] = 5
+        levels[full & same_month & (da == db)] = 6
+        scores = (1.0 - np.minimum(days, 3652) / 3652.0).astype(np.float32)
+        levels[missing] = -1
+        scores[missing] = np.nan
+        return levels, scores
+
+
+def _days(year: NDArray[Any], month: NDArray[Any], day: NDArray[Any]) -> NDArray[np.int64]:
+    safe_month = np.where(month > 0, month, 7)
+    safe_day = np.where(day > 0, day, np.where(month > 0, 15, 1))
+    return _kernels.day_number(np.maximum(year, 1), safe_month, safe_day)

@@ -1,0 +1,32 @@
+"""The Vietnamese default comparison set.
+
+>>> [c.name for c in default_comparisons()]
+['name', 'dob', 'id', 'phone', 'sex', 'address']
+"""
+
+from __future__ import annotations
+
+from vnlink.compare.address import AddressComparison
+from vnlink.compare.base import Comparison
+from vnlink.compare.contact import PhoneComparison, SexComparison
+from vnlink.compare.dates import DateOfBirthComparison
+from vnlink.compare.ids import IdComparison
+from vnlink.compare.names import NameComparison
+
+__all__ = ["default_comparisons"]
+
+
+def default_comparisons() -> list[Comparison]:
+    """Name, date of birth, ID number, phone, sex and address comparisons, name first.
+
+    Each works on the derived columns of ``vnlink.prepare`` with no arguments.
+    Add :class:`~vnlink.compare.StreetComparison` when the street text is reliable.
+    """
+    return [
+        NameComparison(),
+        DateOfBirthComparison(),
+        IdComparison(),
+        PhoneComparison(),
+        SexComparison(),
+        AddressComparison(),
+    ]

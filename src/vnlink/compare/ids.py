@@ -1,0 +1,203 @@
+"""Comparison of identity numbers: CCCD (12 digits), old CMND (9 digits), BHXH/BHYT.
+
+Numbers of different kinds cannot be compared: a 9-digit CMND says nothing
+about a CCCD, so such a pair is *missing* (``-1``), not a disagreement. A CCCD
+encodes the birth year and sex of its holder, so it can contradict the other
+record's date of birth or sex even when the other record has no comparable
+number; that gets its own level.
+
+Examples
+--------
+>>> import numpy as np
+>>> from vnlink._table import Table
+>>> t = Table({
+...     "id_kind": ["cccd", "cccd", "cccd", "cccd", "cmnd9", "cccd"],
+...     "id": ["001080012345", "001080012346", "001080012354", "079080000001",
+...            "012345678", "001080012345"],
+...     "id_cccd": ["001080012345", "001080012346", "001080012354", "079080000001",
+...                 "", "001080012345"],
+...     "id_cmnd9": ["", "", "", "", "012345678", ""],
+...     "id_birth_year": np.array([1980, 1980, 1980, 1980, 0, 1980], dtype=np.int16),
+...     "id_sex": ["M", "M", "M", "M", "", "M"],
+...     "dob_year": np.array([1980, 1980, 1980, 1980, 1975, 1980], dtype=np.int16),
+...     "sex": ["M", "M", "M", "M", "M", "M"],
+... })
+>>> c = IdComparison()
+>>> levels, _ = c.compute(np.zeros(6, dtype=np.int64), np.arange(6), t, t)
+>>> [c.level_labels[v] if v >= 0 else "missing" for v in levels]
+['exact', 'one digit different', 'adjacent digits swapped', 'different',
+ 'CCCD contradicts birth year or sex', 'exact']
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from vnlink._table import Table
+from vnlink.compare import _encode, _kernels
+from vnlink.compare.base import Comparison, Index, Levels, Scores, pair_codes
+from vnlink.exceptions import ConfigurationError
+
+__all__ = ["IdComparison"]
+
+_WIDTH = 16  # wide enough for every Vietnamese ID kind (BHYT: 15 characters)
+_DIRECT_KINDS = ("cccd", "cmnd9", "cmnd12")
+
+
+def _digits(table: Table, column: str) -> tuple[NDArray[np.uint8], NDArray[np.int32]]:
+    return _encode.vocab_feature(
+        table, column, "digits", lambda v: _kernels.digit_matrix(v, _WIDTH)
+    )
+
+
+def _lengths(table: Table, column: str) -> tuple[NDArray[np.int32], NDArray[np.int32]]:
+    return _encode.vocab_feature(table, column, "lengths", _kernels.string_lengths)
+
+
+def _number_levels(
+    left: Table,
+    right: Table,
+    column: str,
+    left_idx: Index,
+    right_idx: Index,
+    comparable: NDArray[np.bool_] | None = None,
+) -> tuple[NDArray[np.int8], NDArray[np.float32]]:
+    """Levels 0 (different), 2 (swap), 3 (one digit), 4 (exact) or -1, and scores."""
+    a, b = pair_codes(left, right, column, left_idx, right_idx)
+    ok = (a != 0) & (b != 0)
+    if comparable is not None:
+        ok &= comparable
+    levels = np.full(len(a), -1, dtype=np.int8)
+    scores = np.full(len(a), np.nan, dtype=np.float32)
+    exact = ok & (a == b)
+    levels[ok] = 0
+    scores[ok] = 0.0
+    todo = np.flatnonzero(ok & ~exact)
+    if len(todo):
+        da, ca = _digits(left, column)
+        db, cb = _digits(right, column)
+        la, _ = _lengths(left, column)
+        lb, _ = _lengths(right, column)
+        ra, rb = ca[left_idx[todo]], cb[right_idx[todo]]
+        same_length = la[ra] == lb[rb]
+        ma, mb = da[ra], db[rb]
+        diff = _kernels.differences(ma, mb)
+        sub = np.zeros(len(todo), dtype=np.int8)
+        sub[same_length & _kernels.adjacent_transposition(ma, mb)] = 2
+        sub[same_length & (diff == 1)] = 3
+        levels[todo] = sub
+        length = np.maximum(la[ra], 1).astype(np.float32)
+        scores[todo] = np.where(same_length, 1.0 - np.minimum(diff, length) / length, 0.0)
+    levels[exact] = 4
+    scores[exact] = 1.0
+    return levels, scores
+
+
+@dataclass(frozen=True)
+class IdComparison(Comparison):
+    """Identity numbers, compared only within the same kind.
+
+    A CCCD is compared with a CCCD (``id_cccd``, which also holds 12-digit
+    CMNDs), a 9-digit CMND with a 9-digit CMND (``id_cmnd9``, which also holds
+    the registry's old number), and any other kind (BHXH, BHYT) with a number
+    of the same ``id_kind``. When two records share several kinds the best
+    agreement counts.
+
+    Levels:
+
+    ===  =====================================  ==========================================
+    4    exact                                  the same number
+    3    one digit different                    a typing slip
+    2    adjacent digits swapped                ``...12345`` against ``...12354``
+    1    CCCD contradicts birth year or sex     numbers differ or cannot be compared, and a
+                                                CCCD's encoded birth year or sex disagrees
+                                                with the other record's
+    0    different
+    -1   missing                                no number of a common kind (a CMND against
+                                                a CCCD), and no contradiction
+    ===  =====================================  ==========================================
+
+    Scores are the share of equal digits (NaN when missing).
+
+    Parameters
+    ----------
+    check_cccd
+        Use level 1 (the CCCD's encoded birth year and sex, ``id_birth_year``
+        and ``id_sex``, against ``dob_year`` and ``sex`` of the other record).
+
+    Examples
+    --------
+    >>> IdComparison().level_labels[1]
+    'CCCD contradicts birth year or sex'
+    """
+
+    check_cccd: bool = True
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.check_cccd, bool):
+            raise ConfigurationError("check_cccd must be True or False")
+        super().__post_init__()
+
+    def default_name(self) -> str:
+        return "id"
+
+    @property
+    def level_labels(self) -> tuple[str, ...]:
+        return (
+            "different",
+            "CCCD contradicts birth year or sex",
+            "adjacent digits swapped",
+            "one digit different",
+            "exact",
+        )
+
+    def compute(
+        self, left_idx: Index, right_idx: Index, left: Table, right: Table
+    ) -> tuple[Levels, Scores]:
+        levels, scores = _number_levels(left, right, "id_cccd", left_idx, right_idx)
+        for column, comparable in (("id_cmnd9", None), ("id", self._other_kinds)):
+            if comparable is not None:
+                mask = comparable(left, right, left_idx, right_idx)
+                if not mask.any():
+                    continue
+            else:
+                mask = None
+            lv, sc = _number_levels(left, right, column, left_idx, right_idx, mask)
+            better = lv > levels
+            levels[better] = lv[better]
+            scores[better] = sc[better]
+            tie = (lv == levels) & (lv >= 0)
+            scores[tie] = np.fmax(scores[tie], sc[tie])
+        if self.check_cccd:
+            contradicts = _contradicts(left, right, left_idx, right_idx) | _contradicts(
+                right, left, right_idx, left_idx
+            )
+            hit = contradicts & (levels <= 0)
+            levels[hit] = 1
+            scores[hit] = np.where(np.isnan(scores[hit]), 0.0, scores[hit])
+        return levels, scores
+
+    @staticmethod
+    def _other_kinds(
+        left: Table, right: Table, left_idx: Index, right_idx: Index
+    ) -> NDArray[np.bool_]:
+        ka, kb = pair_codes(left, right, "id_kind", left_idx, right_idx)
+        vocab = _encode.joint_vocab(left, right, "id_kind")
+        direct = np.isin(vocab, np.array(_DIRECT_KINDS, dtype=object))
+        direct[0] = True
+        out: NDArray[np.bool_] = (ka == kb) & ~direct[ka]
+        return out
+
+
+def _contradicts(a: Table, b: Table, a_idx: Index, b_idx: Index) -> NDArray[np.bool_]:
+    """``a``'s CCCD encodes a birth year or sex that ``b``'s record contradicts."""
+    year = _encode.numeric_column(a, "id_birth_year")[a_idx]
+    other_year = _encode.numeric_column(b, "dob_year")[b_idx]
+    out: NDArray[np.bool_] = (year > 0) & (other_year > 0) & (year != other_year)
+    sex = _encode.sex_codes(a, "id_sex", a_idx)
+    other_sex = _encode.sex_codes(b, "sex", b_idx)
+    out |= (sex > 0) & (other_sex > 0) & (sex != other_sex)
+    return out
