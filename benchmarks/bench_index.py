@@ -1,0 +1,92 @@
+"""Real-time lookup: query latency of a RegistryIndex over a large registry, and its memory.
+
+A linker is fitted on a small synthetic sample, then indexes a registry of
+1,000,000 people (``--quick``: 5,000); single records are queried one by one
+(``index.query``). Target: p99 latency < 5 ms on one core, memory < 1.5 GB.
+
+    python benchmarks/bench_index.py --quick
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import peak_memory_mb, write_results
+
+
+def _rss_mb() -> float:
+    try:
+        with open("/proc/self/status", encoding="ascii") as handle:
+            for line in handle:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:  # pragma: no cover - not Linux
+        pass
+    return float("nan")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes for CI (seconds)")
+    parser.add_argument("--persons", type=int, help="registry size (default 1,000,000)")
+    parser.add_argument("--queries", type=int, default=2_000)
+    args = parser.parse_args()
+    n = args.persons or (5_000 if args.quick else 1_000_000)
+    n_queries = min(args.queries, 300) if args.quick else args.queries
+
+    from vnlink.datasets import synthetic_linkage
+    from vnlink.link import Linker
+
+    figures: dict[str, float | int] = {"registry_persons": n}
+    t0 = time.perf_counter()
+    sample_reg, sample_rec, _ = synthetic_linkage(min(n, 20_000), seed=1)
+    linker = Linker(progress=False).fit(sample_reg, sample_rec)
+    figures["fit_sample_s"] = time.perf_counter() - t0
+    del sample_reg, sample_rec
+    gc.collect()
+
+    t0 = time.perf_counter()
+    registry, records, _ = synthetic_linkage(n, seed=0)
+    figures["generate_s"] = time.perf_counter() - t0
+    rows = records.take(np.arange(min(records.n_rows, n_queries))).to_dicts()
+    del records
+    gc.collect()
+    rss_before = _rss_mb()
+    t0 = time.perf_counter()
+    index = linker.index(registry)
+    figures["index_build_s"] = time.perf_counter() - t0
+    del registry
+    gc.collect()
+    figures["index_rss_mb"] = _rss_mb() - rss_before
+    figures["key_index_mb"] = index.nbytes / 2**20
+
+    for row in rows[:20]:  # warm caches
+        index.query(row)
+    latencies = []
+    for row in rows:
+        t0 = time.perf_counter()
+        index.query(row, top_k=5)
+        latencies.append(time.perf_counter() - t0)
+    ms = np.asarray(latencies) * 1000
+    figures["queries"] = len(rows)
+    figures["p50_ms"] = float(np.percentile(ms, 50))
+    figures["p95_ms"] = float(np.percentile(ms, 95))
+    figures["p99_ms"] = float(np.percentile(ms, 99))
+    figures["max_ms"] = float(ms.max())
+    t0 = time.perf_counter()
+    index.query_many(rows)
+    figures["query_many_per_record_ms"] = (time.perf_counter() - t0) * 1000 / len(rows)
+    figures["peak_memory_mb"] = peak_memory_mb()
+    write_results("index", args.quick, figures)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,449 @@
+"""Real-time lookup: the prepared registry plus per-blocking-rule key indexes (internal module).
+
+:class:`RegistryIndex` is built by :meth:`vnlink.Linker.index`. For every
+blocking rule it keeps the registry's keys as a sorted byte-string array with
+the row ids grouped by key (a CSR layout: ``keys``, ``offsets``, ``rows``), so a
+lookup is one :func:`numpy.searchsorted` per rule. A query prepares the one
+record with the normalizers, compares it with its candidates only, and
+scores and explains them with the linker's model.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+import zipfile
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from vnlink._table import Table, as_table
+from vnlink.exceptions import ConfigurationError, ModelFormatError, SchemaError
+
+if TYPE_CHECKING:
+    from vnlink.link import Linker, LinkResult
+
+__all__ = ["RegistryIndex"]
+
+_SEP = b"\x1f"
+_INDEX_FORMAT = "vnlink-registry-index"
+
+
+def _is_missing(value: Any) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return value == ""
+    if isinstance(value, (bool, int, np.integer)):
+        return bool(value == 0)
+    if isinstance(value, (float, np.floating)):
+        return bool(value == 0 or value != value)
+    return False
+
+
+def _key_text(value: Any, start: int | None, stop: int | None, sliced: bool) -> bytes | None:
+    """The bytes of one key part (``None`` when missing), as the blocking stage cuts it."""
+    if _is_missing(value):
+        return None
+    if isinstance(value, (int, np.integer)) and not sliced:
+        text = f"{int(value):020d}"
+    else:
+        text = str(value)
+        if sliced:
+            text = text[start:stop]
+            if text == "":
+                return None
+    return text.encode("utf-8")
+
+
+class _RuleIndex:
+    """Sorted keys of one rule over the registry rows, with the rows of each key."""
+
+    def __init__(self, rule: Any, table: Table, max_block: int | None) -> None:
+        self.rule = rule
+        self.window_half = int(getattr(rule, "half", 0)) if hasattr(rule, "window") else 0
+        self.parts = self._parts(rule)
+        self.max_block = max_block
+        keys = self.row_keys(table)
+        self._build(keys, np.arange(table.n_rows, dtype=np.int64))
+
+    @staticmethod
+    def _parts(rule: Any) -> list[tuple[str, int | None, int | None, bool]]:
+        keys = getattr(rule, "keys", None)
+        if keys is None:
+            key = getattr(rule, "key", None)
+            if key is None:
+                raise ConfigurationError(
+                    f"the index cannot use blocking rule {getattr(rule, 'name', rule)!r}: "
+                    "use block_on(...) or SortedNeighbourhood(...) rules"
+                )
+            keys = (key,)
+        return [(k.column, k.start, k.stop, bool(k.sliced)) for k in keys]
+
+    def row_keys(self, table: Table) -> list[bytes | None]:
+        """The key of every row (``None`` when any part is missing)."""
+        from vnlink._bulk import factorize
+
+        columns: list[list[bytes | None]] = []
+        for column, start, stop, sliced in self.parts:
+            if column not in table:
+                raise SchemaError(f"blocking needs the column {column!r} in the prepared tables")
+            distinct, inverse = factorize(table[column])
+            cut = [_key_text(v, start, stop, sliced) for v in distinct]
+            columns.append([cut[i] for i in inverse.tolist()])
+        if len(columns) == 1:
+            return columns[0]
+        out: list[bytes | None] = []
+        for parts in zip(*columns, strict=True):
+            out.append(None if any(p is None for p in parts) else _SEP.join(parts))
+        return out
+
+    def _build(self, keys: Sequence[bytes | None], rows: NDArray[np.int64]) -> None:
+        present = np.fromiter((k is not None for k in keys), dtype=bool, count=len(keys))
+        values = np.asarray([k for k in keys if k is not None] or [b""], dtype=bytes)
+        if not present.any():
+            values = values[:0]
+        rows = rows[present]
+        order = np.argsort(values, kind="stable")
+        sorted_values = values[order]
+        if len(sorted_values):
+            starts = np.flatnonzero(np.r_[True, sorted_values[1:] != sorted_values[:-1]])
+        else:
+            starts = np.zeros(0, dtype=np.int64)
+        self.keys = sorted_values[starts]
+        self.offsets = np.r_[starts, len(sorted_values)].astype(np.int64)
+        self.rows = rows[order].astype(np.int64)
+        self.pending: dict[bytes, list[int]] = {}
+
+    def add(self, keys: Sequence[bytes | None], rows: NDArray[np.int64]) -> None:
+        for key, row in zip(keys, rows.tolist(), strict=True):
+            if key is not None:
+                self.pending.setdefault(key, []).append(row)
+
+    def merge(self) -> None:
+        """Fold the pending additions into the sorted arrays."""
+        if not self.pending:
+            return
+        counts = np.diff(self.offsets)
+        keys: list[bytes | None] = list(np.repeat(self.keys, counts).tolist())
+        rows = [self.rows]
+        for key, extra in self.pending.items():
+            keys.extend([key] * len(extra))
+            rows.append(np.asarray(extra, dtype=np.int64))
+        self._build(keys, np.concatenate(rows))
+
+    def lookup(self, key: bytes | None) -> NDArray[np.int64]:
+        """Registry rows whose key agrees (or is in the window, for sorted neighbourhood)."""
+        if key is None:
+            return np.zeros(0, dtype=np.int64)
+        pos = int(np.searchsorted(self.keys, key))
+        exact = pos < len(self.keys) and self.keys[pos] == key
+        if self.window_half == 0:
+            lo, hi = (pos, pos + 1) if exact else (pos, pos)
+        else:
+            h = self.window_half
+            lo = max(0, pos - h)
+            hi = min(len(self.keys), pos + h + 1 if exact else pos + h)
+        found = self.rows[self.offsets[lo]:self.offsets[hi]] if hi > lo else self.rows[:0]
+        if self.max_block is not None and self.window_half == 0 and len(found) > self.max_block:
+            found = self.rows[:0]
+        if self.pending:
+            extra = self.pending.get(key)
+            if extra:
+                found = np.concatenate([found, np.asarray(extra, dtype=np.int64)])
+        return found
+
+    def nbytes(self) -> int:
+        return int(self.keys.nbytes + self.offsets.nbytes + self.rows.nbytes)
+
+
+class RegistryIndex:
+    """A prepared registry with blocking-key indexes, for lookups of one record in milliseconds.
+
+    Build it with :meth:`vnlink.Linker.index`. Use :meth:`query` at a
+    vaccination desk (one record, the best ``top_k`` candidates with
+    probabilities and reasons), :meth:`query_many` for a batch (the same
+    result table as :meth:`vnlink.Linker.link`), :meth:`add` for new registry
+    rows, :meth:`save` / :meth:`load` to keep it on disk.
+
+    Attributes
+    ----------
+    prepared : Table
+        The prepared registry (derived columns).
+    build_seconds : float
+        Time taken to prepare and index the registry.
+    """
+
+    def __init__(self, linker: Linker, registry: Table | None, *,
+                 _prepared: Table | None = None) -> None:
+        self.linker = linker
+        start = time.perf_counter()
+        if _prepared is None:
+            assert registry is not None
+            _prepared = linker._prepare(registry, linker.registry_schema_)
+        self.prepared: Any = _prepared
+        self._build()
+        self.build_seconds = time.perf_counter() - start
+
+    def _build(self) -> None:
+        from vnlink.blocking.pairs import DEFAULT_MAX_BLOCK_PAIRS
+
+        self._ids = _strings(self.prepared["record_id"])
+        self._rules = [_RuleIndex(rule, self.prepared, DEFAULT_MAX_BLOCK_PAIRS)
+                       for rule in self.linker.rules_]
+        self._tf: dict[str, NDArray[np.float64]] = {}
+        for comparison in self.linker.comparisons_.comparisons:
+            column = comparison.tf_column
+            if column is not None and comparison.tf_levels and column not in self._tf:
+                self._tf[column] = np.asarray(
+                    self.linker.comparisons_.row_frequencies(self.prepared, column),
+                    dtype=np.float64)
+
+    def __len__(self) -> int:
+        return int(self.prepared.n_rows)
+
+    def __repr__(self) -> str:
+        return f"RegistryIndex({len(self):,} registry rows, {len(self._rules)} rules)"
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes held by the key indexes (the prepared registry not counted)."""
+        return int(sum(r.nbytes() for r in self._rules))
+
+    # ----- lookups -------------------------------------------------------
+
+    def _candidates(self, right: Table) -> tuple[NDArray[np.int64], NDArray[np.int64],
+                                                 NDArray[np.int8]]:
+        """Candidate (registry row, record row, rule) triples, unique per pair, first rule."""
+        lefts: list[NDArray[np.int64]] = []
+        rights: list[NDArray[np.int64]] = []
+        rules: list[NDArray[np.int8]] = []
+        for r, index in enumerate(self._rules):
+            keys = index.row_keys(right)
+            for i, key in enumerate(keys):
+                if key is None:
+                    continue
+                found = index.lookup(key)
+                if len(found):
+                    lefts.append(found)
+                    rights.append(np.full(len(found), i, dtype=np.int64))
+                    rules.append(np.full(len(found), r, dtype=np.int8))
+        if not lefts:
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty, np.zeros(0, dtype=np.int8)
+        left = np.concatenate(lefts)
+        rec = np.concatenate(rights)
+        rule = np.concatenate(rules)
+        # unique (record, registry row), keeping the first rule (rules were appended in order)
+        order = np.lexsort((rule, left, rec))
+        left, rec, rule = left[order], rec[order], rule[order]
+        keep = np.r_[True, (left[1:] != left[:-1]) | (rec[1:] != rec[:-1])]
+        return left[keep], rec[keep], rule[keep]
+
+    def _score(self, left_rows: NDArray[np.int64], right: Table, rec_rows: NDArray[np.int64]
+               ) -> tuple[Any, NDArray[np.float64], NDArray[np.float64]]:
+        """Compare candidates on a small slice of the registry; fix term frequencies."""
+        cset = self.linker.comparisons_
+        uniq, local = np.unique(left_rows, return_inverse=True)
+        sub = self.prepared.take(uniq)
+        vectors = cset.compute((local.astype(np.int64), rec_rows), sub, right)
+        if len(left_rows):
+            for j, comparison in enumerate(cset.comparisons):
+                column, tf_levels = comparison.tf_column, comparison.tf_levels
+                if column is None or not tf_levels or column not in self._tf:
+                    continue
+                mask = np.isin(vectors.levels[:, j], np.asarray(tf_levels, dtype=np.int8))
+                vectors.tf[mask, j] = self._tf[column][left_rows[mask]]
+        model = self.linker.classifier_
+        weight = np.asarray(model.match_weight(vectors), dtype=np.float64)
+        prob = np.asarray(model.predict_proba(vectors), dtype=np.float64)[:, 1]
+        return vectors, weight, prob
+
+    def _prepare_records(self, records: Any) -> Table:
+        if isinstance(records, Mapping) and not any(
+            isinstance(v, (list, tuple, np.ndarray)) for v in records.values()
+        ):
+            records = [dict(records)]
+        table = as_table(records)
+        prepared: Table = self.linker._prepare(table, self.linker.records_schema_)
+        return prepared
+
+    def query_many(self, records: Any) -> LinkResult:
+        """Link a batch of records against the index: the same table as :meth:`Linker.link`."""
+        from vnlink.link import LinkResult
+
+        start = time.perf_counter()
+        right = self._prepare_records(records)
+        left_rows, rec_rows, rule = self._candidates(right)
+        _, weight, prob = self._score(left_rows, right, rec_rows)
+        pairs = _Pairs(left_rows, rec_rows, rule, tuple(r.rule.name for r in self._rules))
+        table = self.linker._decide(self.prepared, right, pairs, weight, prob)
+        return LinkResult(table, timings={"query": time.perf_counter() - start},
+                          fingerprint=self.linker.fingerprint_, n_pairs=len(left_rows))
+
+    def query(self, record: Any, *, top_k: int = 5) -> Table:
+        """The best ``top_k`` registry candidates for one record, best first.
+
+        Parameters
+        ----------
+        record
+            One record: a dict of column -> value (the records schema's columns).
+        top_k
+            How many candidates to return.
+
+        Returns
+        -------
+        Table
+            ``rank``, ``person_id``, ``match_probability``, ``match_weight``,
+            ``status`` (the record's decision, on the first row, as
+            :meth:`Linker.link` would give it; ``candidate`` on the others),
+            ``reason_codes``, ``reasons``, ``corrections``.
+        """
+        if not isinstance(top_k, int) or top_k < 1:
+            raise ConfigurationError(f"top_k must be a positive integer, got {top_k!r}")
+        from vnlink.reasons import corrections, explain_links
+
+        right = self._prepare_records(record)
+        if right.n_rows != 1:
+            raise ConfigurationError(f"query takes one record, got {right.n_rows}; "
+                                     "use query_many for several")
+        left_rows, rec_rows, rule = self._candidates(right)
+        _, weight, prob = self._score(left_rows, right, rec_rows)
+        pairs = _Pairs(left_rows, rec_rows, rule, tuple(r.rule.name for r in self._rules))
+        decision = self.linker._decide(self.prepared, right, pairs, weight, prob)
+        order = np.lexsort((left_rows, -weight))[:top_k]
+        rows = left_rows[order]
+        zeros = np.zeros(len(rows), dtype=np.int64)
+        codes, texts = explain_links(self.prepared, right, rows, zeros)
+        status = np.full(len(rows), "candidate", dtype=object)
+        fixes = corrections(self.prepared, right, rows, zeros)["corrections"]
+        if len(rows):
+            status[0] = decision["status"][0]
+            codes[0] = decision["reason_codes"][0]
+            texts[0] = decision["reasons"][0]
+        out = Table({
+            "rank": np.arange(1, len(rows) + 1, dtype=np.int64),
+            "person_id": self._ids[rows],
+            "match_probability": prob[order],
+            "match_weight": weight[order],
+            "status": status,
+            "reason_codes": codes,
+            "reasons": texts,
+            "corrections": fixes,
+        }, n_rows=len(rows))
+        return out
+
+    # ----- updates -------------------------------------------------------
+
+    def add(self, rows: Any) -> RegistryIndex:
+        """Add new registry rows (prepared once, indexed incrementally); return ``self``."""
+        new = self.linker._prepare(as_table(rows), self.linker.registry_schema_)
+        if new.n_rows == 0:
+            return self
+        base = self.prepared.n_rows
+        merged = {name: np.concatenate([self.prepared[name], new[name]])
+                  for name in self.prepared.column_names if name in new}
+        from vnlink.prepare import PreparedTable
+
+        source = self.prepared.source
+        merged_source = Table({c: np.concatenate([
+            np.asarray(source[c], dtype=object), np.asarray(new.source[c], dtype=object)])
+            for c in source.column_names if c in new.source})
+        self.prepared = PreparedTable(merged, source=merged_source,
+                                      schema=self.prepared.schema)
+        rows_new = np.arange(base, base + new.n_rows, dtype=np.int64)
+        for index in self._rules:
+            index.add(index.row_keys(new), rows_new)
+            if sum(len(v) for v in index.pending.values()) > max(1000, len(index.rows) // 10):
+                index.merge()
+        self._ids = _strings(self.prepared["record_id"])
+        for column in list(self._tf):
+            self._tf[column] = np.asarray(
+                self.linker.comparisons_.row_frequencies(self.prepared, column), dtype=np.float64)
+        return self
+
+    # ----- persistence -----------------------------------------------------
+
+    def save(self, path: str | os.PathLike[str]) -> Path:
+        """Save the model and the prepared registry to one ``.npz`` file (no pickle)."""
+        target = Path(path)
+        arrays: dict[str, NDArray[Any]] = {}
+        meta: dict[str, Any] = {"format": _INDEX_FORMAT, "version": 1,
+                                "model": self.linker.to_dict(), "columns": {}, "source": {}}
+        for name in self.prepared.column_names:
+            arrays[f"c:{name}"], meta["columns"][name] = _to_storable(self.prepared[name])
+        source = self.prepared.source
+        for name in source.column_names:
+            arrays[f"s:{name}"], meta["source"][name] = _to_storable(source[name])
+        arrays["meta"] = np.frombuffer(json.dumps(meta, ensure_ascii=False).encode(), np.uint8)
+        with target.open("wb") as handle:
+            np.savez(handle, allow_pickle=False, **arrays)
+        return target
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str], *, progress: bool = False) -> RegistryIndex:
+        """Load an index written by :meth:`save`."""
+        from vnlink.link import Linker
+
+        try:
+            with np.load(Path(path), allow_pickle=False) as data:
+                meta = json.loads(bytes(data["meta"]).decode())
+                if meta.get("format") != _INDEX_FORMAT:
+                    raise ModelFormatError("not a vnlink registry index file")
+                columns = {name: _from_storable(data[f"c:{name}"], kind)
+                           for name, kind in meta["columns"].items()}
+                source = {name: _from_storable(data[f"s:{name}"], kind)
+                          for name, kind in meta["source"].items()}
+        except (OSError, ValueError, KeyError, zipfile.BadZipFile) as error:
+            if isinstance(error, ModelFormatError):
+                raise
+            raise ModelFormatError(f"cannot read the index file ({type(error).__name__}); "
+                                   "write it again with RegistryIndex.save") from None
+        from vnlink.prepare import PreparedTable
+
+        linker = Linker.from_dict(meta["model"], progress=progress)
+        n = len(next(iter(columns.values()))) if columns else 0
+        prepared = PreparedTable(columns, source=Table(source, n_rows=n),
+                                 schema=linker.registry_schema_, n_rows=n)
+        return cls(linker, None, _prepared=prepared)
+
+
+class _Pairs:
+    """The minimal candidate-pairs shape the decide step reads."""
+
+    def __init__(self, left: NDArray[np.int64], right: NDArray[np.int64], rule: NDArray[np.int8],
+                 rule_names: tuple[str, ...]) -> None:
+        self.left = left
+        self.right = right
+        self.rule = rule
+        self.rule_names = rule_names
+
+
+def _strings(values: NDArray[Any]) -> NDArray[np.object_]:
+    out = np.empty(len(values), dtype=object)
+    out[:] = ["" if v is None else str(v) for v in values.tolist()]
+    return out
+
+
+def _to_storable(values: NDArray[Any]) -> tuple[NDArray[Any], str]:
+    if values.dtype == object:
+        if all(isinstance(v, tuple) for v in values[:1].tolist()) and len(values):
+            text = [";".join(map(str, v)) for v in values.tolist()]
+            return np.asarray(text, dtype=str) if text else np.zeros(0, "U1"), "tuple"
+        text = ["" if v is None else str(v) for v in values.tolist()]
+        return (np.asarray(text, dtype=str) if text else np.zeros(0, "U1")), "str"
+    return values, "array"
+
+
+def _from_storable(values: NDArray[Any], kind: str) -> NDArray[Any]:
+    if kind == "str":
+        return values.astype(object)
+    if kind == "tuple":
+        out = np.empty(len(values), dtype=object)
+        out[:] = [tuple(v.split(";")) if v else () for v in values.tolist()]
+        return out
+    return values
