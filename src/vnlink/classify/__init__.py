@@ -21,6 +21,7 @@ from vnlink.classify.fellegi_sunter import (
     u_from_vectors,
 )
 from vnlink.classify.io import load_model, save_model
+from vnlink.classify.simulate import SimulatedVectors, simulate_comparisons
 from vnlink.classify.supervised import SupervisedLinkClassifier
 from vnlink.classify.thresholds import (
     ThresholdChoice,
@@ -38,6 +39,7 @@ __all__ = [
     "Explanation",
     "FellegiSunter",
     "ParameterTable",
+    "SimulatedVectors",
     "SupervisedLinkClassifier",
     "ThresholdChoice",
     "ThresholdTable",
@@ -47,6 +49,7 @@ __all__ = [
     "estimate_u",
     "load_model",
     "save_model",
+    "simulate_comparisons",
     "threshold_for_precision",
     "threshold_sweep",
     "u_from_vectors",

@@ -678,7 +678,14 @@ class FellegiSunter(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
                 rows["m"].append(float(self.m_[j][level]))
                 rows["u"].append(float(self.u_[j][level]))
                 rows["weight"].append(float(np.log2(self.m_[j][level] / self.u_[j][level])))
-        return ParameterTable(rows)
+        return ParameterTable({
+            "comparison": np.asarray(rows["comparison"], dtype=object),
+            "level": np.asarray(rows["level"], dtype=np.int64),
+            "label": np.asarray(rows["label"], dtype=object),
+            "m": np.asarray(rows["m"], dtype=np.float64),
+            "u": np.asarray(rows["u"], dtype=np.float64),
+            "weight": np.asarray(rows["weight"], dtype=np.float64),
+        })
 
     # -------------------------------------------------------------- persist
     def to_json(self, path: str | os.PathLike[str] | None = None) -> str:
