@@ -162,7 +162,7 @@ def _national(national: str, problems: list[str]) -> PhoneNumber:
         if carrier is not None:
             return PhoneNumber(national, "+84" + national[1:], "mobile", carrier, True,
                                tuple(problems))
-        if national[:2] == "04":
+        if national[:2] == "04" and national[2] not in "01":  # 024 + 0/1 is old 0240/0241
             new = "024" + national[2:]
             problems.append("phone:old_area_code")
             return PhoneNumber(new, "+84" + new[1:], "landline", "", True, tuple(problems))
