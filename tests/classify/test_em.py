@@ -71,7 +71,7 @@ def test_em_with_fixed_u_and_prior_recovers_m(simulated, known_model) -> None:
     random_pairs, _ = simulate_comparisons(m=known_model["m"], u=known_model["u"], lambda_=0.0,
                                            n_pairs=100_000, seed=3)
     u = u_from_vectors(random_pairs)
-    model = FellegiSunter(u=u, prior=known_model["lambda_"]).fit(X)
+    model = FellegiSunter(u=u, fix_u=True, prior=known_model["lambda_"]).fit(X)
     assert model.lambda_ == known_model["lambda_"]
     for got, want in zip(model.u_, u, strict=True):
         np.testing.assert_allclose(got, want, rtol=1e-9)
@@ -165,3 +165,14 @@ def test_no_warning_on_a_clean_fit(simulated) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         FellegiSunter().fit(X)
+
+
+def test_given_u_is_a_starting_point_unless_fixed(simulated, known_model) -> None:
+    X, _ = simulated
+    start = [np.full(n, 1.0 / n) for n in X.n_levels]
+    free = FellegiSunter(u=start).fit(X)
+    assert free.training_["u_given"] and not free.training_["fixed_u"]
+    for got, want in zip(free.u_, known_model["u"], strict=True):
+        np.testing.assert_allclose(got, want, atol=0.005)
+    kept = FellegiSunter(u=start, fix_u=True).fit(X)
+    assert all(np.allclose(a, b) for a, b in zip(kept.u_, start, strict=True))

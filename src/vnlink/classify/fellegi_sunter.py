@@ -308,8 +308,15 @@ class FellegiSunter(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         Fixed λ (e.g. from :func:`estimate_prior`); ``None`` lets EM (or the
         labels) estimate it.
     u
-        Fixed u probabilities, one array per comparison (e.g. from
-        :func:`estimate_u`); EM then keeps them. ``None`` estimates u.
+        u probabilities, one array per comparison (e.g. from
+        :func:`estimate_u`): EM starts from them, and keeps them when
+        ``fix_u`` is true. ``None``: EM starts from the level frequencies.
+    fix_u
+        Keep ``u`` fixed during EM (Splink's default). Off by default: u from
+        random pairs describes *all* pairs, but candidate pairs that passed
+        blocking agree more often on the blocked fields, and with u fixed EM
+        explains that extra agreement by calling too many pairs matches.
+        With labels, a given ``u`` is always kept.
     fixed_m
         Comparison (name or index) -> m probabilities kept fixed.
     smoothing
@@ -370,6 +377,7 @@ class FellegiSunter(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         n_levels: Sequence[int] | None = None,
         prior: float | None = None,
         u: Sequence[ArrayLike] | None = None,
+        fix_u: bool = False,
         fixed_m: Mapping[str | int, ArrayLike] | None = None,
         smoothing: float = 1.0,
         tol: float = 1e-6,
@@ -380,6 +388,7 @@ class FellegiSunter(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         self.n_levels = n_levels
         self.prior = prior
         self.u = u
+        self.fix_u = fix_u
         self.fixed_m = fixed_m
         self.smoothing = smoothing
         self.tol = tol
@@ -467,7 +476,9 @@ class FellegiSunter(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
     ) -> None:
         k = len(n_levels)
         patterns, counts = pattern_counts(levels, n_levels)
-        u0 = fixed_u if fixed_u is not None else _level_counts(levels, n_levels, 1.0)
+        given_u = fixed_u
+        fixed_u = given_u if self.fix_u else None
+        u0 = given_u if given_u is not None else _level_counts(levels, n_levels, 1.0)
         m0 = [fixed_m.get(j, _default_m(n)) for j, n in enumerate(n_levels)]
         lam0 = float(self.prior) if self.prior is not None else 0.1
         result = run_em(
@@ -488,7 +499,7 @@ class FellegiSunter(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         u = [_normalise(a) for a in result.u]
         lam = result.lambda_
         swapped = False
-        if fixed_u is None and not fixed_m and self.prior is None:
+        if given_u is None and not fixed_m and self.prior is None:
             # EM is symmetric in the two classes: make "match" the class that agrees more
             evidence = sum(float(np.log(m[j][-1]) - np.log(u[j][-1])) for j in range(k))
             if evidence < 0:
@@ -523,6 +534,7 @@ class FellegiSunter(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
             "n_pairs": n,
             "n_patterns": int(patterns.shape[0]),
             "expected_matches": float(expected),
+            "u_given": given_u is not None,
             "fixed_u": fixed_u is not None,
             "fixed_m": sorted(fixed_m),
             "fixed_prior": self.prior is not None,
@@ -712,6 +724,7 @@ class FellegiSunter(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
             "n_levels": None if self.n_levels is None else [int(v) for v in self.n_levels],
             "prior": None if self.prior is None else float(self.prior),
             "u": None if self.u is None else [np.asarray(a, float).tolist() for a in self.u],
+            "fix_u": bool(self.fix_u),
             "fixed_m": None if self.fixed_m is None else [
                 [key if isinstance(key, str) else int(key), np.asarray(v, float).tolist()]
                 for key, v in self.fixed_m.items()
