@@ -41,6 +41,7 @@ __all__ = [
     "joint_vocab",
     "numeric_column",
     "sex_codes",
+    "table_feature",
     "vocab_feature",
 ]
 
@@ -171,26 +172,37 @@ def _joint(
     if right is left:
         return le.codes, le.codes, le.vocab
     re_ = encode(right, column, derive)
-    cache = _table_cache(left)
-    key = ("joint", column, derive[0] if derive else None, id(right))
-    hit = cache.get(key)
-    if hit is not None and hit[0]() is right and hit[1] is le and hit[2] is re_:
-        return le.codes, hit[3], hit[4]
+    joints = _joint_cache(left, right)
+    key = (column, derive[0] if derive else None)
+    hit = joints.get(key)
+    if hit is not None and hit[0] is le and hit[1] is re_:
+        return le.codes, hit[2], hit[3]
     get = le.index.get
     mapping = np.fromiter((get(v, -1) for v in re_.vocab.tolist()), np.int64, len(re_.vocab))
     new = mapping < 0
     mapping[new] = len(le.vocab) + np.arange(int(new.sum()))
     right_codes = mapping.astype(np.int32)[re_.codes]
     vocab = np.concatenate([le.vocab, re_.vocab[new]]) if new.any() else le.vocab
+    joints[key] = (le, re_, right_codes, vocab)
+    return le.codes, right_codes, vocab
+
+
+def _joint_cache(left: Table, right: Table) -> dict[Any, Any]:
+    """The joint-code cache of ``left`` against ``right`` (a few right tables are kept)."""
+    cache = _table_cache(left)
+    per_right: dict[int, Any] = cache.setdefault("joint", {})
+    entry = per_right.get(id(right))
+    if entry is not None and entry[0]() is right:
+        return entry[1]  # type: ignore[no-any-return]
     try:
         ref = weakref.ref(right)
     except TypeError:  # pragma: no cover
-        return le.codes, right_codes, vocab
-    joints = [k for k in cache if isinstance(k, tuple) and k[0] == "joint"]
-    for old in joints[: max(0, len(joints) - _JOINT_KEEP + 1)]:
-        del cache[old]
-    cache[key] = (ref, le, re_, right_codes, vocab)
-    return le.codes, right_codes, vocab
+        return {}
+    while len(per_right) >= _JOINT_KEEP:
+        del per_right[next(iter(per_right))]
+    joints: dict[Any, Any] = {}
+    per_right[id(right)] = (ref, joints)
+    return joints
 
 
 def vocab_feature(
@@ -212,6 +224,20 @@ def vocab_feature(
     feature = func(enc.vocab)
     cache[ckey] = (enc, feature)
     return feature, enc.codes
+
+
+def table_feature(
+    table: Table, key: str, columns: tuple[str, ...], func: Callable[[Table], Any]
+) -> Any:
+    """``func(table)``, cached until one of ``columns`` is replaced in the table."""
+    arrays = tuple(table.columns.get(c) for c in columns)
+    cache = _table_cache(table)
+    hit = cache.get(("table", key))
+    if hit is not None and all(a is b for a, b in zip(hit[0], arrays, strict=True)):
+        return hit[1]
+    value = func(table)
+    cache[("table", key)] = (arrays, value)
+    return value
 
 
 def numeric_column(table: Table, column: str) -> NDArray[Any]:

@@ -47,13 +47,15 @@ def _precision_feature(vocab: NDArray[np.object_]) -> NDArray[np.bool_]:
     return np.array([v == "year" for v in vocab.tolist()], dtype=bool)
 
 
-def _date_parts(
-    table: Table, idx: Index
-) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], NDArray[np.bool_]]:
-    """Year, month, day of the rows and whether each may hold only a year."""
-    year = _encode.numeric_column(table, "dob_year")[idx].astype(np.int64)
-    month = _encode.numeric_column(table, "dob_month")[idx].astype(np.int64)
-    day = _encode.numeric_column(table, "dob_day")[idx].astype(np.int64)
+_DATE_COLUMNS = ("dob_year", "dob_month", "dob_day", "dob_flags", "dob_precision")
+
+
+def _table_dates(table: Table) -> tuple[NDArray[Any], ...]:
+    """Per row: year, month, day (0 = unknown), may-be-year-only, day number."""
+    year = _encode.numeric_column(table, "dob_year").astype(np.int32)
+    month = _encode.numeric_column(table, "dob_month").astype(np.int32)
+    day = _encode.numeric_column(table, "dob_day").astype(np.int32)
+    year = np.where((year > 0) & (year < 10000), year, 0)
     month = np.where((month >= 1) & (month <= 12), month, 0)
     day = np.where((day >= 1) & (day <= 31) & (month > 0), day, 0)
     year_only = (month == 0) | ((month == 1) & (day == 1))
@@ -63,8 +65,21 @@ def _date_parts(
     ):
         if column in table and table[column].dtype == object:
             feature, codes = _encode.vocab_feature(table, column, key, func)
-            year_only |= feature[codes[idx]]
-    return year, month, day, year_only
+            year_only |= feature[codes]
+    days = _days(year, month, day).astype(np.int32)
+    return (
+        year.astype(np.int16),
+        month.astype(np.int8),
+        day.astype(np.int8),
+        year_only,
+        days,
+    )
+
+
+def _date_parts(table: Table, idx: Index) -> tuple[NDArray[Any], ...]:
+    """Year, month, day, may-be-year-only and day number of the rows ``idx``."""
+    parts = _encode.table_feature(table, "dob", _DATE_COLUMNS, _table_dates)
+    return tuple(part[idx] for part in parts)
 
 
 @dataclass(frozen=True)
@@ -81,7 +96,9 @@ class DateOfBirthComparison(Comparison):
                                      01/01 (a common placeholder), or the flag
                                      ``possibly_year_only`` in ``dob_flags``
     2    same year and month         the day differs by more than 2, or is unknown
-    1    year ±1                     the years differ by one (lunar year, age counting)
+    1    year ±1                     the years differ by one, with the same day and
+                                     month or a year-only side (a slip in the year,
+                                     lunar years, age counting)
     0    else
     ===  ==========================  ===================================================
 
@@ -129,21 +146,22 @@ class DateOfBirthComparison(Comparison):
     def compute(
         self, left_idx: Index, right_idx: Index, left: Table, right: Table
     ) -> tuple[Levels, Scores]:
-        ya, ma, da, oa = _date_parts(left, left_idx)
-        yb, mb, db, ob = _date_parts(right, right_idx)
+        ya, ma, da, oa, xa = _date_parts(left, left_idx)
+        yb, mb, db, ob, xb = _date_parts(right, right_idx)
         missing = (ya == 0) | (yb == 0)
         levels = new_levels(len(ya))
         same_year = ya == yb
         full = (da > 0) & (db > 0)
-        levels[np.abs(ya - yb) == 1] = 1
+        same_day_month = (ma == mb) & (da == db)
+        levels[(np.abs(ya.astype(np.int32) - yb) == 1) & (same_day_month | oa | ob)] = 1
         same_month = same_year & (ma == mb) & (ma > 0)
         levels[same_month] = 2
         levels[same_year & (oa | ob)] = 3
-        days = np.abs(_days(ya, ma, da) - _days(yb, mb, db))
+        days = np.abs(xa - xb)
         levels[full & (days <= self.max_days)] = 4
         swapped = same_year & full & (da == mb) & (ma == db) & (da != ma)
         levels[swapped] = 5
-        levels[full & same_month & (da == db)] = 6
+        levels[full & same_year & same_day_month] = 6
         scores = (1.0 - np.minimum(days, 3652) / 3652.0).astype(np.float32)
         levels[missing] = -1
         scores[missing] = np.nan

@@ -43,13 +43,13 @@ from vnlink.exceptions import ConfigurationError
 
 __all__ = ["IdComparison"]
 
-_WIDTH = 16  # wide enough for every Vietnamese ID kind (BHYT: 15 characters)
+_WIDTH = {"id_cccd": 12, "id_cmnd9": 9}  # other columns: 16 (BHYT has 15 characters)
 _DIRECT_KINDS = ("cccd", "cmnd9", "cmnd12")
 
 
 def _digits(table: Table, column: str) -> tuple[NDArray[np.uint8], NDArray[np.int32]]:
     return _encode.vocab_feature(
-        table, column, "digits", lambda v: _kernels.digit_matrix(v, _WIDTH)
+        table, column, "digits", lambda v: _kernels.digit_matrix(v, _WIDTH.get(column, 16))
     )
 
 
@@ -86,7 +86,8 @@ def _number_levels(
         ma, mb = da[ra], db[rb]
         diff = _kernels.differences(ma, mb)
         sub = np.zeros(len(todo), dtype=np.int8)
-        sub[same_length & _kernels.adjacent_transposition(ma, mb)] = 2
+        two = np.flatnonzero(same_length & (diff == 2))
+        sub[two[_kernels.adjacent_transposition(ma[two], mb[two])]] = 2
         sub[same_length & (diff == 1)] = 3
         levels[todo] = sub
         length = np.maximum(la[ra], 1).astype(np.float32)

@@ -1,0 +1,150 @@
+"""IdComparison: one explicit example per level, kinds, and properties against a reference."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from vnlink.compare import IdComparison
+
+
+def cccd(number: str, year: int = 1980, sex: str = "M", dob_year: int = 1980,
+         record_sex: str = "M", cmnd9: str = "") -> dict[str, Any]:
+    return {"id_kind": "cccd", "id": number, "id_cccd": number, "id_cmnd9": cmnd9,
+            "id_birth_year": year, "id_sex": sex, "dob_year": dob_year, "sex": record_sex}
+
+
+def cmnd(number: str, dob_year: int = 1980, record_sex: str = "M") -> dict[str, Any]:
+    return {"id_kind": "cmnd9", "id": number, "id_cmnd9": number, "dob_year": dob_year,
+            "sex": record_sex}
+
+
+def other(kind: str, number: str) -> dict[str, Any]:
+    return {"id_kind": kind, "id": number, "dob_year": 1980, "sex": "M"}
+
+
+BASE = cccd("001080012345", cmnd9="012345678")
+CASES = [
+    ("exact", cccd("001080012345"), 4),
+    ("one digit different", cccd("001080012346"), 3),
+    ("adjacent digits swapped", cccd("001080012354"), 2),
+    ("different", cccd("001080099999"), 0),
+    ("different birth year encoded: contradiction", cccd("079190000001", year=1990,
+                                                         dob_year=1990), 1),
+    ("different sex encoded: contradiction", cccd("079180000001", sex="F", record_sex="F"), 1),
+    ("CMND against the registry's old CMND: exact", cmnd("012345678"), 4),
+    ("CMND one digit different", cmnd("012345679"), 3),
+    ("CMND of another person", cmnd("987654321"), 0),
+    ("no number", {"dob_year": 1980, "sex": "M"}, -1),
+    ("no common kind (BHXH)", other("bhxh", "0123456789"), -1),
+    ("no common kind, contradicting dob", {"id_kind": "bhxh", "id": "0123456789",
+                                           "dob_year": 1975, "sex": "M"}, 1),
+]
+
+
+@pytest.mark.parametrize(("case", "row", "level"), CASES, ids=[c[0] for c in CASES])
+def test_every_level(make_table: Any, case: str, row: dict[str, Any], level: int) -> None:
+    table = make_table([BASE, row])
+    levels, scores = IdComparison().compute(np.array([0]), np.array([1]), table, table)
+    assert levels.tolist() == [level], case
+    assert np.isnan(scores[0]) == (level == -1)
+
+
+def test_levels_cover_the_labels() -> None:
+    assert {c[2] for c in CASES if c[2] >= 0} == set(range(IdComparison().n_levels))
+
+
+def test_cmnd_against_cccd_is_missing_not_different(make_table: Any) -> None:
+    table = make_table([cccd("001080012345"), cmnd("012345678")])
+    levels, _ = IdComparison().compute(np.array([0]), np.array([1]), table, table)
+    assert levels.tolist() == [-1]
+
+
+def test_same_other_kind_is_compared(make_table: Any) -> None:
+    table = make_table([other("bhxh", "0123456789"), other("bhxh", "0123456789"),
+                        other("bhxh", "0123456788"), other("bhyt", "0123456789")])
+    levels, _ = IdComparison().compute(np.zeros(3, np.int64), np.arange(1, 4), table, table)
+    assert levels.tolist() == [4, 3, -1]
+
+
+def test_without_cccd_check(make_table: Any) -> None:
+    table = make_table([BASE, cccd("079190000001", year=1990, dob_year=1990)])
+    levels, _ = IdComparison(check_cccd=False).compute(np.array([0]), np.array([1]), table,
+                                                       table)
+    assert levels.tolist() == [0]
+
+
+def test_exact_beats_contradiction(make_table: Any) -> None:
+    # the same number, but the record's date of birth was mistyped: still exact
+    table = make_table([BASE, cccd("001080012345", dob_year=1990)])
+    levels, scores = IdComparison().compute(np.array([0]), np.array([1]), table, table)
+    assert levels.tolist() == [4] and scores.tolist() == [1.0]
+
+
+def _near(a: str, b: str) -> int:
+    if a == b:
+        return 4
+    if len(a) != len(b):
+        return 0
+    diff = [i for i in range(len(a)) if a[i] != b[i]]
+    if len(diff) == 1:
+        return 3
+    if len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and \
+            a[diff[1]] == b[diff[0]]:
+        return 2
+    return 0
+
+
+def reference(a: dict[str, Any], b: dict[str, Any]) -> int:
+    level = -1
+    if a["id_cccd"] and b["id_cccd"]:
+        level = max(level, _near(a["id_cccd"], b["id_cccd"]))
+    if a["id_cmnd9"] and b["id_cmnd9"]:
+        level = max(level, _near(a["id_cmnd9"], b["id_cmnd9"]))
+    direct = ("cccd", "cmnd9", "cmnd12", "")
+    if a["id_kind"] == b["id_kind"] and a["id_kind"] not in direct and a["id"] and b["id"]:
+        level = max(level, _near(a["id"], b["id"]))
+
+    def contradicts(x: dict[str, Any], y: dict[str, Any]) -> bool:
+        year = x["id_birth_year"] and y["dob_year"] and x["id_birth_year"] != y["dob_year"]
+        sex = x["id_sex"] and y["sex"] and x["id_sex"] != y["sex"]
+        return bool(year or sex)
+
+    if level <= 0 and (contradicts(a, b) or contradicts(b, a)):
+        return 1
+    return level
+
+
+@st.composite
+def id_rows(draw: st.DrawFn) -> dict[str, Any]:
+    digits = st.text(alphabet="0123", min_size=0, max_size=12)
+    row = {
+        "id_cccd": draw(st.sampled_from(["", "001080012345", "001080012354", "001080012346"])),
+        "id_cmnd9": draw(st.sampled_from(["", "012345678", "012345687", "112345678"])),
+        "id_kind": draw(st.sampled_from(["", "cccd", "cmnd9", "bhxh", "bhyt"])),
+        "id_birth_year": draw(st.sampled_from([0, 1980, 1981])),
+        "id_sex": draw(st.sampled_from(["", "M", "F"])),
+        "dob_year": draw(st.sampled_from([0, 1980, 1981])),
+        "sex": draw(st.sampled_from(["", "M", "F"])),
+    }
+    row["id"] = draw(digits)
+    return row
+
+
+@given(st.lists(id_rows(), min_size=1, max_size=8))
+def test_bulk_equals_reference_and_is_symmetric(
+    make_table: Any, pairs_of: Any, rows: list[dict[str, Any]]
+) -> None:
+    table = make_table(rows)
+    left, right = pairs_of(len(rows))
+    levels, scores = IdComparison().compute(left, right, table, table)
+    assert levels.tolist() == [reference(rows[i], rows[j]) for i, j in zip(left, right,
+                                                                          strict=True)]
+    grid = levels.reshape(len(rows), len(rows))
+    assert (grid == grid.T).all()
+    assert np.isnan(scores[levels == -1]).all()
+    assert ((scores[levels >= 0] >= 0) & (scores[levels >= 0] <= 1)).all()
