@@ -120,6 +120,13 @@ def _surface_chars() -> frozenset[str]:
 
 
 @cache
+def _non_surface() -> re.Pattern[str]:
+    """Matches a character no byte shows as: the text is Unicode, not a legacy encoding."""
+    chars = "".join(sorted(_surface_chars()))
+    return re.compile("[^" + re.escape(chars) + "]")
+
+
+@cache
 def _byte_of() -> dict[str, int]:
     out: dict[str, int] = {}
     for byte in range(256):
@@ -284,8 +291,7 @@ def _one_pass(text: str) -> tuple[str, str | None]:
         if decoded != text and _score(decoded, False) > _score(text, False):
             return decoded, "viqr"
         return text, None
-    surface = _surface_chars()
-    if not all(ch in surface for ch in text):
+    if _non_surface().search(text):
         return text, None
     before = _score(text, True)
     utf = _decode_utf8(text)
@@ -358,7 +364,10 @@ def fix_encoding(text: str | None) -> str | None:
         return None
     if not isinstance(text, str):
         text = str(text)
-    if text.isascii() and not _VIQR_TRIGGER.search(text):
+    if text.isascii():
+        if not _VIQR_TRIGGER.search(text):
+            return text
+    elif _non_surface().search(text):
         return text
     return _fix(text)[0]
 

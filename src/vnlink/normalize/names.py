@@ -53,6 +53,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -62,10 +63,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 from vnlink._bulk import factorize
-from vnlink.normalize.legacy import _VIQR_TRIGGER, fix_encoding
+from vnlink.normalize.legacy import _VIQR_TRIGGER, _non_surface, fix_encoding
 from vnlink.normalize.phonetic import _ascii_syllable_key
 from vnlink.normalize.syllables import _analyse, repair_typing
-from vnlink.normalize.text import _fold_word, to_nfc
+from vnlink.normalize.text import _NEEDS_TRANSLATE, _TRANSLATE, _fold_word
 
 __all__ = [
     "NAME_COLUMNS",
@@ -99,6 +100,8 @@ _PLACEHOLDERS = frozenset(
     }
 )  # fmt: skip
 
+_PLACEHOLDER_FIRST = frozenset(p.split()[0] for p in _PLACEHOLDERS)
+
 #: Middle words that mark sex in published name data (UIT-ViNames: Thị 99.1% female,
 #: Văn 0.2%; Thu, Mỹ, Thúy, Thùy >= 98%; Hữu, Đức, Quốc, Công, Quang, Đình <= 4%).
 _SEX_OF_MIDDLE: dict[str, Sex] = {
@@ -110,8 +113,6 @@ _SEX_OF_FOLDED: dict[str, Sex] = {
     "thi": "F", "thu": "F", "my": "F", "thuy": "F",
     "van": "M", "huu": "M", "duc": "M", "quoc": "M", "cong": "M", "quang": "M", "dinh": "M",
 }  # fmt: skip
-_STRONG = ("thị", "văn")
-_STRONG_FOLDED = ("thi", "van")
 
 #: Compound family names, folded, by number of words.
 _COMPOUND_FAMILIES = {
@@ -129,14 +130,17 @@ _F_REPAIRED = 2
 _F_REMOVED = 4
 _F_MARKED = 8
 _F_UNMARKED = 16
+#: Flags after which a name needs a closer look (placeholder words are all ASCII).
+_F_SUSPECT = _F_INVALID | _F_UNMARKED | _F_REMOVED
+_F_PROBLEMS = _F_INVALID | _F_UNMARKED | _F_REMOVED | _F_REPAIRED
 
 
 # --------------------------------------------------------------------------- words
 
 
 @lru_cache(maxsize=1 << 17)
-def _word(token: str) -> tuple[tuple[tuple[str, str, str], ...], int]:
-    """One whitespace-separated token -> ((display, fold, key) per word, flags)."""
+def _word(token: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], int]:
+    """One whitespace-separated token -> (displays, folds, keys, flags) of its words."""
     flags = 0
     if any(ch.isdigit() for ch in token):
         candidate = "".join(ch for ch in token if ch.isalnum())
@@ -169,7 +173,10 @@ def _word(token: str) -> tuple[tuple[tuple[str, str, str], ...], int]:
             flags |= _F_MARKED
         folded = _fold_word(display)
         out.append((display, folded, _ascii_syllable_key(folded)))
-    return tuple(out), flags
+    if not out:
+        return (), (), (), flags
+    displays, folds, keys = zip(*out, strict=True)
+    return displays, folds, keys, flags
 
 
 # --------------------------------------------------------------------------- the parse
@@ -253,116 +260,169 @@ def _fold_text(text: str) -> str:
 
 
 def _hint(family: str, middle: str) -> Sex | None:
-    family_fold = _fold_text(family)
+    return _hint_words(_fold_text(family), middle.split())
+
+
+def _hint_words(family_fold: str, middle: list[str] | tuple[str, ...]) -> Sex | None:
+    """Sex hint from the folded family name and the middle words (display form)."""
+    if not middle:
+        return "F" if family_fold in _FEMALE_FAMILIES else None
     if family_fold in _FEMALE_FAMILIES:
         return "F"
-    if not middle:
-        return None
-    words = middle.lower().split()
-    if middle.isascii():
-        table, strong = _SEX_OF_FOLDED, _STRONG_FOLDED
-    else:
-        table, strong = _SEX_OF_MIDDLE, _STRONG
-    for word in strong:
-        if word in words:
-            return table[word]
-    for word in words:
-        if word in table:
-            return table[word]
+    if len(middle) == 1:
+        word = middle[0]
+        return (_HINT_FOLDED if word.isascii() else _HINT_MARKED).get(word)
+    table = _HINT_FOLDED if "".join(middle).isascii() else _HINT_MARKED
+    for word in _STRONG_TITLE:
+        if word in middle:
+            return table.get(word)
+    for word in middle:
+        hint = table.get(word)
+        if hint is not None:
+            return hint
     return None
 
 
+_HINT_MARKED: dict[str, Sex] = {k.title(): v for k, v in _SEX_OF_MIDDLE.items()}
+_HINT_FOLDED: dict[str, Sex] = {k.title(): v for k, v in _SEX_OF_FOLDED.items()}
+_STRONG_TITLE = ("Thị", "Văn", "Thi", "Van")
+
 _Row = tuple[str, str, str, str, str, str, str, str, str]
-_EMPTY_ROW: _Row = ("", "", "", "", "", "", "", "", "")
+_NOT_TEXT = frozenset({"NAType", "NaTType"})
+_VIQR_HINT = re.compile(r"[\^(+`?~'.]|[dD][dD]")
 
 
-def _is_missing(value: Any) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, float) and math.isnan(value):
-        return True
-    return type(value).__name__ in ("NAType", "NaTType")
+class _Words:
+    """The words of a name in three parallel lists, plus its problem codes."""
+
+    __slots__ = ("displays", "folds", "keys", "problems")
+
+    def __init__(self) -> None:
+        self.displays: list[str] = []
+        self.folds: list[str] = []
+        self.keys: list[str] = []
+        self.problems: list[str] = []
 
 
-def _analyse_name(value: Any) -> tuple[list[tuple[str, str, str]], list[str]] | None:
-    """Words (display, fold, key) and problems; ``None`` words for missing/junk."""
-    if _is_missing(value):
+def _analyse_name(value: Any) -> _Words | None:
+    """The words of a name and its problems; ``None`` when missing, no words when junk."""
+    if value.__class__ is str:
+        text: str = value
+    elif (
+        value is None
+        or (isinstance(value, float) and math.isnan(value))
+        or type(value).__name__ in _NOT_TEXT
+    ):
         return None
-    text = value if isinstance(value, str) else str(value)
-    problems: list[str] = []
-    if text.isascii() and not _VIQR_TRIGGER.search(text):
+    else:
+        text = value if isinstance(value, str) else str(value)
+    out = _Words()
+    if text.isascii():
+        if _VIQR_HINT.search(text) and _VIQR_TRIGGER.search(text):
+            fixed = fix_encoding(text)
+            if fixed != text:
+                out.problems.append("name:encoding_repaired")
+            text = fixed
         tokens = text.split()
     else:
-        fixed = fix_encoding(text)
-        if fixed != text:
-            problems.append("name:encoding_repaired")
-        tokens = to_nfc(fixed).split()
-    words: list[tuple[str, str, str]] = []
+        if not _non_surface().search(text):
+            fixed = fix_encoding(text)
+            if fixed != text:
+                out.problems.append("name:encoding_repaired")
+            text = fixed
+        if _NEEDS_TRANSLATE.search(text):
+            text = text.translate(_TRANSLATE)
+        if not unicodedata.is_normalized("NFC", text):
+            text = unicodedata.normalize("NFC", text)
+        tokens = text.split()
+    displays, folds, keys = out.displays, out.folds, out.keys
     flags = 0
     for token in tokens:
-        parts, token_flags = _word(token)
-        words.extend(parts)
+        d, f, k, token_flags = _word(token)
+        displays += d
+        folds += f
+        keys += k
         flags |= token_flags
-    if not words:
-        problems.insert(0, "name:missing" if not tokens else "name:junk")
-        return [], problems
-    folded = " ".join(w[1] for w in words)
+    n = len(displays)
+    if not n:
+        out.problems.insert(0, "name:missing" if not tokens else "name:junk")
+        return out
+    if (flags & _F_SUSPECT or folds[0] in _PLACEHOLDER_FIRST) and _is_junk(folds, flags):
+        out.problems.insert(0, "name:junk")
+        displays.clear()
+        folds.clear()
+        keys.clear()
+        return out
+    if flags & _F_PROBLEMS or not flags & _F_MARKED or n < 2 or n > 7:
+        _flag(out.problems, n, flags)
+    return out
+
+
+def _is_junk(folds: list[str], flags: int) -> bool:
+    folded = " ".join(folds)
     letters = folded.replace(" ", "")
     if folded in _PLACEHOLDERS or (len(letters) > 1 and len(set(letters)) == 1):
-        problems.insert(0, "name:junk")
-        return [], problems
-    if len(words) == 1:
+        return True
+    return len(letters) == 1 and bool(flags & _F_INVALID)
+
+
+def _flag(problems: list[str], n_words: int, flags: int) -> None:
+    if n_words == 1:
         problems.append("name:single_word")
-    elif len(words) > 7:
+    elif n_words > 7:
         problems.append("name:too_long")
     if flags & _F_INVALID:
         problems.append("name:not_vietnamese")
-    if not flags & _F_MARKED and (flags & _F_UNMARKED or len(words) > 2):
+    if not flags & _F_MARKED and (flags & _F_UNMARKED or n_words > 2):
         problems.append("name:no_diacritics")
     if flags & _F_REPAIRED:
         problems.append("name:typing_repaired")
     if flags & _F_REMOVED:
         problems.append("name:characters_removed")
-    return words, problems
 
 
-def _split(words: list[tuple[str, str, str]]) -> tuple[int, int]:
+_COMPOUND_STARTS = frozenset({"ton", "au", "tu", "gia", "cong"})
+
+
+def _split(folds: list[str]) -> tuple[int, int]:
     """Number of family words and index of the given name."""
-    n = len(words)
+    n = len(folds)
     if n == 1:
         return 0, 0
-    family = 1
-    for size in (4, 2):
-        if n > size and " ".join(w[1] for w in words[:size]) in _COMPOUND_FAMILIES[size]:
-            family = size
-            break
-    return family, n - 1
+    if n > 2 and folds[0] in _COMPOUND_STARTS:
+        for size in (4, 2):
+            if n > size and " ".join(folds[:size]) in _COMPOUND_FAMILIES[size]:
+                return size, n - 1
+    return 1, n - 1
 
 
 def _row(value: Any) -> _Row:
-    analysed = _analyse_name(value)
-    if analysed is None:
+    words = _analyse_name(value)
+    if words is None:
         return ("", "", "", "", "", "", "", "", "name:missing")
-    words, problems = analysed
-    if not words:
-        return ("", "", "", "", "", "", "", "", ";".join(problems))
-    n_family, given_at = _split(words)
-    displays = [w[0] for w in words]
-    folds = [w[1] for w in words]
-    keys = [w[2] for w in words]
-    family = " ".join(displays[:n_family])
-    middle = " ".join(displays[n_family:given_at])
-    hint = _hint(family, middle) or ""
+    folds = words.folds
+    if not folds:
+        return ("", "", "", "", "", "", "", "", ";".join(words.problems))
+    displays, keys = words.displays, words.keys
+    n_family, given_at = _split(folds)
+    if n_family == 1:
+        family = folds[0]
+        middle = displays[1:given_at]
+        middle_fold = folds[1] if given_at == 2 else " ".join(folds[1:given_at])
+    else:
+        family = " ".join(folds[:n_family])
+        middle = displays[n_family:given_at]
+        middle_fold = " ".join(folds[n_family:given_at])
     return (
         " ".join(displays),
         " ".join(folds),
-        " ".join(folds[:n_family]),
-        " ".join(folds[n_family:given_at]),
+        family,
+        middle_fold,
         folds[given_at],
         " ".join(keys),
         keys[given_at],
-        hint,
-        ";".join(problems),
+        _hint_words(family, middle) or "",
+        ";".join(words.problems),
     )
 
 
@@ -384,10 +444,10 @@ def normalize_name(text: Any) -> str | None:
     >>> normalize_name("Ksor H’Ben"), normalize_name("Lê Văn 2"), normalize_name("N/A")
     ("Ksor H'Ben", 'Lê Văn', None)
     """
-    analysed = _analyse_name(text)
-    if analysed is None or not analysed[0]:
+    words = _analyse_name(text)
+    if words is None or not words.displays:
         return None
-    return " ".join(w[0] for w in analysed[0])
+    return " ".join(words.displays)
 
 
 def parse_name(text: Any) -> PersonName | None:
@@ -404,12 +464,12 @@ def parse_name(text: Any) -> PersonName | None:
     >>> parse_name("Lê Nguyễn Bảo Ngọc Trâm").middle
     'Nguyễn Bảo Ngọc'
     """
-    analysed = _analyse_name(text)
-    if analysed is None or not analysed[0]:
+    words = _analyse_name(text)
+    if words is None or not words.displays:
         return None
-    words, problems = analysed
-    n_family, given_at = _split(words)
-    displays = [w[0] for w in words]
+    n_family, given_at = _split(words.folds)
+    displays = words.displays
+    problems = words.problems
     return PersonName(
         family=" ".join(displays[:n_family]),
         middle=" ".join(displays[n_family:given_at]),

@@ -76,9 +76,15 @@ def to_nfc(text: str | None) -> str | None:
     return _to_nfc(text)
 
 
+_NEEDS_TRANSLATE = re.compile("[" + "".join(map(chr, _TRANSLATE)) + "]")
+
+
 def _to_nfc(text: str) -> str:
-    text = text.translate(_TRANSLATE)
-    return " ".join(unicodedata.normalize("NFC", text).split())
+    if _NEEDS_TRANSLATE.search(text):
+        text = text.translate(_TRANSLATE)
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    return " ".join(text.split())
 
 
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
