@@ -248,6 +248,8 @@ class RegistryIndex:
                ) -> tuple[Any, NDArray[np.float64], NDArray[np.float64]]:
         """Compare candidates on a small slice of the registry; fix term frequencies."""
         cset = self.linker.comparisons_
+        if len(left_rows) == 0:
+            return None, np.zeros(0), np.zeros(0)
         uniq, local = np.unique(left_rows, return_inverse=True)
         sub = self.prepared.take(uniq)
         vectors = cset.compute((local.astype(np.int64), rec_rows), sub, right)
@@ -269,6 +271,13 @@ class RegistryIndex:
         ):
             records = [dict(records)]
         table = as_table(records)
+        schema = self.linker.records_schema_
+        missing = [c for c in schema.columns() if c not in table]
+        if missing:  # a lookup may leave fields out: they count as missing values
+            columns = dict(table.columns)
+            for column in missing:
+                columns[column] = np.full(table.n_rows, None, dtype=object)
+            table = Table(columns, n_rows=table.n_rows)
         prepared: Table = self.linker._prepare(table, self.linker.records_schema_)
         return prepared
 

@@ -519,8 +519,10 @@ class Linker:
     # ----- stages ----------------------------------------------------------
 
     def _prepare(self, table: Table, schema: Any) -> Any:
-        from vnlink.prepare import prepare
+        from vnlink.prepare import PreparedTable, prepare
 
+        if isinstance(table, PreparedTable):  # already prepared by the caller
+            return table
         return prepare(table, schema)
 
     def _candidate_pairs(self, left: Any, right: Any | None) -> Any:
@@ -557,13 +559,42 @@ class Linker:
         truth
             Optional labels: a table with ``record_id`` and ``person_id``
             (``""`` when the record's person is not in the registry). Without it
-            the model is fitted unsupervised: u by random sampling, then EM.
+            the model is fitted unsupervised (EM; see ``u_pairs``).
 
         Returns
         -------
         Linker
             ``self``, fitted.
         """
+        stages = Stages(["prepare registry", "prepare records", "block", "compare", "fit"],
+                        progress=self.progress, desc="vnlink fit")
+        try:
+            self._fit_stages(registry, records, truth, stages)
+        finally:
+            stages.close()
+        self.timings_ = stages.timings
+        return self
+
+    def fit_link(self, registry: Any, records: Any, truth: Any = None) -> LinkResult:
+        """``fit`` then ``link`` the same tables, preparing and blocking them only once."""
+        stages = Stages(["prepare registry", "prepare records", "block", "compare", "fit",
+                         "score", "decide", "explain"], progress=self.progress,
+                        desc="vnlink fit+link")
+        try:
+            left, right, pairs = self._fit_stages(registry, records, truth, stages)
+            with stages.stage("score"):
+                weight, prob = self._score(pairs, left, right)
+            table = self._decide(left, right, pairs, weight, prob, stages)
+        finally:
+            stages.close()
+        self.timings_ = {k: v for k, v in stages.timings.items()
+                         if k not in ("score", "decide", "explain")}
+        return LinkResult(table, origin=_origin(records, right), timings=stages.timings,
+                          fingerprint=self.fingerprint_, n_pairs=len(pairs.left))
+
+    def _fit_stages(self, registry: Any, records: Any, truth: Any, stages: Stages) -> tuple[
+        Any, Any, Any
+    ]:
         check_thresholds(
             DEFAULT_VERIFIED_THRESHOLD if self.verified_threshold is None
             else self.verified_threshold,
@@ -578,51 +609,45 @@ class Linker:
         self.registry_schema_, self.records_schema_ = self._schemas(reg, rec)
         self.rules_ = self._rules()
         self.comparisons_ = self._comparison_set()
-        stages = Stages(["prepare registry", "prepare records", "block", "compare", "fit"],
-                        progress=self.progress, desc="vnlink fit")
-        try:
-            with stages.stage("prepare registry"):
-                left = self._prepare(reg, self.registry_schema_)
-            with stages.stage("prepare records"):
-                right = self._prepare(rec, self.records_schema_)
-            with stages.stage("block"):
-                pairs = self._candidate_pairs(left, right)
-            rng = np.random.default_rng(self.random_state)
-            n_pairs = len(pairs.left)
-            if n_pairs == 0:
-                raise ConfigurationError(
-                    "blocking found no candidate pairs to learn from: check the schema "
-                    "(which columns hold name, date of birth, ID) and the blocking rules"
-                )
-            y = None
-            if truth is not None:
-                y = self._pair_labels(truth, left, right, pairs)
-            with stages.stage("compare"):
-                if n_pairs > self.max_fit_pairs:
-                    keep = np.sort(rng.choice(n_pairs, size=self.max_fit_pairs, replace=False))
-                    sample = _subset_pairs(pairs, keep)
-                    y = y[keep] if y is not None else None
-                else:
-                    sample = pairs
-                X = self._vectors(sample, left, right)
-            with stages.stage("fit"):
-                classifier = self._new_classifier()
-                if y is not None:
-                    if y.all() or not y.any():
-                        raise ConfigurationError(
-                            "the truth gives only one kind of candidate pair (all matches or "
-                            "none); check that its record_id and person_id match the tables"
-                        )
-                    classifier.fit(X, y)
-                else:
-                    self._fit_unsupervised(classifier, X, left, right)
-                self.classifier_ = classifier
-                self.thresholds_ = self._thresholds(truth, left, right, pairs)
-        finally:
-            stages.close()
-        self.timings_ = stages.timings
+        with stages.stage("prepare registry"):
+            left = self._prepare(reg, self.registry_schema_)
+        with stages.stage("prepare records"):
+            right = self._prepare(rec, self.records_schema_)
+        with stages.stage("block"):
+            pairs = self._candidate_pairs(left, right)
+        rng = np.random.default_rng(self.random_state)
+        n_pairs = len(pairs.left)
+        if n_pairs == 0:
+            raise ConfigurationError(
+                "blocking found no candidate pairs to learn from: check the schema "
+                "(which columns hold name, date of birth, ID) and the blocking rules"
+            )
+        y = None
+        if truth is not None:
+            y = self._pair_labels(truth, left, right, pairs)
+        with stages.stage("compare"):
+            if n_pairs > self.max_fit_pairs:
+                keep = np.sort(rng.choice(n_pairs, size=self.max_fit_pairs, replace=False))
+                sample = _subset_pairs(pairs, keep)
+                y = y[keep] if y is not None else None
+            else:
+                sample = pairs
+            X = self._vectors(sample, left, right)
+        with stages.stage("fit"):
+            classifier = self._new_classifier()
+            if y is not None:
+                if y.all() or not y.any():
+                    raise ConfigurationError(
+                        "the truth gives only one kind of candidate pair (all matches or "
+                        "none); check that its record_id and person_id match the tables"
+                    )
+                classifier.fit(X, y)
+            else:
+                self._fit_unsupervised(classifier, X, left, right)
+            self.classifier_ = classifier
+            self.thresholds_ = self._thresholds(truth, left, right, pairs)
         self.fingerprint_ = self._fingerprint()
-        return self
+        return left, right, pairs
 
     def _fit_unsupervised(self, classifier: Any, X: Any, left: Any, right: Any) -> None:
         """u from random registry/record pairs (when the classifier takes ``u``), then EM."""

@@ -61,8 +61,8 @@ def run(args: argparse.Namespace) -> int:
     registry, records, truth = synthetic_linkage(args.persons, seed=args.seed)
     t_generate = time.perf_counter() - t0
 
-    linker = Linker(progress=progress).fit(registry, records)
-    result = linker.link(registry, records)
+    linker = Linker(progress=progress)
+    result = linker.fit_link(registry, records)
     t0 = time.perf_counter()
     report = evaluate(result, truth)
     t_evaluate = time.perf_counter() - t0
@@ -105,8 +105,7 @@ def run(args: argparse.Namespace) -> int:
 
         lines.append(f"  {count:>8,}  {code:<24} {REASONS.get(code, '')}")
     timings = {"generate data": t_generate}
-    timings.update({f"fit: {k}": v for k, v in linker.timings_.items()})
-    timings.update({f"link: {k}": v for k, v in result.timings.items()})
+    timings.update(result.timings)
     timings["evaluate"] = t_evaluate
     lines += ["", f"Time: {_seconds(total)} in all"]
     lines += [f"  {name:<24}{_seconds(value):>9}" for name, value in timings.items()]

@@ -1,0 +1,80 @@
+"""RegistryIndex: one-record lookups agree with Linker.link; add, save and load."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from vnlink._table import Table
+from vnlink.datasets import synthetic_linkage
+from vnlink.exceptions import ConfigurationError, ModelFormatError
+from vnlink.link import Linker, LinkResult, RegistryIndex
+
+
+@pytest.fixture(scope="module")
+def setup() -> tuple[Linker, Table, Table, LinkResult, RegistryIndex]:
+    registry, records, _ = synthetic_linkage(500, seed=5)
+    linker = Linker(progress=False).fit(registry, records)
+    result = linker.link(registry, records)
+    return linker, registry, records, result, linker.index(registry)
+
+
+def test_query_returns_the_same_best_candidate_as_link(setup: Any) -> None:
+    _, _, records, result, index = setup
+    rows = records.to_dicts()
+    for i in range(0, len(rows), 7):
+        got = index.query(rows[i], top_k=3)
+        if result["person_id"][i] == "":
+            assert got.n_rows == 0
+            continue
+        assert got["person_id"][0] == result["person_id"][i]
+        assert got["status"][0] == result["status"][i]
+        assert got["match_probability"][0] == pytest.approx(result["match_probability"][i])
+        assert got.n_rows <= 3
+        assert np.all(np.diff(got["match_weight"]) <= 0)
+
+
+def test_query_many_equals_link(setup: Any) -> None:
+    _, _, records, result, index = setup
+    batch = index.query_many(records)
+    for column in ("record_id", "person_id", "status", "runner_up_person_id", "reason_codes",
+                   "corrections"):
+        assert batch[column].tolist() == result[column].tolist(), column
+    np.testing.assert_allclose(batch["match_weight"], result["match_weight"])
+
+
+def test_query_of_garbage_is_empty_not_an_error(setup: Any) -> None:
+    index = setup[4]
+    assert index.query({"full_name": None, "dob": "??"}).n_rows == 0
+    with pytest.raises(ConfigurationError, match="top_k"):
+        index.query({"full_name": "An"}, top_k=0)
+
+
+def test_add_makes_new_people_findable(setup: Any) -> None:
+    linker, registry, _, _, _ = setup
+    index = linker.index(registry)
+    person = dict(registry.to_dicts()[3])
+    person.update(person_id="NEW1", cccd="079301999888", phone="0987000111", cmnd="")
+    record = {"full_name": person["full_name"], "dob": person["dob"], "sex": person["sex"],
+              "id_number": "079301999888", "phone": "0987000111", "address": ""}
+    assert "NEW1" not in index.query(record)["person_id"].tolist()
+    index.add([person])
+    assert len(index) == registry.n_rows + 1
+    assert index.query(record)["person_id"][0] == "NEW1"
+
+
+def test_save_load_round_trip(setup: Any, tmp_path: Path) -> None:
+    _, _, records, result, index = setup
+    path = index.save(tmp_path / "registry.vnidx")
+    again = RegistryIndex.load(path)
+    assert len(again) == len(index)
+    batch = again.query_many(records.take(np.arange(40)))
+    assert batch["person_id"].tolist() == result["person_id"][:40].tolist()
+    assert batch["status"].tolist() == result["status"][:40].tolist()
+    broken = tmp_path / "broken.vnidx"
+    broken.write_bytes(b"not an index")
+    with pytest.raises(ModelFormatError):
+        RegistryIndex.load(broken)
