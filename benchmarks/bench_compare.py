@@ -29,11 +29,11 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import parse_args, peak_memory_mb, timer, write_results  # noqa: E402
+from _common import parse_args, peak_memory_mb, timer, write_results
 
-from vnlink._table import Table  # noqa: E402
-from vnlink.compare import ComparisonSet, ComparisonVectors, default_comparisons  # noqa: E402
-from vnlink.compare.address import StreetComparison  # noqa: E402
+from vnlink._table import Table
+from vnlink.compare import ComparisonSet, ComparisonVectors, default_comparisons
+from vnlink.compare.address import StreetComparison
 
 # ---------------------------------------------------------------------------------------
 # prepared-shape synthetic data
@@ -142,7 +142,8 @@ def _cccd(rng: np.random.Generator, year: np.ndarray, sex: np.ndarray) -> np.nda
     g = century * 2 + (sex == "F")
     rest = _digits(rng, n, 6)
     return np.array(
-        [f"{p:03d}{gg}{y % 100:02d}{r}" for p, gg, y, r in zip(province, g, year, rest, strict=True)],
+        [f"{p:03d}{gg}{y % 100:02d}{r}"
+         for p, gg, y, r in zip(province, g, year, rest, strict=True)],
         dtype=object,
     )
 
@@ -461,7 +462,8 @@ def pipeline(n_persons: int, seed: int = 0) -> tuple[Table, Table, Any, np.ndarr
     record_person = np.array(
         [truth_person.get(r, "") for r in records["record_id"].tolist()], dtype=object
     )
-    is_match = (person[pairs.left] == record_person[pairs.right]) & (record_person[pairs.right] != "")
+    matched = record_person[pairs.right]
+    is_match = (person[pairs.left] == matched) & (matched != "")
     return left, right, pairs, is_match
 
 

@@ -1,0 +1,90 @@
+"""PhoneComparison and SexComparison: every level, and properties."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from vnlink.compare import PhoneComparison, SexComparison
+
+PHONES = [
+    ("exact", "0912345678", 2),
+    ("one digit different", "0912345679", 1),
+    ("adjacent digits swapped", "0912345687", 1),
+    ("different", "0987654321", 0),
+    ("different length", "02838123456", 0),
+    ("missing", "", -1),
+]
+
+
+@pytest.mark.parametrize(("case", "phone", "level"), PHONES, ids=[c[0] for c in PHONES])
+def test_phone_levels(make_table: Any, case: str, phone: str, level: int) -> None:
+    table = make_table([{"phone": "0912345678"}, {"phone": phone}])
+    levels, scores = PhoneComparison().compute(np.array([0]), np.array([1]), table, table)
+    assert levels.tolist() == [level], case
+    assert np.isnan(scores[0]) == (level == -1)
+
+
+def test_phone_without_near_miss(make_table: Any) -> None:
+    table = make_table([{"phone": "0912345678"}, {"phone": "0912345679"},
+                        {"phone": "0912345678"}])
+    comparison = PhoneComparison(near_miss=False)
+    assert comparison.level_labels == ("different", "exact")
+    levels, _ = comparison.compute(np.array([0, 0]), np.array([1, 2]), table, table)
+    assert levels.tolist() == [0, 1]
+
+
+SEXES = [("same", "M", 1), ("different", "F", 0), ("missing", "", -1)]
+
+
+@pytest.mark.parametrize(("case", "sex", "level"), SEXES, ids=[c[0] for c in SEXES])
+def test_sex_levels(make_table: Any, case: str, sex: str, level: int) -> None:
+    table = make_table([{"sex": "M"}, {"sex": sex}])
+    levels, _ = SexComparison().compute(np.array([0]), np.array([1]), table, table)
+    assert levels.tolist() == [level], case
+
+
+def test_level_labels_covered() -> None:
+    assert {c[2] for c in PHONES if c[2] >= 0} == set(range(PhoneComparison().n_levels))
+    assert {c[2] for c in SEXES if c[2] >= 0} == set(range(SexComparison().n_levels))
+
+
+def _phone_reference(a: str, b: str) -> int:
+    if not a or not b:
+        return -1
+    if a == b:
+        return 2
+    if len(a) != len(b):
+        return 0
+    diff = [i for i in range(len(a)) if a[i] != b[i]]
+    if len(diff) == 1:
+        return 1
+    if len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and \
+            a[diff[1]] == b[diff[0]]:
+        return 1
+    return 0
+
+
+@given(st.lists(st.sampled_from(["", "0912345678", "0912345679", "0912345687", "0912",
+                                 "0921345678", "0219345678"]), min_size=1, max_size=8),
+       st.lists(st.sampled_from(["", "M", "F"]), min_size=8, max_size=8))
+def test_bulk_equals_reference_and_is_symmetric(
+    make_table: Any, pairs_of: Any, phones: list[str], sexes: list[str]
+) -> None:
+    rows = [{"phone": p, "sex": s} for p, s in zip(phones, sexes, strict=False)]
+    table = make_table(rows)
+    left, right = pairs_of(len(rows))
+    levels, _ = PhoneComparison().compute(left, right, table, table)
+    assert levels.tolist() == [_phone_reference(phones[i], phones[j])
+                               for i, j in zip(left, right, strict=True)]
+    sex_levels, _ = SexComparison().compute(left, right, table, table)
+    expected = [-1 if not rows[i]["sex"] or not rows[j]["sex"] else
+                int(rows[i]["sex"] == rows[j]["sex"]) for i, j in zip(left, right, strict=True)]
+    assert sex_levels.tolist() == expected
+    n = len(rows)
+    for lv in (levels, sex_levels):
+        assert (lv.reshape(n, n) == lv.reshape(n, n).T).all()
