@@ -69,7 +69,7 @@ class NameTable:
     --------
     >>> t = NameTable(("An", "Bình"), np.array([0.75, 0.25]))
     >>> t.draw(np.random.default_rng(0), 4).tolist()
-    [1, 0, 0, 0]
+    [0, 0, 0, 0]
     """
 
     names: tuple[str, ...]

@@ -146,7 +146,8 @@ def _households(rng: np.random.Generator, n: int) -> dict[str, NDArray[Any]]:
     age[is_spouse] = spouse_age[hh[is_spouse]]
     sex_male[is_spouse] = ~head_male[hh[is_spouse]]
     is_elder = role == _ROLE_ELDER
-    age[is_elder] = np.clip(head_age[hh[is_elder]] + rng.uniform(20, 34, int(is_elder.sum())), 40, 100)
+    elder_gap = rng.uniform(20, 34, int(is_elder.sum()))
+    age[is_elder] = np.clip(head_age[hh[is_elder]] + elder_gap, 40, 100)
     sex_male[is_elder] = rng.random(int(is_elder.sum())) < 0.35
 
     # children, one birth order at a time, vectorized over households
@@ -274,7 +275,9 @@ def _names(
 
     return _obj(
         " ".join(w for w in (f, a, b, g) if w)
-        for f, a, b, g in zip(family.tolist(), mid1.tolist(), mid2.tolist(), given.tolist(), strict=True)
+        for f, a, b, g in zip(
+            family.tolist(), mid1.tolist(), mid2.tolist(), given.tolist(), strict=True
+        )
     )
 
 
@@ -409,7 +412,8 @@ def make_registry(
     prefixes = {code: info[1] for code, info in _places.PROVINCES.items()}
     k = rng.random(n)
     cmnd_prefix = [
-        prefixes[c][int(x * len(prefixes[c]))] for c, x in zip(birth.tolist(), k.tolist(), strict=True)
+        prefixes[c][int(x * len(prefixes[c]))]
+        for c, x in zip(birth.tolist(), k.tolist(), strict=True)
     ]
     plen = np.array([len(p) for p in cmnd_prefix], dtype=np.int64)
     pnum = np.array([int(p) for p in cmnd_prefix], dtype=np.int64)
@@ -425,7 +429,10 @@ def make_registry(
     pick = prefix_names[_places.draw(rng, prefix_weights, n)]
     phone_num = _unique_random(rng, pick * 10**7, 10**7)
     age = parts["age"]
-    own = np.where(age < 15, False, np.where(age < 18, u < 0.5, np.where(age >= 75, u < 0.4, u < 0.97)))
+    v = rng.random(n)
+    own = np.where(
+        age < 15, False, np.where(age < 18, v < 0.5, np.where(age >= 75, v < 0.4, v < 0.97))
+    )
     starts = parts["starts"]
     guardian = np.where(pos == 0, np.where(parts["size"] > 1, starts[hh] + 1, -1), starts[hh])
     borrow = ~own & (guardian >= 0)
