@@ -108,8 +108,8 @@ def resolve_n_levels(
 
 def check_levels_in_range(levels: NDArray[np.int8], n_levels: Sequence[int]) -> None:
     """Raise when a level is beyond the levels the model knows."""
-    if not levels.size:
-        return
+    if not levels.size or int(levels.max()) < min(n_levels):
+        return  # one contiguous pass settles the usual case
     top = levels.max(axis=0)
     for j, (t, n) in enumerate(zip(top.tolist(), n_levels, strict=True)):
         if t >= n:

@@ -35,6 +35,7 @@ FloatArray = NDArray[np.float64]
 
 #: Code spaces up to this size are counted with ``np.bincount`` (linear time).
 _BINCOUNT_LIMIT = 1 << 24
+_ENCODE_BLOCK = 1 << 15
 
 
 def encode_patterns(
@@ -55,13 +56,22 @@ def encode_patterns(
     if math.prod(bases) >= (1 << 62):
         return None
     n = levels.shape[0]
-    codes = np.zeros(n, dtype=np.int64)
     offset = 0
-    for j, base in enumerate(bases):
-        codes *= base
-        codes += levels[:, j]
+    for base in bases:
         offset = offset * base + 1
-    codes += offset
+    codes = np.empty(n, dtype=np.int64)
+    # blocks that stay in the CPU cache: several times faster than whole columns
+    for start in range(0, n, _ENCODE_BLOCK):
+        block = levels[start:start + _ENCODE_BLOCK]
+        out = codes[start:start + _ENCODE_BLOCK]
+        out[:] = offset
+        scale = 1
+        for j in range(len(bases) - 1, -1, -1):
+            if scale == 1:
+                out += block[:, j]
+            else:
+                out += block[:, j].astype(np.int64) * scale
+            scale *= bases[j]
     return codes, bases
 
 

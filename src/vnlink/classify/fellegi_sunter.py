@@ -44,7 +44,7 @@ from __future__ import annotations
 import math
 import os
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Self
 
@@ -66,7 +66,7 @@ from vnlink.classify._input import (
     resolve_n_levels,
 )
 from vnlink.classify.em import pattern_counts, run_em
-from vnlink.classify.explain import Explanation, probability_from_weight, total_weight
+from vnlink.classify.explain import Explanation, probability_from_weight
 from vnlink.exceptions import ConfigurationError, ModelFormatError
 from vnlink.exceptions import NotFittedError as VnlinkNotFittedError
 
@@ -134,6 +134,21 @@ def _level_counts(
         present = col[col >= 0]
         counted = np.bincount(present, minlength=n)[:n].astype(np.float64)
         out.append(_normalise(counted + float(smoothing)))
+    return out
+
+
+def _pattern_marginals(
+    patterns: NDArray[np.int8], counts: NDArray[np.int64], n_levels: Sequence[int]
+) -> list[FloatArray]:
+    """Level frequencies of each comparison from the pattern counts (+1 smoothing)."""
+    out = []
+    for j, n in enumerate(n_levels):
+        col = patterns[:, j]
+        present = col >= 0
+        counted: FloatArray = np.bincount(
+            col[present], weights=counts[present].astype(np.float64), minlength=n
+        )[:n].astype(np.float64)
+        out.append(_normalise(counted + 1.0))
     return out
 
 
@@ -478,7 +493,7 @@ class FellegiSunter(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         patterns, counts = pattern_counts(levels, n_levels)
         given_u = fixed_u
         fixed_u = given_u if self.fix_u else None
-        u0 = given_u if given_u is not None else _level_counts(levels, n_levels, 1.0)
+        u0 = given_u if given_u is not None else _pattern_marginals(patterns, counts, n_levels)
         m0 = [fixed_m.get(j, _default_m(n)) for j, n in enumerate(n_levels)]
         lam0 = float(self.prior) if self.prior is not None else 0.1
         result = run_em(
@@ -615,37 +630,51 @@ class FellegiSunter(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
             )
         return [n in wanted for n in self.comparison_names_]
 
-    def _parts(self, X: Any) -> tuple[Vectors, FloatArray, FloatArray]:
+    def _read(self, X: Any) -> Vectors:
         self._check_fitted()
         vectors = read_vectors(self, X, reset=False)
-        levels = vectors.levels
         if vectors.n_levels is not None and list(vectors.n_levels) != list(self.n_levels_):
             raise ConfigurationError(
                 f"X has {vectors.n_levels} levels per comparison but the model was trained with "
                 f"{self.n_levels_}; use the comparisons the model was trained with"
             )
-        check_levels_in_range(levels, self.n_levels_)
-        n, k = levels.shape
-        weights = np.zeros((n, k))
-        tf_weights = np.zeros((n, k))
+        check_levels_in_range(vectors.levels, self.n_levels_)
+        return vectors
+
+    def _columns(self, vectors: Vectors) -> Iterator[tuple[int, FloatArray, FloatArray | None]]:
+        """Per comparison: the level weights and the TF parts (None when there are none)."""
+        levels = vectors.levels
         use_tf = self._tf_columns(self.comparison_names_)
-        for j in range(k):
+        for j in range(levels.shape[1]):
+            # index -1 (missing) picks the trailing 0.0
             table = np.append(np.log2(self.m_[j]) - np.log2(self.u_[j]), 0.0)
-            col = levels[:, j].astype(np.intp)
-            weights[:, j] = table[col]
+            col = levels[:, j]
+            weights: FloatArray = table[col]
+            tf_part: FloatArray | None = None
             if vectors.tf is not None and use_tf[j]:
                 tf = vectors.tf[:, j]
                 hit = ~np.isnan(tf) & (col >= 0)
                 if hit.any():
-                    floor = float(self.tf_floor)
+                    tf_part = np.zeros(levels.shape[0])
                     u_level = self.u_[j][col[hit]]
-                    tf_weights[hit, j] = np.log2(u_level) - np.log2(np.maximum(tf[hit], floor))
-        return vectors, weights, tf_weights
+                    floor = float(self.tf_floor)
+                    tf_part[hit] = np.log2(u_level) - np.log2(np.maximum(tf[hit], floor))
+            yield j, weights, tf_part
 
     def match_weight(self, X: Any) -> FloatArray:
-        """The match weight of each pair: log2 Bayes factor plus the prior, in bits."""
-        _, weights, tf_weights = self._parts(X)
-        return total_weight(self.prior_weight_, weights, tf_weights)
+        """The match weight of each pair: log2 Bayes factor plus the prior, in bits.
+
+        Summed in the order of :func:`~vnlink.classify.explain.total_weight`
+        (prior, then each comparison's level weight and TF part), so that it
+        equals ``explain(X).total`` exactly.
+        """
+        vectors = self._read(X)
+        total = np.full(vectors.levels.shape[0], self.prior_weight_)
+        for _, weights, tf_part in self._columns(vectors):
+            total += weights
+            if tf_part is not None:
+                total += tf_part
+        return total
 
     def decision_function(self, X: Any) -> FloatArray:
         """Same as :meth:`match_weight` (larger = more likely a match)."""
@@ -667,7 +696,14 @@ class FellegiSunter(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
 
         ``explain(X).total`` equals ``match_weight(X)``; see :class:`Explanation`.
         """
-        vectors, weights, tf_weights = self._parts(X)
+        vectors = self._read(X)
+        shape = vectors.levels.shape
+        weights = np.zeros(shape, order="F")
+        tf_weights = np.zeros(shape, order="F")
+        for j, w, t in self._columns(vectors):
+            weights[:, j] = w
+            if t is not None:
+                tf_weights[:, j] = t
         return Explanation(
             names=self.comparison_names_,
             level_labels=self.level_labels_,
