@@ -66,7 +66,7 @@ from vnlink._bulk import factorize
 from vnlink.normalize.legacy import _VIQR_TRIGGER, _non_surface, fix_encoding
 from vnlink.normalize.phonetic import _ascii_syllable_key
 from vnlink.normalize.syllables import _analyse, repair_typing
-from vnlink.normalize.text import _NEEDS_TRANSLATE, _TRANSLATE, _fold_word
+from vnlink.normalize.text import _NEEDS_TRANSLATE, _TRANSLATE, _compose, _fold_word
 
 __all__ = [
     "NAME_COLUMNS",
@@ -147,6 +147,8 @@ def _word(token: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]
         repaired = repair_typing(candidate)
         if repaired != candidate:
             token, flags = repaired, _F_REPAIRED
+        else:
+            token, flags = "".join(ch for ch in token if not ch.isdigit()), _F_REMOVED
     pieces = _PIECE.findall(token)
     if len("".join(pieces)) != len(token):
         flags |= _F_REMOVED
@@ -160,11 +162,7 @@ def _word(token: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]
                 flags |= _F_REPAIRED
                 status, canonical = _analyse(repaired)
                 piece = repaired
-        if status == 2:
-            display = canonical[:1].upper() + canonical[1:]
-        else:
-            lower = piece.lower()
-            display = _JOINERS.sub(lambda m: m.group(1).upper(), lower[:1].upper() + lower[1:])
+        display = _capitalize(canonical if status == 2 else piece.lower())
         if status == 0:
             flags |= _F_INVALID
         elif status == 1:
@@ -177,6 +175,18 @@ def _word(token: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]
         return (), (), (), flags
     displays, folds, keys = zip(*out, strict=True)
     return displays, folds, keys, flags
+
+
+def _cap(lower: str) -> str:
+    return _JOINERS.sub(lambda m: m.group(1).title(), lower[:1].title() + lower[1:])
+
+
+def _capitalize(lower: str) -> str:
+    """Title case for a word (also after ' and -); lower case if that is not stable."""
+    if lower.isascii():
+        return _cap(lower)
+    capital = _cap(lower)
+    return capital if _cap(capital.lower()) == capital else lower
 
 
 # --------------------------------------------------------------------------- the parse
@@ -305,7 +315,38 @@ class _Words:
 
 
 def _analyse_name(value: Any) -> _Words | None:
-    """The words of a name and its problems; ``None`` when missing, no words when junk."""
+    """The words of a name and its problems; ``None`` when missing, no words when junk.
+
+    Cleaning a word (dropping a digit, changing case) can turn a string no
+    decoding applied to into one that decodes; the display form is run
+    through again until it is stable, so that normalization is idempotent.
+    """
+    words = _analyse_once(value)
+    for _ in range(3):
+        if words is None or not words.displays:
+            return words
+        display = " ".join(words.displays)
+        if display == value or _stable(display):
+            return words
+        again = _analyse_once(display)
+        if again is None:
+            return words
+        again.problems = list(dict.fromkeys(words.problems + again.problems))
+        words = again
+    return words
+
+
+def _stable(display: str) -> bool:
+    """Whether ``display`` is left alone by :func:`fix_encoding` (cheap checks first)."""
+    if display.isascii():
+        if not (_VIQR_HINT.search(display) and _VIQR_TRIGGER.search(display)):
+            return True
+    elif _non_surface().search(display):
+        return True
+    return fix_encoding(display) == display
+
+
+def _analyse_once(value: Any) -> _Words | None:
     if value.__class__ is str:
         text: str = value
     elif (
@@ -333,7 +374,7 @@ def _analyse_name(value: Any) -> _Words | None:
         if _NEEDS_TRANSLATE.search(text):
             text = text.translate(_TRANSLATE)
         if not unicodedata.is_normalized("NFC", text):
-            text = unicodedata.normalize("NFC", text)
+            text = _compose(text)
         tokens = text.split()
     displays, folds, keys = out.displays, out.folds, out.keys
     flags = 0

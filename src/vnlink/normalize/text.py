@@ -83,8 +83,21 @@ def _to_nfc(text: str) -> str:
     if _NEEDS_TRANSLATE.search(text):
         text = text.translate(_TRANSLATE)
     if not unicodedata.is_normalized("NFC", text):
-        text = unicodedata.normalize("NFC", text)
+        text = _compose(text)
     return " ".join(text.split())
+
+
+#: A tone mark typed before the shape mark of the same letter ("e" + ~ + ^): both have
+#: combining class 230, so NFC keeps their order and cannot compose "ễ".
+_TONE_BEFORE_SHAPE = re.compile("([\u0300\u0301\u0303\u0309])([\u0302\u0306])")
+
+
+def _compose(text: str) -> str:
+    """NFC, after putting shape marks before tone marks."""
+    decomposed = unicodedata.normalize("NFD", text)
+    if _TONE_BEFORE_SHAPE.search(decomposed):
+        decomposed = _TONE_BEFORE_SHAPE.sub(r"\2\1", decomposed)
+    return unicodedata.normalize("NFC", decomposed)
 
 
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
