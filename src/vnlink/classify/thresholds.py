@@ -71,6 +71,31 @@ class ThresholdChoice:
     recall_verified: float
     recall_with_review: float
 
+    def summary(self) -> str:
+        """What the two thresholds do on the labelled pairs, in a few lines.
+
+        >>> print(ThresholdChoice(0.9, 0.5, 80, 15, 905, 0.99, 0.8, 0.95).summary())
+        verified   score >= 0.9         80 pairs ( 8.0%)  precision 0.9900  recall 0.8000
+        review     0.5 <= score < 0.9   15 pairs ( 1.5%)  recall with review 0.9500
+        unmatched  score < 0.5         905 pairs (90.5%)
+        """
+        total = max(self.n_verified + self.n_review + self.n_unmatched, 1)
+        rows = [
+            ("verified", f"score >= {self.verify:.4g}", self.n_verified,
+             f"precision {self.precision_verified:.4f}  recall {self.recall_verified:.4f}"),
+            ("review", f"{self.review:.4g} <= score < {self.verify:.4g}", self.n_review,
+             f"recall with review {self.recall_with_review:.4f}"),
+            ("unmatched", f"score < {self.review:.4g}", self.n_unmatched, ""),
+        ]
+        width = max(len(r[1]) for r in rows)
+        count_w = max(len(str(r[2])) for r in rows)
+        lines = [
+            f"{name:<10} {rule:<{width}} {count:>{count_w}} pairs ({100 * count / total:4.1f}%)"
+            + (f"  {note}" if note else "")
+            for name, rule, count, note in rows
+        ]
+        return "\n".join(lines)
+
     def decide(self, scores: ArrayLike) -> NDArray[np.object_]:
         """Status per score: ``"verified"``, ``"review"`` or ``"unmatched"``.
 
