@@ -54,6 +54,8 @@ DEFAULT_MAX_BLOCK_PAIRS = 1_000_000
 """Blocks making more pairs than this are skipped and reported (``None`` disables the cap)."""
 
 _Rules = BlockingRule | str | Iterable[Any] | None
+_RULE_BITS = 7
+_RULE_MASK = (1 << _RULE_BITS) - 1
 
 
 @dataclass(frozen=True)
@@ -306,16 +308,29 @@ class Join:
 
     def __init__(self, codes: Codes, n_target: int, dedupe: bool) -> None:
         target, probe = codes[:n_target], codes[n_target:]
-        rows = np.flatnonzero(target >= 0)
-        self.order = rows[np.argsort(target[rows], kind="stable")].astype(np.int64)
-        composite = target[self.order] * n_target + self.order
+        rows = np.flatnonzero(target >= 0).astype(np.int64)
+        composite = target[rows] * n_target + rows  # unique, so any sort is deterministic
+        by_key = np.argsort(composite)
+        composite = composite[by_key]
+        self.order = rows[by_key]
         probe_rows = np.flatnonzero(probe >= 0)
         keys = probe[probe_rows]
-        low = keys * n_target + (probe_rows + 1 if dedupe else 0)
-        lo = np.searchsorted(composite, low, side="left")
-        hi = np.searchsorted(composite, (keys + 1) * n_target, side="left")
         self.first = np.zeros(len(probe), dtype=np.int64)
         self.count = np.zeros(len(probe), dtype=np.int64)
+        if not dedupe:
+            # blocks are runs of equal codes in ``order``: start and size per code
+            size = int(max(target.max(initial=-1), keys.max(initial=-1))) + 1
+            per_code = np.bincount(target[rows], minlength=size).astype(np.int64)
+            starts = np.cumsum(per_code) - per_code
+            self.first[probe_rows] = starts[keys]
+            self.count[probe_rows] = per_code[keys]
+            return
+        low = keys * n_target + probe_rows + 1
+        by_query = np.argsort(low)  # sorted queries make the binary searches cache-friendly
+        lo = np.empty(len(low), dtype=np.int64)
+        hi = np.empty(len(low), dtype=np.int64)
+        lo[by_query] = np.searchsorted(composite, low[by_query], side="left")
+        hi[by_query] = np.searchsorted(composite, (keys[by_query] + 1) * n_target, side="left")
         self.first[probe_rows] = lo
         self.count[probe_rows] = np.maximum(hi - lo, 0)
 
@@ -327,9 +342,29 @@ class Join:
             empty = np.zeros(0, dtype=np.int64)
             return empty, empty
         probes = np.repeat(np.arange(start, stop, dtype=np.int64), count)
+        return probes, self.order[self._positions(start, stop, count, total)]
+
+    def encoded(self, start: int, stop: int, n_target: int, tag: int) -> NDArray[np.int64]:
+        """The pairs of probe rows ``start:stop`` as ``(probe * n_target + target) << 7 | tag``."""
+        count = self.count[start:stop]
+        total = int(count.sum())
+        if total == 0:
+            return np.zeros(0, dtype=np.int64)
+        out = self.order[self._positions(start, stop, count, total)]
+        out *= 1 << _RULE_BITS
+        base = np.arange(start, stop, dtype=np.int64)
+        base *= n_target << _RULE_BITS
+        base += tag
+        out += np.repeat(base, count)
+        return out
+
+    def _positions(
+        self, start: int, stop: int, count: NDArray[np.int64], total: int
+    ) -> NDArray[np.int64]:
         shift = self.first[start:stop] - (np.cumsum(count) - count)
-        positions = np.arange(total, dtype=np.int64) + np.repeat(shift, count)
-        return probes, self.order[positions]
+        positions = np.repeat(shift, count)
+        positions += np.arange(total, dtype=np.int64)
+        return positions
 
 
 def _prepare(
@@ -360,6 +395,11 @@ def _generate(
     keys: KeyCodes, plans: list[RulePlan], chunk_pairs: int | None
 ) -> Iterator[CandidatePairs]:
     n_target = keys.n_target
+    if keys.n_target * keys.n_probe >= 2 ** (63 - _RULE_BITS):
+        raise ConfigurationError(
+            "the tables are too large to pair in one index space (n_left * n_right >= 2**56): "
+            "split the right table and block each part"
+        )
     joins = [
         [Join(c, n_target, keys.dedupe) for c in plan.rule.components(keys, plan.codes)]
         for plan in plans
@@ -374,29 +414,33 @@ def _generate(
                 per_row += join.count
         bounds = _chunks(per_row, chunk_pairs)
     for start, stop in bounds:
-        encoded: list[NDArray[np.int64]] = []
-        tags: list[NDArray[np.int8]] = []
-        for index, rule_joins in enumerate(joins):
-            for join in rule_joins:
-                probes, targets = join.pairs(start, stop)
-                if len(probes):
-                    encoded.append(probes * n_target + targets)
-                    tags.append(np.full(len(probes), index, dtype=np.int8))
+        # pair code, then the rule index in the low 7 bits: sorting the values puts
+        # each pair's copies together, the first rule's copy first
+        encoded = [
+            part
+            for index, rule_joins in enumerate(joins)
+            for join in rule_joins
+            if len(part := join.encoded(start, stop, n_target, index))
+        ]
         if not encoded:
-            unique = np.zeros(0, dtype=np.int64)
-            rule = np.zeros(0, dtype=np.int8)
+            tagged = np.zeros(0, dtype=np.int64)
         elif len(encoded) == 1:
-            unique, rule = encoded[0], tags[0]
+            tagged = encoded[0]
         else:
-            joint = np.concatenate(encoded)
-            order = np.argsort(joint, kind="stable")
-            ordered = joint[order]
+            ordered = np.concatenate(encoded)
+            del encoded
+            ordered.sort(kind="stable")  # each part is sorted: this merges runs
+            pair_codes = ordered >> _RULE_BITS
             keep = np.empty(len(ordered), dtype=bool)
             keep[0] = True
-            np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
-            unique = ordered[keep]
-            rule = np.concatenate(tags)[order[keep]]
-        probe, target = np.divmod(unique, n_target) if n_target else (unique, unique)
+            np.not_equal(pair_codes[1:], pair_codes[:-1], out=keep[1:])
+            del pair_codes
+            tagged = ordered[keep]
+            del ordered, keep
+        unique = tagged >> _RULE_BITS
+        rule = (tagged & _RULE_MASK).astype(np.int8)
+        probe = unique // max(n_target, 1)
+        target = unique - probe * n_target
         if keys.dedupe:
             left_idx, right_idx = probe, target
         else:

@@ -37,7 +37,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from vnlink._bulk import factorize
+from vnlink._bulk import as_object_array, factorize
 from vnlink._table import Table
 from vnlink.exceptions import ConfigurationError, SchemaError
 
@@ -146,6 +146,12 @@ class KeyCodes:
     Each code array is ``int64`` over the *joint* rows: the ``n_target`` rows of
     the left table, then the ``n_probe`` rows of the right table (in dedupe
     mode the one table twice). Equal codes mean equal keys; ``-1`` is missing.
+
+    Keys are hashed per row (Python's ``hash`` for text, the value for numbers),
+    several columns are mixed into one 64-bit hash, and one sort per rule turns
+    the hashes into compact codes. Two different keys share a code only on a
+    64-bit hash collision (about one chance in 10^7 for a million distinct
+    keys), which at worst adds a harmless candidate pair.
     """
 
     def __init__(self, left: Table, right: Table | None) -> None:
@@ -154,10 +160,13 @@ class KeyCodes:
         self.dedupe = right is None
         self.n_target = left.n_rows
         self.n_probe = left.n_rows if right is None else right.n_rows
-        self._cache: dict[Any, Codes] = {}
-        self._distinct: dict[Key, list[Any]] = {}
+        self._cache: dict[Any, Any] = {}
 
-    def _column(self, name: str) -> tuple[NDArray[Any], NDArray[Any]]:
+    def _joint(self, name: str) -> NDArray[Any]:
+        """The column's values over the joint rows (dedupe: the table once)."""
+        cache_key = ("joint", name)
+        if cache_key in self._cache:
+            return self._cache[cache_key]  # type: ignore[no-any-return]
         tables = [self.left] if self.right is None else [self.left, self.right]
         for table in tables:
             if name not in table:
@@ -165,87 +174,146 @@ class KeyCodes:
                     f"blocking needs the column {name!r}; the table has: "
                     f"{', '.join(table.column_names) or '(none)'}"
                 )
-        right = self.left if self.right is None else self.right
-        return self.left[name], right[name]
+        if self.right is None:
+            joint = self.left[name]
+        else:
+            left, right = self.left[name], self.right[name]
+            if left.dtype == object or right.dtype == object or left.dtype != right.dtype:
+                joint = np.concatenate([left.astype(object), right.astype(object)])
+            else:
+                joint = np.concatenate([left, right])
+        self._cache[cache_key] = joint
+        return joint
+
+    def _twice(self, values: NDArray[Any]) -> NDArray[Any]:
+        return np.concatenate([values, values]) if self.right is None else values
+
+    def hashed(self, key: Key) -> tuple[NDArray[np.uint64], NDArray[np.bool_]]:
+        """64-bit hashes of the key over the joint rows, and where it is missing."""
+        cache_key = ("hash", key)
+        if cache_key in self._cache:
+            return self._cache[cache_key]  # type: ignore[no-any-return]
+        if key.sliced:
+            codes, representatives = self.groups(Key(key.column))
+            joint = self._joint(key.column)
+            distinct = joint[representatives % max(len(joint), 1)].tolist()
+            cut = as_object_array([_cut(v, key) for v in distinct])
+            cut_hash, cut_missing = _hash_values(cut)
+            base_missing = codes < 0
+            safe = np.maximum(codes, 0)
+            result = (cut_hash[safe], base_missing | cut_missing[safe])
+        else:
+            hashes, missing = _hash_values(self._joint(key.column))
+            result = (self._twice(hashes), self._twice(missing))
+        self._cache[cache_key] = result
+        return result
+
+    def groups(self, key: Key) -> tuple[Codes, NDArray[np.intp]]:
+        """Compact codes of one key (-1 missing) and a joint row holding each code."""
+        cache_key = ("groups", key)
+        if cache_key in self._cache:
+            return self._cache[cache_key]  # type: ignore[no-any-return]
+        hashes, missing = self.hashed(key)
+        codes, representatives = _group(hashes)
+        codes[missing] = -1
+        self._cache[cache_key] = (codes, representatives)
+        return codes, representatives
 
     def single(self, key: Key) -> Codes:
         """Codes of one key over the joint rows."""
-        cached = self._cache.get(key)
-        if cached is not None:
-            return cached
-        if key.sliced:
-            base_key = Key(key.column)
-            base = self.single(base_key)
-            distinct = self._distinct[base_key]
-            cut = [_cut(v, key) for v in distinct]
-            values, inverse = factorize(cut)
-            self._distinct[key] = values
-            lookup = np.asarray(inverse, dtype=np.int64)
-            missing = [i for i, v in enumerate(values) if _is_missing(v)]
-            if missing:
-                lookup[np.isin(lookup, missing)] = -1
-            codes = np.where(base >= 0, lookup[np.maximum(base, 0)], -1) if len(lookup) else base
-        else:
-            codes = self._factorize_column(key.column)
-        self._cache[key] = codes
-        return codes
-
-    def _factorize_column(self, name: str) -> Codes:
-        left, right = self._column(name)
-        if self.right is None:
-            joint = left
-        elif left.dtype == object or right.dtype == object:
-            joint = np.concatenate([left.astype(object), right.astype(object)])
-        else:
-            joint = np.concatenate([left, right])
-        if joint.dtype != object:
-            distinct_arr, inverse = np.unique(joint, return_inverse=True)
-            codes = inverse.astype(np.int64).reshape(-1)
-            missing_mask = distinct_arr == 0
-            if distinct_arr.dtype.kind == "f":
-                missing_mask |= np.isnan(distinct_arr)
-            distinct: list[Any] = distinct_arr.tolist()
-        else:
-            distinct, inverse_intp = factorize(joint)
-            codes = inverse_intp.astype(np.int64)
-            missing_mask = np.fromiter(
-                (_is_missing(v) for v in distinct), dtype=bool, count=len(distinct)
-            )
-        if missing_mask.any():
-            lookup = np.arange(len(distinct), dtype=np.int64)
-            lookup[missing_mask] = -1
-            codes = lookup[codes]
-        self._distinct[Key(name)] = distinct
-        if self.right is None:
-            codes = np.concatenate([codes, codes])
-        return codes
+        return self.groups(key)[0]
 
     def combined(self, keys: Sequence[Key]) -> Codes:
         """Compact codes of several keys together (missing if any part is missing)."""
+        if not keys:
+            raise ConfigurationError("a blocking rule needs at least one column")
+        if len(keys) == 1:
+            return self.single(keys[0])
         cache_key = ("combined", tuple(keys))
-        cached = self._cache.get(cache_key)
-        if cached is not None:
-            return cached
-        codes = combine_codes([self.single(k) for k in keys])
+        if cache_key in self._cache:
+            return self._cache[cache_key]  # type: ignore[no-any-return]
+        hashes, missing = self.hashed(keys[0])
+        missing = missing.copy()
+        for key in keys[1:]:
+            more, more_missing = self.hashed(key)
+            hashes = _mix(hashes + _GOLDEN) ^ more
+            missing |= more_missing
+        codes, _ = _group(_mix(hashes))
+        codes[missing] = -1
         self._cache[cache_key] = codes
         return codes
 
     def ranks(self, key: Key) -> Codes:
         """Codes that are the rank of the key's value among the sorted distinct values."""
         cache_key = ("ranks", key)
-        cached = self._cache.get(cache_key)
-        if cached is not None:
-            return cached
-        codes = self.single(key)
-        distinct = self._distinct[key]
-        values = {i: v for i, v in enumerate(distinct) if not _is_missing(v)}
-        order = sorted(values, key=lambda c: _sort_key(values[c]))
-        size = int(codes.max()) + 1 if len(codes) else 0
-        lookup = np.full(max(size, 1), -1, dtype=np.int64)
+        if cache_key in self._cache:
+            return self._cache[cache_key]  # type: ignore[no-any-return]
+        codes, representatives = self.groups(key)
+        joint = self._joint(key.column)
+        values = joint[representatives % max(len(joint), 1)].tolist()
+        if key.sliced:
+            values = [_cut(v, key) for v in values]
+        present = np.zeros(len(values), dtype=bool)
+        present[codes[codes >= 0]] = True
+        order = sorted(np.flatnonzero(present).tolist(), key=lambda c: _sort_key(values[c]))
+        lookup = np.full(max(len(values), 1), -1, dtype=np.int64)
         lookup[np.asarray(order, dtype=np.int64)] = np.arange(len(order), dtype=np.int64)
         ranked = np.where(codes >= 0, lookup[np.maximum(codes, 0)], -1)
         self._cache[cache_key] = ranked
         return ranked
+
+
+_NONE_HASH = hash(None)
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_MIX1 = np.uint64(0xBF58476D1CE4E5B9)
+_MIX2 = np.uint64(0x94D049BB133111EB)
+
+
+def _mix(h: NDArray[np.uint64]) -> NDArray[np.uint64]:
+    """The splitmix64 finaliser, elementwise (wrapping arithmetic)."""
+    h = h ^ (h >> np.uint64(30))
+    h = h * _MIX1
+    h = h ^ (h >> np.uint64(27))
+    h = h * _MIX2
+    return h ^ (h >> np.uint64(31))
+
+
+def _hash_values(values: NDArray[Any]) -> tuple[NDArray[np.uint64], NDArray[np.bool_]]:
+    """Per value a 64-bit hash (equal values, equal hashes) and the missing mask."""
+    if values.dtype == object:
+        items = values.tolist()
+        try:
+            hashes = np.fromiter(map(hash, items), dtype=np.int64, count=len(items))
+        except TypeError:
+            _, inverse = factorize(items)
+            hashes = np.asarray(inverse, dtype=np.int64)
+        # "", 0 and False hash to 0 and None to a constant: check those rows exactly
+        suspects = np.flatnonzero((hashes == 0) | (hashes == _NONE_HASH))
+        missing = np.zeros(len(items), dtype=bool)
+        sub = values[suspects]
+        missing[suspects] = (sub == "") | (sub == None) | (sub == 0)  # noqa: E711
+        return hashes.view(np.uint64), missing
+    if values.dtype.kind == "f":
+        missing = (values == 0) | np.isnan(values)
+        return values.astype(np.float64).view(np.uint64), missing
+    if values.dtype.kind in "iub":
+        return values.astype(np.int64).view(np.uint64), values == 0
+    return _hash_values(as_object_array(values))
+
+
+def _group(values: NDArray[Any]) -> tuple[Codes, NDArray[np.intp]]:
+    """Codes of equal values (0..k-1 in sorted order) and one position holding each code."""
+    n = len(values)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.intp)
+    order = np.argsort(values)
+    ordered = values[order]
+    starts = np.empty(n, dtype=bool)
+    starts[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=starts[1:])
+    codes = np.empty(n, dtype=np.int64)
+    codes[order] = np.cumsum(starts) - 1
+    return codes, order[starts]
 
 
 def _sort_key(value: Any) -> tuple[int, Any]:
@@ -495,11 +563,14 @@ def as_rules(rules: BlockingRule | str | Iterable[Any] | None) -> list[BlockingR
     """Normalise the ``rules`` argument of the blocking functions (internal).
 
     A rule, a column name (``block_on(name)``), a tuple of column names
-    (``block_on(*names)``), or a list of those; ``None`` means :func:`default_rules`.
+    (``block_on(*names)``: one rule), or a list of those (several rules);
+    ``None`` means :func:`default_rules`.
     """
     if rules is None:
         return default_rules()
-    if isinstance(rules, (BlockingRule, str)):
+    if isinstance(rules, (BlockingRule, str, Key)) or (
+        isinstance(rules, tuple) and rules and all(isinstance(c, (str, Key)) for c in rules)
+    ):
         rules = [rules]
     out: list[BlockingRule] = []
     for rule in rules:
