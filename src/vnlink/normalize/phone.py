@@ -357,17 +357,56 @@ def to_e164(value: object) -> str | None:
     return parse_phone(value).e164 or None
 
 
-def _digit_matrix(strings: list[str], width: int) -> NDArray[np.int32]:
-    codes = np.array(strings, dtype=f"<U{width}").view(np.uint32).reshape(len(strings), width)
-    return codes.astype(np.int32) - 48
+@cache
+def _carrier_index() -> NDArray[np.int16]:
+    """Index into ``_tables().carriers`` by the 3 digits after the leading 0 (0 = not mobile)."""
+    tables = _tables()
+    index = np.zeros(1000, dtype=np.int16)
+    for prefix, name in tables.mobile4.items():
+        index[int(prefix)] = tables.carriers.index(name)
+    return index
+
+
+def _fast_mobiles(cleaned: NDArray[np.object_]) -> tuple[NDArray[np.intp], NDArray[np.object_],
+                                                         NDArray[np.object_], NDArray[np.bool_]]:
+    """Rows that are plain mobiles: (rows, national, carrier, zero_restored)."""
+    n = len(cleaned)
+    lengths = np.fromiter(map(len, cleaned.tolist()), dtype=np.int64, count=n)
+    heads = cleaned.astype("<U3")
+    national = np.full(n, "", dtype=object)
+    restored = np.zeros(n, dtype=bool)
+    rows = np.flatnonzero((lengths == 10) & (np.char.startswith(heads, "0")))
+    national[rows] = cleaned[rows]
+    for size, head, cut in ((12, "+84", 3), (11, "84", 2)):
+        rows = np.flatnonzero((lengths == size) & np.char.startswith(heads, head))
+        if len(rows):
+            national[rows] = ["0" + text[cut:] for text in cleaned[rows].tolist()]
+    rows = np.flatnonzero((lengths == 9) & ~np.char.startswith(heads, "0"))
+    if len(rows):
+        national[rows] = ["0" + text for text in cleaned[rows].tolist()]
+        restored[rows] = True
+    rows = np.flatnonzero(np.fromiter(map(len, national.tolist()), dtype=np.int64, count=n) == 10)
+    strings = national[rows]
+    codes = strings.astype("<U10").view(np.uint32).reshape(len(rows), 10).astype(np.int32) - 48
+    ok: NDArray[np.bool_] = np.asarray(((codes >= 0) & (codes <= 9)).all(axis=1))
+    ok &= codes[:, 0] == 0
+    codes = np.where(ok[:, None], codes, 0)
+    which = _carrier_index()[codes[:, 1] * 100 + codes[:, 2] * 10 + codes[:, 3]]
+    ok &= which > 0
+    ok &= ~(codes[:, 1:] == codes[:, 1:2]).all(axis=1)  # placeholders go the slow way
+    ok &= ~np.isin(strings, list(_PLACEHOLDERS))
+    carriers = np.array(_tables().carriers, dtype=object)[which[ok]]
+    return rows[ok], strings[ok], carriers, restored[rows[ok]]
 
 
 def parse_phones(values: Iterable[Any]) -> dict[str, NDArray[Any]]:
-    """:func:`parse_phone` over a column, once per distinct value, as the contract's columns.
+    """:func:`parse_phone` over a column, as the contract's columns.
 
-    Clean 10-digit mobile numbers (after removing spaces, dots and dashes) are
-    classified with numpy; every other distinct value goes through
-    :func:`parse_phone`.
+    Plain mobile numbers (10 digits, ``+84``/``84`` + 9 digits, or 9 digits
+    that lost their 0, after removing spaces, dots and dashes) are classified
+    with numpy row by row; the other values are factorized and
+    :func:`parse_phone` runs once per distinct value. The result equals
+    ``[parse_phone(v) for v in values]``.
 
     Returns
     -------
@@ -377,14 +416,14 @@ def parse_phones(values: Iterable[Any]) -> dict[str, NDArray[Any]]:
 
     Examples
     --------
-    >>> cols = parse_phones(["0912 345 678", "01689123456", None, "0912345678"])
+    >>> cols = parse_phones(["0912 345 678", "01689123456", None, "+84912345678"])
     >>> cols["phone"].tolist()
     ['0912345678', '0389123456', '', '0912345678']
     >>> cols["phone_carrier"].tolist(), cols["phone_problems"].tolist()[1]
     (['VinaPhone', 'Viettel', '', 'VinaPhone'], 'phone:old_mobile_prefix')
     """
-    distinct, inverse = factorize(values)
-    n = len(distinct)
+    items = values.tolist() if isinstance(values, np.ndarray) else list(values)
+    n = len(items)
     national = np.full(n, "", dtype=object)
     e164 = np.full(n, "", dtype=object)
     kind = np.full(n, "", dtype=object)
@@ -393,45 +432,39 @@ def parse_phones(values: Iterable[Any]) -> dict[str, NDArray[Any]]:
     problems = np.full(n, "", dtype=object)
     done = np.zeros(n, dtype=bool)
 
-    tables = _tables()
-    cleaned = [v.translate(_DELETE) if type(v) is str else "" for v in distinct]
-    rows = [i for i, c in enumerate(cleaned) if len(c) == 10 and c[0] == "0"]
-    if rows:
-        carrier_index = np.zeros(10000, dtype=np.int16)
-        for prefix, name in tables.mobile4.items():
-            carrier_index[int(prefix)] = tables.carriers.index(name)
-        strings = [cleaned[i] for i in rows]
-        d = _digit_matrix(strings, 10)
-        ok: NDArray[np.bool_] = np.asarray(((d >= 0) & (d <= 9)).all(axis=1))
-        d = np.where(ok[:, None], d, 0)
-        which = carrier_index[d[:, 1] * 100 + d[:, 2] * 10 + d[:, 3]]
-        ok &= which > 0
-        ok &= ~(d[:, 1:] == d[:, 1:2]).all(axis=1)  # placeholders go the slow way
-        all_strings = np.array(strings, dtype=object)
-        ok &= ~np.isin(all_strings, list(_PLACEHOLDERS))
-        object_strings = all_strings[ok]
-        take = np.array(rows, dtype=np.intp)[ok]
-        national[take] = object_strings
-        e164[take] = np.array(["+84" + s[1:] for s in object_strings.tolist()], dtype=object)
-        kind[take] = "mobile"
-        carrier[take] = np.array(tables.carriers, dtype=object)[which[ok]]
-        valid[take] = True
-        done[take] = True
+    cleaned = np.empty(n, dtype=object)
+    cleaned[:] = [
+        (v if v.isdigit() else v.translate(_DELETE)) if type(v) is str else "" for v in items
+    ]
+    if n:
+        rows, fast_national, fast_carrier, restored = _fast_mobiles(cleaned)
+        national[rows] = fast_national
+        e164[rows] = ["+84" + text[1:] for text in fast_national.tolist()]
+        kind[rows] = "mobile"
+        carrier[rows] = fast_carrier
+        valid[rows] = True
+        problems[rows[restored]] = "phone:leading_zero_restored"
+        done[rows] = True
 
-    for i in np.flatnonzero(~done).tolist():
-        result = parse_phone(distinct[i])
-        national[i] = result.national
-        e164[i] = result.e164
-        kind[i] = result.kind
-        carrier[i] = result.carrier
-        valid[i] = result.valid
-        problems[i] = ";".join(result.problems)
+    rest = np.flatnonzero(~done)
+    if len(rest):
+        distinct, inverse = factorize([items[i] for i in rest.tolist()])
+        parsed = [parse_phone(value) for value in distinct]
+        fields = list(zip(*parsed, strict=True))
+        for column, field in zip((national, e164, kind, carrier, valid), fields[:5],
+                                 strict=True):
+            unique = np.empty(len(parsed), dtype=column.dtype)
+            unique[:] = field
+            column[rest] = unique[inverse]
+        unique = np.empty(len(parsed), dtype=object)
+        unique[:] = [";".join(p) for p in fields[5]]
+        problems[rest] = unique[inverse]
 
     return {
-        "phone": national[inverse],
-        "phone_e164": e164[inverse],
-        "phone_kind": kind[inverse],
-        "phone_carrier": carrier[inverse],
-        "phone_valid": valid[inverse],
-        "phone_problems": problems[inverse],
+        "phone": national,
+        "phone_e164": e164,
+        "phone_kind": kind,
+        "phone_carrier": carrier,
+        "phone_valid": valid,
+        "phone_problems": problems,
     }

@@ -65,6 +65,7 @@ import decimal
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import cache
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -153,27 +154,26 @@ def _placeholder(digits: str) -> bool:
     return digits in _PLACEHOLDERS or digits.count(digits[0]) == len(digits)
 
 
+def _cccd_year(digits: str) -> int:
+    return 1900 + 100 * ((ord(digits[3]) - 48) // 2) + int(digits[4:6])
+
+
+def _cccd_ok(digits: str) -> bool:
+    """cccd.is_valid for a string already known to be 12 ASCII digits (fast)."""
+    return digits[:3] in provinces() and _cccd_year(digits) <= datetime.date.today().year
+
+
 def _cccd(digits: str, kind: str, problems: list[str]) -> IdNumber:
-    valid = False
     if _placeholder(digits):
         problems.append("id:placeholder")
     elif digits[:3] not in provinces():
         problems.append("id:invalid_province")
-    elif cccd.is_valid(digits):
-        valid = True
-    else:
+    elif _cccd_year(digits) > datetime.date.today().year:
         problems.append("id:future_birth_year")
-    if not valid:
-        return IdNumber(kind, digits, False, "", "", 0, tuple(problems))
-    return IdNumber(
-        kind,
-        digits,
-        True,
-        digits[:3],
-        cccd.get_sex(digits),
-        cccd.get_birth_year(digits),
-        tuple(problems),
-    )
+    else:
+        sex = "F" if (ord(digits[3]) - 48) % 2 else "M"
+        return IdNumber(kind, digits, True, digits[:3], sex, _cccd_year(digits), tuple(problems))
+    return IdNumber(kind, digits, False, "", "", 0, tuple(problems))
 
 
 def _cmnd9(digits: str, problems: list[str]) -> IdNumber:
@@ -196,7 +196,7 @@ def _from_digits(digits: str, hint: str | None, restore: bool, problems: list[st
     size = len(digits)
     if size == 12:
         return _cccd(digits, "cmnd12" if hint == "cmnd" else "cccd", problems)
-    if size == 11 and hint in (None, "cccd", "cmnd") and restore and cccd.is_valid("0" + digits):
+    if size == 11 and hint in (None, "cccd", "cmnd") and restore and _cccd_ok("0" + digits):
         problems.append("id:leading_zero_restored")
         return _cccd("0" + digits, "cmnd12" if hint == "cmnd" else "cccd", problems)
     if size == 10:
@@ -204,7 +204,7 @@ def _from_digits(digits: str, hint: str | None, restore: bool, problems: list[st
             hint in (None, "cccd", "cmnd")
             and restore
             and digits[0] != "0"
-            and cccd.is_valid("00" + digits)
+            and _cccd_ok("00" + digits)
         ):
             problems.append("id:leading_zero_restored")
             if hint is None:
@@ -309,14 +309,15 @@ IdNumber(kind='', digits='', valid=False, province='', sex='', birth_year=0, pro
 # --------------------------------------------------------------------------- bulk
 
 
-def _digit_matrix(strings: list[str], width: int) -> NDArray[np.int32]:
+def _digit_matrix(strings: NDArray[np.object_], width: int) -> NDArray[np.int32]:
     """An (n, width) matrix of the digit values of equal-length strings (non-digits < 0 or > 9)."""
-    if not strings:
+    if not len(strings):
         return np.zeros((0, width), dtype=np.int32)
-    codes = np.array(strings, dtype=f"<U{width}").view(np.uint32).reshape(len(strings), width)
+    codes = strings.astype(f"<U{width}").view(np.uint32).reshape(len(strings), width)
     return codes.astype(np.int32) - 48
 
 
+@cache
 def _fast_tables() -> tuple[NDArray[np.bool_], NDArray[np.object_], NDArray[np.bool_]]:
     province_ok = np.zeros(1000, dtype=bool)
     for code in provinces():
@@ -335,10 +336,12 @@ _SEX = np.array(["M", "F"], dtype=object)
 
 
 def parse_ids(values: Iterable[Any], *, restore_zeros: bool = True) -> dict[str, NDArray[Any]]:
-    """:func:`parse` over a column, once per distinct value, as the columns of the contract.
+    """:func:`parse` over a column, as the columns of the contract.
 
-    Clean 12-digit CCCD and 9-digit CMND numbers are decoded with numpy; every
-    other distinct value goes through :func:`parse`.
+    Clean 12-digit CCCD and 9-digit CMND numbers (after removing separators)
+    are decoded with numpy, row by row; the other values are factorized and
+    :func:`parse` runs once per distinct value. The result equals
+    ``[parse(v) for v in values]``.
 
     Returns
     -------
@@ -354,8 +357,8 @@ def parse_ids(values: Iterable[Any], *, restore_zeros: bool = True) -> dict[str,
     >>> cols["id_problems"].tolist()[3]
     'id:leading_zero_restored;id:ambiguous_bhxh'
     """
-    distinct, inverse = factorize(values)
-    n = len(distinct)
+    items = values.tolist() if isinstance(values, np.ndarray) else list(values)
+    n = len(items)
     kind = np.full(n, "", dtype=object)
     ids = np.full(n, "", dtype=object)
     valid = np.zeros(n, dtype=bool)
@@ -363,67 +366,69 @@ def parse_ids(values: Iterable[Any], *, restore_zeros: bool = True) -> dict[str,
     sex = np.full(n, "", dtype=object)
     birth_year = np.zeros(n, dtype=np.int16)
     problems = np.full(n, "", dtype=object)
-
-    cleaned = [v.translate(_CLEAN) if type(v) is str else "" for v in distinct]
     done = np.zeros(n, dtype=bool)
+
+    cleaned = np.empty(n, dtype=object)
+    cleaned[:] = [
+        (v if v.isdigit() else v.translate(_CLEAN)) if type(v) is str else "" for v in items
+    ]
+    lengths = np.fromiter(map(len, cleaned.tolist()), dtype=np.int64, count=n)
     province_ok, province_text, prefix_known = _fast_tables()
     max_year = datetime.date.today().year
 
-    rows12 = [i for i, c in enumerate(cleaned) if len(c) == 12]
-    if rows12:
-        idx = np.array(rows12, dtype=np.intp)
-        strings = [cleaned[i] for i in rows12]
+    rows = np.flatnonzero(lengths == 12)
+    if len(rows):
+        strings = cleaned[rows]
         d = _digit_matrix(strings, 12)
         ok: NDArray[np.bool_] = np.asarray(((d >= 0) & (d <= 9)).all(axis=1))
         d = np.where(ok[:, None], d, 0)
         code = d[:, 0] * 100 + d[:, 1] * 10 + d[:, 2]
         year = 1900 + 100 * (d[:, 3] // 2) + d[:, 4] * 10 + d[:, 5]
         ok &= province_ok[code] & (year <= max_year)
-        take = idx[ok]
+        take = rows[ok]
         kind[take] = "cccd"
-        ids[take] = np.array(strings, dtype=object)[ok]
+        ids[take] = strings[ok]
         valid[take] = True
         province[take] = province_text[code[ok]]
         sex[take] = _SEX[d[ok, 3] % 2]
         birth_year[take] = year[ok]
         done[take] = True
 
-    rows9 = [i for i, c in enumerate(cleaned) if len(c) == 9]
-    if rows9:
-        idx = np.array(rows9, dtype=np.intp)
-        strings = [cleaned[i] for i in rows9]
+    rows = np.flatnonzero(lengths == 9)
+    if len(rows):
+        strings = cleaned[rows]
         d = _digit_matrix(strings, 9)
         ok = np.asarray(((d >= 0) & (d <= 9)).all(axis=1))
         d = np.where(ok[:, None], d, 0)
         ok &= prefix_known[d[:, 0] * 100 + d[:, 1] * 10 + d[:, 2]]
         ok &= ~(d == d[:, :1]).all(axis=1)
-        object_strings = np.array(strings, dtype=object)
-        ok &= ~np.isin(object_strings, list(_PLACEHOLDERS))
-        take = idx[ok]
+        ok &= ~np.isin(strings, list(_PLACEHOLDERS))
+        take = rows[ok]
         kind[take] = "cmnd9"
-        ids[take] = object_strings[ok]
+        ids[take] = strings[ok]
         valid[take] = True
         done[take] = True
 
-    for i in np.flatnonzero(~done).tolist():
-        result = parse(distinct[i], restore_zeros=restore_zeros)
-        if not result.kind and not result.problems:
-            continue
-        kind[i] = result.kind
-        ids[i] = result.digits
-        valid[i] = result.valid
-        province[i] = result.province
-        sex[i] = result.sex
-        birth_year[i] = result.birth_year
-        problems[i] = ";".join(result.problems)
+    rest = np.flatnonzero(~done)
+    if len(rest):
+        distinct, inverse = factorize([items[i] for i in rest.tolist()])
+        parsed = [parse(value, restore_zeros=restore_zeros) for value in distinct]
+        fields = list(zip(*parsed, strict=True))
+        for column, field in zip((kind, ids, valid, province, sex, birth_year), fields[:6],
+                                 strict=True):
+            unique = np.empty(len(parsed), dtype=column.dtype)
+            unique[:] = field
+            column[rest] = unique[inverse]
+        unique = np.empty(len(parsed), dtype=object)
+        unique[:] = [";".join(p) for p in fields[6]]
+        problems[rest] = unique[inverse]
 
     return {
-        "id_kind": kind[inverse],
-        "id": ids[inverse],
-        "id_valid": valid[inverse],
-        "id_province": province[inverse],
-        "id_sex": sex[inverse],
-        "id_birth_year": birth_year[inverse],
-        "id_problems": problems[inverse],
+        "id_kind": kind,
+        "id": ids,
+        "id_valid": valid,
+        "id_province": province,
+        "id_sex": sex,
+        "id_birth_year": birth_year,
+        "id_problems": problems,
     }
-

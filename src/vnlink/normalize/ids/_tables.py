@@ -97,6 +97,8 @@ def text_of(value: object) -> str:
 
 def clean(value: object) -> str:
     """Text of ``value`` without separators, upper case (the ``compact`` of every ID module)."""
+    if type(value) is str and value.isascii() and value.isdigit():
+        return value
     text = text_of(value)
     if not text:
         return ""
