@@ -59,19 +59,32 @@ STREETS = [
 @pytest.mark.parametrize(("case", "street", "level"), STREETS, ids=[c[0] for c in STREETS])
 def test_street_levels(make_table: Any, case: str, street: str, level: int) -> None:
     table = make_table([{"street": "so 12 ngo 5 pho hue"}, {"street": street}])
-    levels, _ = StreetComparison().compute(np.array([0]), np.array([1]), table, table)
+    comparison = StreetComparison(thresholds=(0.9, 0.8))
+    levels, _ = comparison.compute(np.array([0]), np.array([1]), table, table)
     assert levels.tolist() == [level], case
 
 
+def test_street_default_has_one_similar_level(make_table: Any) -> None:
+    table = make_table([{"street": "so 12 ngo 5 pho hue"}, {"street": "so 12 ngo 5 hue"},
+                        {"street": "12 ngo 5 pho hue"}])
+    comparison = StreetComparison()
+    assert comparison.level_labels == ("else", "similar >= 0.9", "exact")
+    levels, _ = comparison.compute(np.array([0, 0]), np.array([1, 2]), table, table)
+    assert levels.tolist() == [0, 1]
+
+
 def test_street_thresholds_checked() -> None:
-    with pytest.raises(ConfigurationError):
-        StreetComparison(thresholds=(0.8, 0.9))
+    for bad in [(), (0.9, 0.9), (1.5,), ("x",)]:
+        with pytest.raises(ConfigurationError):
+            StreetComparison(thresholds=bad)  # type: ignore[arg-type]
     assert StreetComparison(thresholds=(0.99, 0.5)).level_labels[1] == "similar >= 0.5"
 
 
 def test_levels_covered() -> None:
     assert {c[2] for c in CASES if c[2] >= 0} == set(range(AddressComparison().n_levels))
-    assert {c[2] for c in STREETS if c[2] >= 0} == set(range(StreetComparison().n_levels))
+    assert {c[2] for c in STREETS if c[2] >= 0} == set(
+        range(StreetComparison(thresholds=(0.9, 0.8)).n_levels)
+    )
 
 
 def reference(a: dict[str, str], b: dict[str, str]) -> int:
@@ -117,5 +130,5 @@ def test_street_symmetric(make_table: Any, pairs_of: Any, streets: list[str]) ->
     levels, scores = StreetComparison().compute(left, right, table, table)
     n = len(streets)
     assert (levels.reshape(n, n) == levels.reshape(n, n).T).all()
-    assert ((levels >= -1) & (levels <= 3)).all()
+    assert ((levels >= -1) & (levels <= 2)).all()
     assert np.isnan(scores[levels == -1]).all()
