@@ -10,6 +10,7 @@ scores and explains them with the linker's model.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import time
@@ -195,13 +196,21 @@ class RegistryIndex:
         self._ids = _strings(self.prepared["record_id"])
         self._rules = [_RuleIndex(rule, self.prepared, DEFAULT_MAX_BLOCK_PAIRS)
                        for rule in self.linker.rules_]
+        # Comparisons run against the whole prepared registry (its encodings are cached
+        # once); term frequencies come from arrays computed here once, not per query.
+        cset = self.linker.comparisons_
         self._tf: dict[str, NDArray[np.float64]] = {}
-        for comparison in self.linker.comparisons_.comparisons:
-            column = comparison.tf_column
-            if column is not None and comparison.tf_levels and column not in self._tf:
-                self._tf[column] = np.asarray(
-                    self.linker.comparisons_.row_frequencies(self.prepared, column),
-                    dtype=np.float64)
+        self._tf_slots: list[tuple[int, str, tuple[int, ...]]] = []
+        for j, comparison in enumerate(cset.comparisons):
+            column, tf_levels = comparison.tf_column, tuple(comparison.tf_levels)
+            if column is None or not tf_levels:
+                continue
+            self._tf_slots.append((j, column, tf_levels))
+            if column not in self._tf:
+                self._tf[column] = np.asarray(cset.row_frequencies(self.prepared, column),
+                                              dtype=np.float64)
+        self._fast = _without_tf(cset)
+        self._spec = cset.to_dict()
 
     def __len__(self) -> int:
         return int(self.prepared.n_rows)
@@ -246,23 +255,16 @@ class RegistryIndex:
 
     def _score(self, left_rows: NDArray[np.int64], right: Table, rec_rows: NDArray[np.int64]
                ) -> tuple[Any, NDArray[np.float64], NDArray[np.float64]]:
-        """Compare candidates on a small slice of the registry; fix term frequencies."""
-        cset = self.linker.comparisons_
+        """Compare the candidates only; term frequencies from the precomputed arrays."""
         if len(left_rows) == 0:
             return None, np.zeros(0), np.zeros(0)
-        uniq, local = np.unique(left_rows, return_inverse=True)
-        sub = self.prepared.take(uniq)
-        vectors = cset.compute((local.astype(np.int64), rec_rows), sub, right)
-        if len(left_rows):
-            for j, comparison in enumerate(cset.comparisons):
-                column, tf_levels = comparison.tf_column, comparison.tf_levels
-                if column is None or not tf_levels or column not in self._tf:
-                    continue
-                mask = np.isin(vectors.levels[:, j], np.asarray(tf_levels, dtype=np.int8))
-                vectors.tf[mask, j] = self._tf[column][left_rows[mask]]
-        model = self.linker.classifier_
-        weight = np.asarray(model.match_weight(vectors), dtype=np.float64)
-        prob = np.asarray(model.predict_proba(vectors), dtype=np.float64)[:, 1]
+        vectors = self._fast.compute((left_rows, rec_rows), self.prepared, right)
+        tf = np.full(vectors.levels.shape, np.nan, dtype=np.float64)
+        for j, column, tf_levels in self._tf_slots:
+            mask = np.isin(vectors.levels[:, j], np.asarray(tf_levels, dtype=np.int8))
+            tf[mask, j] = self._tf[column][left_rows[mask]]
+        vectors = dataclasses.replace(vectors, tf=tf, spec=self._spec)
+        weight, prob = self.linker._weight_and_probability(vectors)
         return vectors, weight, prob
 
     def _prepare_records(self, records: Any) -> Table:
@@ -314,26 +316,39 @@ class RegistryIndex:
         """
         if not isinstance(top_k, int) or top_k < 1:
             raise ConfigurationError(f"top_k must be a positive integer, got {top_k!r}")
-        from vnlink.reasons import corrections, explain_links
+        from vnlink.decide import assign_status, best_and_runner_up
+        from vnlink.link import _decision_flags, _usable
+        from vnlink.reasons import corrections, join_codes, reason_flags
 
         right = self._prepare_records(record)
         if right.n_rows != 1:
             raise ConfigurationError(f"query takes one record, got {right.n_rows}; "
                                      "use query_many for several")
-        left_rows, rec_rows, rule = self._candidates(right)
+        left_rows, rec_rows, _ = self._candidates(right)
         _, weight, prob = self._score(left_rows, right, rec_rows)
-        pairs = _Pairs(left_rows, rec_rows, rule, tuple(r.rule.name for r in self._rules))
-        decision = self.linker._decide(self.prepared, right, pairs, weight, prob)
-        order = np.lexsort((left_rows, -weight))[:top_k]
+        order = np.lexsort((left_rows, -weight))[:top_k]  # as link: weight, then registry row
         rows = left_rows[order]
-        zeros = np.zeros(len(rows), dtype=np.int64)
-        codes, texts = explain_links(self.prepared, right, rows, zeros)
-        status = np.full(len(rows), "candidate", dtype=object)
+        k = len(rows)
+        th = self.linker.thresholds_
+        best, second = best_and_runner_up(rec_rows, weight, 1, tie_break=left_rows)
+        has, has2 = best >= 0, second >= 0
+        p_best = np.where(has, prob[best] if k else np.nan, np.nan)
+        margin = np.where(has2, (weight[best] - weight[second]) if k else np.nan, np.nan)
+        decided = assign_status(p_best, np.where(has2, margin, np.inf), has,
+                                verified_threshold=th["verified_threshold"],
+                                review_threshold=th["review_threshold"],
+                                min_margin=th["min_margin"])
+        zeros = np.zeros(k, dtype=np.int64)
+        flags = reason_flags(self.prepared, right, rows, zeros)
+        if k:
+            for code, mask in _decision_flags(_usable(right), has, has2, decided, p_best,
+                                              margin, th).items():
+                flags[code] = np.r_[mask, np.zeros(k - 1, dtype=bool)]
+        codes, texts = join_codes(flags, k)
+        status = np.full(k, "candidate", dtype=object)
         fixes = corrections(self.prepared, right, rows, zeros)["corrections"]
-        if len(rows):
-            status[0] = decision["status"][0]
-            codes[0] = decision["reason_codes"][0]
-            texts[0] = decision["reasons"][0]
+        if k:
+            status[0] = decided[0]
         out = Table({
             "rank": np.arange(1, len(rows) + 1, dtype=np.int64),
             "person_id": self._ids[rows],
@@ -419,6 +434,13 @@ class RegistryIndex:
         prepared = PreparedTable(columns, source=Table(source, n_rows=n),
                                  schema=linker.registry_schema_, n_rows=n)
         return cls(linker, None, _prepared=prepared)
+
+
+def _without_tf(cset: Any) -> Any:
+    """A copy of a ComparisonSet whose comparisons report no term frequencies."""
+    items = [dataclasses.replace(c, tf_column=None) if c.tf_column is not None else c
+             for c in cset.comparisons]
+    return type(cset)(items)
 
 
 class _Pairs:

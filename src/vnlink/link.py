@@ -354,6 +354,23 @@ def _usable(prepared: Table) -> NDArray[np.bool_]:
     return usable
 
 
+def _decision_flags(
+    usable: NDArray[np.bool_], has: NDArray[np.bool_], has2: NDArray[np.bool_],
+    status: NDArray[np.object_], p_best: NDArray[np.float64], margin: NDArray[np.float64],
+    th: Mapping[str, float],
+) -> dict[str, NDArray[np.bool_]]:
+    """Flags of the decision reasons (why a record is review or unmatched)."""
+    prob = np.nan_to_num(p_best)
+    weak = has & (status == UNMATCHED)
+    return {
+        "no_usable_fields": ~usable,
+        "no_candidates": usable & ~has,
+        "low_score": weak | (has & (status == REVIEW) & (prob < th["verified_threshold"])),
+        "ambiguous": has & has2 & (prob >= th["review_threshold"])
+        & (np.nan_to_num(margin, nan=np.inf) < th["min_margin"]),
+    }
+
+
 def _canonical_json(doc: Any) -> bytes:
     return json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
@@ -543,9 +560,19 @@ class Linker:
         for start in range(0, n, _CHUNK_PAIRS):
             sl = slice(start, min(n, start + _CHUNK_PAIRS))
             X = self._vectors(_subset_pairs(pairs, sl), left, right)
-            weight[sl] = np.asarray(self.classifier_.match_weight(X), dtype=np.float64)
-            prob[sl] = np.asarray(self.classifier_.predict_proba(X), dtype=np.float64)[:, 1]
+            weight[sl], prob[sl] = self._weight_and_probability(X)
         return weight, prob
+
+    def _weight_and_probability(self, X: Any) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """Match weight and probability of scored vectors (one pass for Fellegi–Sunter)."""
+        from vnlink.classify import FellegiSunter
+        from vnlink.classify.explain import probability_from_weight
+
+        model = self.classifier_
+        weight = np.asarray(model.match_weight(X), dtype=np.float64)
+        if isinstance(model, FellegiSunter):  # its probability is a function of the weight
+            return weight, np.asarray(probability_from_weight(weight), dtype=np.float64)
+        return weight, np.asarray(model.predict_proba(X), dtype=np.float64)[:, 1]
 
     # ----- fit -------------------------------------------------------------
 
@@ -752,9 +779,12 @@ class Linker:
             has2 = second >= 0
             bi = np.where(has, best, 0)
             si = np.where(has2, second, 0)
-            reg_ids = _strings(left["record_id"])
-            person = np.where(has, reg_ids[pl[bi]] if len(pl) else "", "").astype(object)
-            runner = np.where(has2, reg_ids[pl[si]] if len(pl) else "", "").astype(object)
+            reg_ids = left["record_id"]
+            person = np.full(n, "", dtype=object)
+            runner = np.full(n, "", dtype=object)
+            if len(pl):
+                person[has] = _strings(reg_ids[pl[best[has]]])
+                runner[has2] = _strings(reg_ids[pl[second[has2]]])
             w_best = np.where(has, weight[bi] if len(pl) else np.nan, np.nan)
             p_best = np.where(has, prob[bi] if len(pl) else np.nan, np.nan)
             margin = np.where(has2, w_best - (weight[si] if len(pl) else 0.0), np.nan)
@@ -778,14 +808,7 @@ class Linker:
                 full = np.zeros(n, dtype=bool)
                 full[rows] = mask
                 flags[code] = full
-            usable = _usable(right)
-            flags["no_usable_fields"] = ~usable
-            flags["no_candidates"] = usable & ~has
-            weak = has & (status == UNMATCHED)
-            flags["low_score"] = weak | (has & (status == REVIEW)
-                                         & (np.nan_to_num(p_best) < th["verified_threshold"]))
-            flags["ambiguous"] = has & has2 & (np.nan_to_num(p_best) >= th["review_threshold"]) & (
-                np.nan_to_num(margin, nan=np.inf) < th["min_margin"])
+            flags.update(_decision_flags(_usable(right), has, has2, status, p_best, margin, th))
             codes, texts = join_codes(flags, n)
             fixes = {f"fix_{f}": np.full(n, "", dtype=object) for f in CORRECTION_FIELDS}
             fixes["corrections"] = np.full(n, "", dtype=object)
