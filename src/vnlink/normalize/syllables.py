@@ -380,7 +380,7 @@ def _finish(letters: str, tone: int) -> str | None:
     info = _SYLLABLES.get(letters)
     if info is None:
         return None
-    if tone and info[3] and tone not in (1, 5):
+    if info[3] and tone not in (1, 5):
         return None
     return _render(list(letters), tone, info[1])
 
