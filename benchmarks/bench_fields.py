@@ -16,13 +16,13 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import parse_args, peak_memory_mb, timer, write_results  # noqa: E402
+from _common import parse_args, peak_memory_mb, timer, write_results
 
-from vnlink.normalize.dates import parse_dates  # noqa: E402
-from vnlink.normalize.ids import parse_ids  # noqa: E402
-from vnlink.normalize.ids._tables import provinces  # noqa: E402
-from vnlink.normalize.phone import parse_phones  # noqa: E402
-from vnlink.normalize.sex import normalize_sexes  # noqa: E402
+from vnlink.normalize.dates import parse_dates
+from vnlink.normalize.ids import parse_ids
+from vnlink.normalize.ids._tables import provinces
+from vnlink.normalize.phone import parse_phones
+from vnlink.normalize.sex import normalize_sexes
 
 
 def _mix(rng: np.random.Generator, n: int, parts: list[tuple[float, list[object]]]) -> list[object]:

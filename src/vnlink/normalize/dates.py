@@ -65,6 +65,8 @@ from vnlink._bulk import factorize
 
 __all__ = [
     "FLAGS",
+    "MAX_YEAR",
+    "MIN_YEAR",
     "PROBLEM_FLAGS",
     "PartialDate",
     "normalize_date",
@@ -92,7 +94,9 @@ PROBLEM_FLAGS = frozenset(
 """Flags that are errors in the data; they become ``dob:<flag>`` problem codes."""
 
 MIN_YEAR = 1850
+"""Years before this are ``year_out_of_range``."""
 MAX_YEAR = 2100
+"""Years after this are ``year_out_of_range``."""
 _EXCEL_EPOCH = datetime.date(1899, 12, 30)
 _MAX_SERIAL = (datetime.date(MAX_YEAR, 12, 31) - _EXCEL_EPOCH).days
 _DAYS = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)

@@ -73,7 +73,12 @@ from numpy.typing import NDArray
 
 from vnlink._bulk import factorize
 from vnlink.normalize.ids import bhxh, cccd, cmnd  # noqa: F401 - the format modules
-from vnlink.normalize.ids._tables import _CLEAN, clean, cmnd_prefixes, is_digits, provinces, text_of
+from vnlink.normalize.ids._tables import _CLEAN
+from vnlink.normalize.ids._tables import clean as _clean
+from vnlink.normalize.ids._tables import cmnd_prefixes as _cmnd_prefixes
+from vnlink.normalize.ids._tables import is_digits as _is_digits
+from vnlink.normalize.ids._tables import provinces as _provinces
+from vnlink.normalize.ids._tables import text_of as _text_of
 
 __all__ = ["KINDS", "IdNumber", "parse", "parse_ids"]
 
@@ -133,6 +138,10 @@ def _hint(label: str) -> str | None:
     folded = _fold(label)
     if not folded:
         return None
+    said_cmnd = "CMND" in folded or "CMT" in folded or "CHUNGMINH" in folded
+    said_cccd = "CCCD" in folded or "CANCUOC" in folded or "DINHDANH" in folded
+    if said_cmnd and said_cccd:  # a form field "CMND/CCCD" says nothing
+        return None
     for key, kind in (
         ("BHYT", "bhyt"),
         ("BHXH", "bhxh"),
@@ -160,13 +169,13 @@ def _cccd_year(digits: str) -> int:
 
 def _cccd_ok(digits: str) -> bool:
     """cccd.is_valid for a string already known to be 12 ASCII digits (fast)."""
-    return digits[:3] in provinces() and _cccd_year(digits) <= datetime.date.today().year
+    return digits[:3] in _provinces() and _cccd_year(digits) <= datetime.date.today().year
 
 
 def _cccd(digits: str, kind: str, problems: list[str]) -> IdNumber:
     if _placeholder(digits):
         problems.append("id:placeholder")
-    elif digits[:3] not in provinces():
+    elif digits[:3] not in _provinces():
         problems.append("id:invalid_province")
     elif _cccd_year(digits) > datetime.date.today().year:
         problems.append("id:future_birth_year")
@@ -274,14 +283,14 @@ birth_year=0, problems=('id:leading_zero_restored',))
     (IdNumber(kind='', digits='', valid=False, province='', sex='', birth_year=0, problems=()), \
 IdNumber(kind='', digits='', valid=False, province='', sex='', birth_year=0, problems=()))
     """
-    text = text_of(value)
+    text = _text_of(value)
     if not text or text.isspace():
         return _MISSING
     problems: list[str] = []
-    compacted = clean(text)
+    compacted = _clean(text)
     if not compacted:
         return IdNumber("", "", False, "", "", 0, ("id:invalid_format",))
-    if is_digits(compacted):
+    if _is_digits(compacted):
         return _from_digits(compacted, None, restore_zeros, problems)
     if len(compacted) == 15 and _BHYT.fullmatch(compacted):
         return IdNumber("bhyt", compacted[5:], True, "", "", 0, ())
@@ -320,11 +329,11 @@ def _digit_matrix(strings: NDArray[np.object_], width: int) -> NDArray[np.int32]
 @cache
 def _fast_tables() -> tuple[NDArray[np.bool_], NDArray[np.object_], NDArray[np.bool_]]:
     province_ok = np.zeros(1000, dtype=bool)
-    for code in provinces():
+    for code in _provinces():
         province_ok[int(code)] = True
     province_text = np.array([f"{i:03d}" for i in range(1000)], dtype=object)
     prefix_known = np.zeros(1000, dtype=bool)  # 3-digit prefix, 2-digit ones expanded
-    for prefix in cmnd_prefixes():
+    for prefix in _cmnd_prefixes():
         if len(prefix) == 3:
             prefix_known[int(prefix)] = True
         else:
