@@ -166,8 +166,8 @@ def has_movable_tone(text: str) -> bool:
     if not _MAYBE_MOVABLE.search(unicodedata.normalize("NFC", text)):
         return False
     for word in text.split():
-        bare, tone, _ = _split_tone(word)
-        if tone and _movable(bare):
+        bare, tone, where = _split_tone(word)
+        if tone and _movable(bare) and where >= len(bare) - 2:
             return True
     return False
 
@@ -184,8 +184,8 @@ def other_tone_placement(text: str) -> str:
     words = text.split(" ")
     for i, word in enumerate(words):
         bare, tone, where = _split_tone(word)
-        if tone and _movable(bare):
-            first, second = len(bare) - 2, len(bare) - 1
+        first, second = len(bare) - 2, len(bare) - 1
+        if tone and _movable(bare) and where in (first, second):
             words[i] = _with_tone(bare, tone, second if where == first else first)
     return " ".join(words)
 

@@ -762,7 +762,7 @@ def _phones(
     plus84 &= typed
     separators &= typed
     typo = (rng.random(n) < profile.phone_digit_typo) & typed
-    _apply_random(out, typo, corrupt.digit_typo, rng)
+    _apply_random(out, typo, _subscriber_typo, rng)
     _apply(out, plus84, corrupt.phone_plus84)
     _apply_random(out, separators, corrupt.phone_with_separators, rng)
     for key, mask in (
@@ -772,6 +772,11 @@ def _phones(
     ):
         labels.add(key, mask)
     return out
+
+
+def _subscriber_typo(phone: str, rng: np.random.Generator) -> str:
+    """A digit typo in the subscriber part (the prefix is kept)."""
+    return phone[:3] + corrupt.digit_typo(phone[3:], rng)
 
 
 def _new_province(province_code: str, fallback: str) -> str:
