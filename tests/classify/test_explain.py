@@ -123,8 +123,12 @@ def test_plot_draws_a_waterfall(fitted) -> None:
 
     matplotlib.use("Agg")
     model, X = fitted
-    ax = model.explain(X.take(slice(0, 2))).plot(1)
-    assert len(ax.get_xticklabels()) == len(X.names) + 2
+    e = model.explain(X.take(slice(0, 50)))
+    row = int(np.argmax(e.tf_weights[:, 0] != 0))
+    ax = e.plot(row)
+    n_tf = int((e.tf_weights[row] != 0).sum())
+    assert n_tf == 1
+    assert len(ax.get_xticklabels()) == len(X.names) + 2 + n_tf
 
 
 def test_simulated_without_tf_has_no_tf_part() -> None:

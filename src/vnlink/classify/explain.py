@@ -174,9 +174,10 @@ class Explanation:
     def plot(self, row: int = 0, *, ax: Any = None) -> Any:
         """Draw the waterfall of one pair with matplotlib; returns the Axes.
 
-        Needs matplotlib (``pip install 'vnlink[plot]'``). Bars go up (green)
-        for evidence of a match and down (red) against; the TF part of a
-        comparison is hatched.
+        Needs matplotlib (``pip install 'vnlink[plot]'``). Each bar starts where
+        the previous one ended: green for evidence of a match, red against;
+        a comparison's term-frequency part is its own hatched bar, and the
+        last bar (blue) is the total.
         """
         try:
             import matplotlib.pyplot as plt
@@ -185,30 +186,36 @@ class Explanation:
                 "the waterfall chart needs matplotlib: pip install 'vnlink[plot]' "
                 "(or use Explanation.to_text for a text waterfall)"
             ) from error
-        bars = self.to_dicts(row)
-        if ax is None:
-            _, ax = plt.subplots(figsize=(1.0 + 0.9 * len(bars), 4.0))
-        start = 0.0
-        for x, bar in enumerate(bars):
-            if bar["name"] == "total":
-                bottom, height, color = 0.0, bar["cumulative"], "tab:blue"
-            else:
-                bottom, height = start, bar["weight"]
-                color = "tab:green" if height >= 0 else "tab:red"
-                start = bar["cumulative"]
-            level_part = height - bar["tf_weight"]
-            ax.bar(x, level_part, bottom=bottom, color=color)
+        steps: list[tuple[str, float, bool]] = []  # label, weight, is TF part
+        for bar in self.to_dicts(row)[:-1]:
+            label = bar["name"] if not bar["label"] else f"{bar['name']}\n{bar['label']}"
+            steps.append((label, bar["weight"] - bar["tf_weight"], False))
             if bar["tf_weight"]:
-                ax.bar(x, bar["tf_weight"], bottom=bottom + level_part, color=color,
-                       alpha=0.5, hatch="//")
-            ax.text(x, bottom + height, f"{height:+.1f}", ha="center",
+                steps.append((f"{bar['name']}\nterm frequency", bar["tf_weight"], True))
+        i = self._row(row)
+        total = float(self.total[i])
+        if ax is None:
+            _, ax = plt.subplots(figsize=(1.2 + 0.9 * (len(steps) + 1), 4.0))
+        start = 0.0
+        reached = [0.0, total]
+        for x, (_, height, is_tf) in enumerate(steps):
+            ax.bar(x, height, bottom=start, color="tab:green" if height >= 0 else "tab:red",
+                   hatch="//" if is_tf else None, alpha=0.6 if is_tf else 1.0,
+                   edgecolor="black", linewidth=0.5)
+            ax.text(x, start + height, f"{height:+.2f}", ha="center",
                     va="bottom" if height >= 0 else "top", fontsize=8)
+            start += height
+            reached.append(start)
+        ax.bar(len(steps), total, color="tab:blue", edgecolor="black", linewidth=0.5)
+        ax.text(len(steps), total, f"{total:+.2f}", ha="center",
+                va="bottom" if total >= 0 else "top", fontsize=8)
         ax.axhline(0.0, color="black", linewidth=0.8)
-        labels = [b["name"] if not b["label"] else f"{b['name']}\n{b['label']}" for b in bars]
-        ax.set_xticks(range(len(bars)), labels, rotation=45, ha="right", fontsize=8)
-        p = float(self.probability[self._row(row)])
+        pad = 0.12 * (max(reached) - min(reached) or 1.0)
+        ax.set_ylim(min(reached) - pad, max(reached) + pad)
+        labels = [label for label, _, _ in steps] + ["total"]
+        ax.set_xticks(range(len(labels)), labels, rotation=45, ha="right", fontsize=8)
         ax.set_ylabel("match weight (bits)")
-        ax.set_title(f"match weight {bars[-1]['weight']:+.2f}, probability {p:.4f}")
+        ax.set_title(f"match weight {total:+.2f}, probability {float(self.probability[i]):.4f}")
         return ax
 
 

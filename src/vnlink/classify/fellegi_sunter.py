@@ -396,7 +396,7 @@ class FellegiSunter(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         fixed_m: Mapping[str | int, ArrayLike] | None = None,
         smoothing: float = 1.0,
         tol: float = 1e-6,
-        max_iter: int = 200,
+        max_iter: int = 500,
         tf_adjustment: bool | Sequence[str] = True,
         tf_floor: float = 1e-6,
     ) -> None:
