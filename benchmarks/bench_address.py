@@ -1,0 +1,340 @@
+"""Accuracy and speed of the Vietnamese address parser on generated addresses.
+
+Addresses are generated from the 2021 gazetteer with known units, then
+written the way people type them: abbreviations (P., Q., H., TX., TT., TP.,
+F3, TPHCM, HN, BR-VT ...), dropped diacritics, the other tone placement,
+typos in unit names, missing levels, no commas, upper/lower case, the
+legacy Ð, reverse order. Accuracy is per level; "wrong but confident" counts
+addresses where some returned code is wrong while ``address_confidence >= 0.8``.
+
+Speed goes through the bulk path ``parse_addresses`` on a realistic column
+(units repeat, house numbers do not) and, separately, on all-distinct
+addresses (the cold worst case).
+
+Run: ``python benchmarks/bench_address.py [--quick]``.
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+import time
+import unicodedata
+from collections import Counter
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import parse_args, peak_memory_mb, timer, write_results
+
+from vnlink.normalize import gazetteer
+from vnlink.normalize.address import fold_place, parse_address, parse_addresses
+
+CONFIDENT = 0.8
+
+STREETS = [
+    "Lê Lợi",
+    "Nguyễn Trãi",
+    "Trần Hưng Đạo",
+    "Lê Văn Sỹ",
+    "Hai Bà Trưng",
+    "Quang Trung",
+    "Nguyễn Huệ",
+    "Lý Thường Kiệt",
+    "Phan Đình Phùng",
+    "Điện Biên Phủ",
+    "Cách Mạng Tháng Tám",
+    "Võ Văn Tần",
+    "Nguyễn Văn Cừ",
+    "Hùng Vương",
+    "Trường Chinh",
+    "Láng Hạ",
+    "Kim Mã",
+    "Ông Ích Khiêm",
+    "Phạm Văn Đồng",
+    "Nguyễn Thị Minh Khai",
+    "Xô Viết Nghệ Tĩnh",
+]
+HAMLET = [
+    "Ấp",
+    "Thôn",
+    "Xóm",
+    "Tổ",
+    "Khu phố",
+    "KP",
+    "TDP",
+    "Bản",
+    "Buôn",
+    "Làng",
+    "Khóm",
+    "Tổ dân phố",
+]
+HAMLET_NAMES = [
+    "Đông",
+    "Tây",
+    "Trung",
+    "Bình An",
+    "Mới",
+    "Hòa Bình",
+    "Tân Lập",
+    "Ko Tam",
+    "Plei Ring",
+]
+
+WARD_MARK = {
+    "phường": ["Phường ", "P. ", "P.", "P ", "phường "],
+    "xã": ["Xã ", "X. ", "xã ", "X."],
+    "thị trấn": ["Thị trấn ", "TT. ", "TT ", "thị trấn "],
+}
+NUM_WARD = ["Phường {n}", "P{n}", "P.{n:02d}", "P.{n}", "F{n}", "F.{n}", "P {n}", "phường {n}"]
+DIST_MARK = {
+    "quận": ["Quận ", "Q. ", "Q.", "quận "],
+    "huyện": ["Huyện ", "H. ", "H.", "huyện "],
+    "thị xã": ["Thị xã ", "TX. ", "TX ", "thị xã "],
+    "thành phố": ["Thành phố ", "TP. ", "TP ", "Tp.", "T.P "],
+}
+NUM_DIST = ["Quận {n}", "Q{n}", "Q.{n}", "Q.{n:02d}", "quận {n}", "Q {n}"]
+PROV_MARK = {"tỉnh": ["Tỉnh ", "T. ", "tỉnh "], "thành phố": ["Thành phố ", "TP. ", "TP ", "Tp "]}
+PROV_ALIAS = {
+    "79": ["TPHCM", "TP.HCM", "TP HCM", "HCM", "Sài Gòn", "SG", "TP. Hồ Chí Minh", "Hồ Chí Minh"],
+    "01": ["HN", "Hà Nội", "TP Hà Nội", "Hanoi"],
+    "46": ["Huế", "Thừa Thiên Huế", "TT Huế", "Thừa Thiên - Huế"],
+    "77": ["BR-VT", "Bà Rịa - Vũng Tàu", "BRVT", "Bà Rịa Vũng Tàu"],
+}
+TONE_SWAP = {
+    "òa": "oà",
+    "óa": "oá",
+    "ỏa": "oả",
+    "õa": "oã",
+    "ọa": "oạ",
+    "òe": "oè",
+    "óe": "oé",
+    "ủy": "uỷ",
+    "úy": "uý",
+    "ùy": "uỳ",
+    "ũy": "uỹ",
+    "ụy": "uỵ",
+}
+
+
+def _strip(text: str) -> str:
+    text = unicodedata.normalize("NFD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return text.replace("đ", "d").replace("Đ", "D")
+
+
+def _typo(rng: random.Random, name: str) -> str:
+    letters = [i for i, c in enumerate(name) if c.isalpha()]
+    if len(letters) < 6:
+        return name
+    i = rng.choice(letters[1:-1])
+    op = rng.randrange(4)
+    if op == 0:
+        return name[:i] + name[i + 1 :]
+    if op == 1:
+        return name[:i] + rng.choice("aeinotuhg") + name[i + 1 :]
+    if op == 2 and name[i + 1 : i + 2].isalpha():
+        return name[:i] + name[i + 1] + name[i] + name[i + 2 :]
+    return name[:i] + name[i] + name[i:]
+
+
+class Generator:
+    """Addresses with known 2021 units and a flag per level: is it determinable from the text?"""
+
+    def __init__(self, seed: int) -> None:
+        self.rng = random.Random(seed)
+        self.wards = gazetteer.wards("2021")
+        self.units = {u.code: u for u in [*gazetteer.provinces("2021"), *gazetteer.districts()]}
+        self.ward_key_count = Counter((w.province_code, fold_place(w.name)) for w in self.wards)
+        self.ward_kind_count = Counter(
+            (w.province_code, fold_place(w.name), w.kind) for w in self.wards
+        )
+        self.district_key_count = Counter(fold_place(d.name) for d in gazetteer.districts())
+        self.district_in_province = Counter(
+            (d.parent_code, fold_place(d.name)) for d in gazetteer.districts()
+        )
+        self.accent_twins = Counter((w.parent_code, fold_place(w.name)) for w in self.wards)
+
+    def street(self) -> str:
+        rng = self.rng
+        n = rng.randint(1, 300)
+        style = rng.randrange(7)
+        if style == 0:
+            return f"{n} {rng.choice(STREETS)}"
+        if style == 1:
+            return (
+                f"Số {n} ngõ {rng.randint(1, 200)} ngách {rng.randint(1, 50)} {rng.choice(STREETS)}"
+            )
+        if style == 2:
+            house = f"{n}/{rng.randint(1, 40)}{rng.choice(['', 'A', 'B'])}"
+            return f"{house} hẻm {rng.randint(1, 500)} {rng.choice(STREETS)}"
+        if style == 3:
+            hamlet = rng.choice([str(rng.randint(1, 12)), rng.choice(HAMLET_NAMES)])
+            return f"{rng.choice(HAMLET)} {hamlet}"
+        if style == 4:
+            return f"SN {n} Đ. {rng.choice(STREETS)}"
+        if style == 5:
+            return f"kiệt {rng.randint(1, 300)} {rng.choice(STREETS)}"
+        return ""
+
+    def one(self) -> tuple[str, dict[str, str], dict[str, bool]]:
+        rng = self.rng
+        w = rng.choice(self.wards)
+        d = self.units[w.parent_code]
+        p = self.units[w.province_code]
+        truth = {"province": p.code, "district": d.code, "ward": w.code}
+        ok = {"province": True, "district": True, "ward": True}
+        drop = rng.random()
+        drop_ward = drop < 0.04
+        drop_district = 0.04 <= drop < 0.14
+        drop_province = 0.14 <= drop < 0.19
+        typo_level = rng.choice(["ward", "district", "province"]) if rng.random() < 0.15 else ""
+
+        def name(unit_name: str, level: str) -> str:
+            return _typo(rng, unit_name) if typo_level == level else unit_name
+
+        # ward
+        if w.name.isdigit():
+            ward_text = rng.choice(NUM_WARD).format(n=int(w.name))
+            ward_marked = True
+        else:
+            mark = rng.choice(WARD_MARK[w.kind] + ([""] if rng.random() < 0.3 else []))
+            ward_text = mark + name(w.name, "ward")
+            ward_marked = bool(mark)
+        # district
+        if d.name.isdigit():
+            dist_text = rng.choice(NUM_DIST).format(n=int(d.name))
+            dist_marked = True
+        else:
+            mark = rng.choice(DIST_MARK[d.kind] + ([""] * 3))
+            dist_text = mark + name(d.name, "district")
+            dist_marked = bool(mark)
+        if not dist_marked and self.district_in_province[(p.code, fold_place(d.name))] > 1:
+            ok["district"] = False  # "Long Mỹ": the huyện or the thị xã?
+            ok["ward"] = ok["ward"] and ward_marked
+        # province
+        if p.code in PROV_ALIAS and rng.random() < 0.6:
+            prov_text = rng.choice(PROV_ALIAS[p.code])
+        else:
+            marks = PROV_MARK[p.kind] + [""] * 4
+            prov_text = rng.choice(marks) + name(p.name, "province")
+        parts = [self.street(), ward_text, dist_text, prov_text]
+        if drop_ward:
+            parts[1] = ""
+            truth["ward"] = ""
+        if drop_district:
+            parts[2] = ""
+            key = (w.province_code, fold_place(w.name))
+            if self.ward_kind_count[(*key, w.kind)] > 1 or not ward_marked:
+                ok["ward"] = ok["district"] = False  # a bare name could be a street
+        if drop_province and not drop_district:
+            parts[3] = ""
+            if self.district_key_count[fold_place(d.name)] > 1:
+                ok["province"] = ok["district"] = ok["ward"] = False
+        if drop_province and drop_district:
+            parts[3] = prov_text
+        parts = [x for x in parts if x]
+        sep = rng.choices([", ", " ", " - ", ","], weights=[60, 30, 5, 5])[0]
+        if rng.random() < 0.05 and len(parts) > 2 and sep != " ":
+            parts.reverse()
+        text = sep.join(parts)
+        twins = self.accent_twins[(w.parent_code, fold_place(w.name))] > 1
+        if twins and not ward_marked:
+            ok["ward"] = False  # Thị trấn or Xã Mường Tè?
+        if typo_level == "ward" and (w.parent_code, fold_place(ward_text)) in self.accent_twins:
+            ok["ward"] = False  # the typo made the name of another commune
+        r = rng.random()
+        if r < 0.3:
+            text = _strip(text)
+            if twins:
+                ok["ward"] = False  # Nậm Cắn or Nậm Càn?
+        elif r < 0.5:
+            for a, b in TONE_SWAP.items():
+                text = text.replace(a, b)
+        r = rng.random()
+        if r < 0.08:
+            text = text.upper()
+        elif r < 0.16:
+            text = text.lower()
+        if rng.random() < 0.02:
+            text = text.replace("Đ", "\u00d0")
+        return text, truth, ok
+
+
+def accuracy(n: int, seed: int = 7) -> dict[str, float]:
+    gen = Generator(seed)
+    rows = [gen.one() for _ in range(n)]
+    texts = [t for t, _, _ in rows]
+    cols = parse_addresses(texts)
+    figures: dict[str, float] = {"addresses": float(n)}
+    wrong_confident = 0
+    correct = Counter()
+    counted = Counter()
+    raw_correct = Counter()
+    for i, (_text, truth, ok) in enumerate(rows):
+        bad = False
+        for level in ("province", "district", "ward"):
+            got = cols[level][i]
+            right = got == truth[level]
+            raw_correct[level] += right
+            if ok[level]:
+                counted[level] += 1
+                correct[level] += right
+            if got and not right and ok[level]:
+                bad = True
+        if bad and cols["address_confidence"][i] >= CONFIDENT:
+            wrong_confident += 1
+    for level in ("province", "district", "ward"):
+        figures[f"{level}_accuracy"] = correct[level] / max(counted[level], 1)
+    for level in ("province", "district", "ward"):
+        figures[f"{level}_accuracy_all"] = raw_correct[level] / n
+    figures["undeterminable_share"] = 1 - counted["ward"] / n
+    figures["wrong_but_confident"] = wrong_confident / n
+    return figures
+
+
+def speed(n_rows: int, n_units: int, seed: int = 11) -> dict[str, float]:
+    """Bulk path on a column where units and their spelling repeat but streets do not."""
+    gen = Generator(seed)
+    rng = random.Random(seed)
+    tails = []
+    for _ in range(n_units):
+        text, _, _ = gen.one()
+        tails.append(text)
+    column = [
+        f"{rng.randint(1, 999)}/{rng.randint(1, 99)} {rng.choice(STREETS)}, {rng.choice(tails)}"
+        for _ in range(n_rows)
+    ]
+    parse_address("P.1, Q.3, TPHCM")  # build the indexes outside the timing
+    cpu = time.process_time()
+    with timer() as t:
+        parse_addresses(column)
+    cpu = time.process_time() - cpu
+    cold = [gen.one()[0] for _ in range(min(n_rows, 5000))]
+    cpu_cold = time.process_time()
+    with timer() as t_cold:
+        parse_addresses(cold)
+    cpu_cold = time.process_time() - cpu_cold
+    return {
+        "bulk_rows": float(n_rows),
+        "bulk_distinct_tails": float(n_units),
+        "bulk_addresses_per_s": n_rows / t["seconds"],
+        "bulk_addresses_per_cpu_s": n_rows / cpu,
+        "cold_addresses_per_s": len(cold) / t_cold["seconds"],
+        "cold_addresses_per_cpu_s": len(cold) / cpu_cold,
+    }
+
+
+def main() -> None:
+    args = parse_args(__doc__.splitlines()[0])
+    with timer() as t_index:
+        parse_address("P. Bến Nghé, Q.1, TPHCM")
+    figures = {"index_build_s": t_index["seconds"]}
+    figures.update(accuracy(2000 if args.quick else 10000))
+    figures.update(speed(20000 if args.quick else 200000, 2000 if args.quick else 20000))
+    figures["peak_memory_mb"] = peak_memory_mb()
+    write_results("address", args.quick, figures)
+
+
+if __name__ == "__main__":
+    main()
