@@ -73,15 +73,23 @@ _OLD_PREFIX = {
 _KEYBOARD = (
     "qwertyuiop", "asdfghjkl", "zxcvbnm",
 )
-_NEIGHBOURS: dict[str, str] = {}
-for _r, _row in enumerate(_KEYBOARD):
-    for _c, _ch in enumerate(_row):
-        near = [_row[j] for j in (_c - 1, _c + 1) if 0 <= j < len(_row)]
-        for _dr in (-1, 1):
-            if 0 <= _r + _dr < len(_KEYBOARD):
-                other = _KEYBOARD[_r + _dr]
-                near += [other[j] for j in (_c - 1, _c, _c + 1) if 0 <= j < len(other)]
-        _NEIGHBOURS[_ch] = "".join(near)
+
+
+def _neighbour_keys() -> dict[str, str]:
+    """Each letter's neighbouring keys on a QWERTY keyboard."""
+    out: dict[str, str] = {}
+    for r, row in enumerate(_KEYBOARD):
+        for c, ch in enumerate(row):
+            near = [row[j] for j in (c - 1, c + 1) if 0 <= j < len(row)]
+            for dr in (-1, 1):
+                if 0 <= r + dr < len(_KEYBOARD):
+                    other = _KEYBOARD[r + dr]
+                    near += [other[j] for j in (c - 1, c, c + 1) if 0 <= j < len(other)]
+            out[ch] = "".join(near)
+    return out
+
+
+_NEIGHBOURS = _neighbour_keys()
 _UNIT_ABBREVIATIONS = {
     "Thành phố": ("TP.", "TP", "Tp."), "Tỉnh": ("T.", "", ""), "Quận": ("Q.", "Q", "Q."),
     "Huyện": ("H.", "H.", "Huyện"), "Thị xã": ("TX.", "TX", "Tx."), "Phường": ("P.", "P", "F."),

@@ -35,7 +35,8 @@ from numpy.typing import NDArray
 from vnlink._bulk import factorize
 from vnlink._table import Table, as_table
 from vnlink.datasets import corrupt
-from vnlink.datasets.registry import REFERENCE_DATE, make_registry
+from vnlink.datasets.registry import REFERENCE_DATE as _REFERENCE_DATE
+from vnlink.datasets.registry import make_registry
 from vnlink.exceptions import ConfigurationError, SchemaError
 
 __all__ = [
@@ -424,7 +425,7 @@ def _persons(
     cols = {name: registry[name].astype(object) for name in _REGISTRY_NEEDS}
     n_reg = registry.n_rows
     year, _, _ = _date_parts(cols["dob"])
-    reference_year = int(REFERENCE_DATE[:4])
+    reference_year = int(_REFERENCE_DATE[:4])
     eligible = (year > 0) & (year <= reference_year - 5)
     vaccinated = eligible & (rng.random(n_reg) < profile.vaccinated_share)
     n_vacc = int(vaccinated.sum())
@@ -703,7 +704,7 @@ def _ids(
     out = people["cccd"][person].copy()
     cmnd = people["cmnd"][person]
     year, _, _ = _date_parts(people["dob"])
-    age = int(REFERENCE_DATE[:4]) - year
+    age = int(_REFERENCE_DATE[:4]) - year
     rel = relative[person]
     rel_adult = (rel >= 0) & (age[np.maximum(rel, 0)] >= 18)
     dependent = ((age[person] < 14) | (age[person] >= 75)) & rel_adult

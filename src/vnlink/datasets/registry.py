@@ -29,8 +29,8 @@ from numpy.typing import NDArray
 
 from vnlink._table import Table
 from vnlink.datasets import _places
+from vnlink.datasets.names import REGIONAL_SURNAMES as _REGIONAL_SURNAMES
 from vnlink.datasets.names import (
-    REGIONAL_SURNAMES,
     given_names,
     marker_share,
     middle_names,
@@ -199,7 +199,7 @@ def _names(
     idx = table.draw(rng, n)
     u = rng.random(n)
     family = names[idx]
-    for clan, (north, south, shares) in REGIONAL_SURNAMES.items():
+    for clan, (north, south, shares) in _REGIONAL_SURNAMES.items():
         at = np.flatnonzero(family == clan)
         share = np.array([shares[r] for r in region[at]]) if at.size else np.zeros(0)
         family[at] = np.where(u[at] < share, north, south)
