@@ -128,6 +128,7 @@ CASES = [
     ("  ", 0, 0, 0, "none", (), None),
     (float("nan"), 0, 0, 0, "none", (), None),
     (pd.NaT, 0, 0, 0, "none", (), None),
+    (pd.NA, 0, 0, 0, "none", (), None),
     (np.datetime64("NaT"), 0, 0, 0, "none", (), None),
 ]
 

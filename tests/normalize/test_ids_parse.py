@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -106,6 +107,7 @@ CASES = [
     (-5, "", "", False, "", "", 0, NO),
     (float("nan"), "", "", False, "", "", 0, NO),
     (None, "", "", False, "", "", 0, NO),
+    (pd.NA, "", "", False, "", "", 0, NO),
     ("", "", "", False, "", "", 0, NO),
     ("   ", "", "", False, "", "", 0, NO),
 ]

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -128,6 +129,8 @@ CASES = [
     (True, "", "", "", False, ("phone:unparseable",)),
     (object(), "", "", "", False, ("phone:unparseable",)),
     (None, "", "", "", False, ()),
+    (pd.NA, "", "", "", False, ()),
+    (pd.NaT, "", "", "", False, ()),
     ("", "", "", "", False, ()),
     ("  ", "", "", "", False, ()),
     (float("nan"), "", "", "", False, ()),

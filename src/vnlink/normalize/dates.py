@@ -317,7 +317,7 @@ def _is_missing(value: object) -> bool:
     try:
         return bool(value != value)  # NaN, NaT
     except Exception:
-        return False
+        return type(value).__name__ == "NAType"  # pandas.NA
 
 
 def parse_date(value: object, *, pivot_year: int = 2025) -> PartialDate:

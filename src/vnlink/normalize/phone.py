@@ -281,6 +281,8 @@ valid=True, problems=())
             return _INVALID["phone:unparseable"]
         text = str(int(value))
     else:
+        if _is_missing(value):
+            return _MISSING
         try:
             text = str(int(value.__index__())) if hasattr(value, "__index__") else ""
         except Exception:
@@ -324,6 +326,14 @@ def _messy(text: str) -> PhoneNumber:
         if letters and not _label_only(tail):
             problems.append("phone:extra_text")
     return _digits_form(head + kept, problems)
+
+
+def _is_missing(value: object) -> bool:
+    """NaN, NaT and pandas' NA (whose comparisons give NA)."""
+    try:
+        return bool(value != value)
+    except Exception:
+        return type(value).__name__ == "NAType"
 
 
 def _label_only(text: str) -> bool:

@@ -81,6 +81,12 @@ def text_of(value: object) -> str:
         return str(int(value)) if value.is_integer() else ""
     else:
         try:
+            if bool(value != value):  # NaN, NaT
+                return ""
+        except Exception:
+            if type(value).__name__ == "NAType":  # pandas.NA
+                return ""
+        try:
             if hasattr(value, "__index__"):  # numpy integers
                 return text_of(int(value.__index__()))
             if isinstance(value, (bytes, bytearray)):
