@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from threadpoolctl import threadpool_limits
 
 from vnlink.classify import simulate_comparisons
 
@@ -45,3 +46,10 @@ def simulated() -> tuple[Any, np.ndarray]:
         m=TRUE_M, u=TRUE_U, lambda_=TRUE_LAMBDA, n_pairs=200_000, seed=7, missing=0.1,
         names=NAMES, level_labels=LABELS, value_frequencies={0: freqs},
     )
+
+
+@pytest.fixture(autouse=True)
+def _one_thread():
+    """OpenMP/BLAS threads only slow these small fits down on a shared machine."""
+    with threadpool_limits(limits=1):
+        yield

@@ -84,14 +84,6 @@ def test_in_memory_prediction_matches_sklearn(labelled) -> None:
                                    model.estimator_.predict_proba(features), atol=1e-12)
 
 
-def test_gradient_boosting_is_not_saved(labelled) -> None:
-    X, y = labelled
-    X, y = X.take(slice(0, 300)), y[:300]
-    model = SupervisedLinkClassifier(model="gradient_boosting", calibration="none").fit(X, y)
-    with pytest.raises(ModelFormatError, match="model='logistic'"):
-        model.to_json()
-
-
 def test_unfitted_model_is_not_saved() -> None:
     with pytest.raises(NotFittedError):
         FellegiSunter().to_json()

@@ -7,7 +7,7 @@ import pytest
 from sklearn.metrics import roc_auc_score
 
 from vnlink.classify import FellegiSunter, SupervisedLinkClassifier, simulate_comparisons
-from vnlink.exceptions import NotFittedError
+from vnlink.exceptions import ModelFormatError, NotFittedError
 
 
 @pytest.fixture(scope="module")
@@ -58,6 +58,8 @@ def test_gradient_boosting_in_memory(data) -> None:
     clf = SupervisedLinkClassifier(model="gradient_boosting").fit(X, y)
     assert roc_auc_score(y_test, clf.predict_proba(X_test)[:, 1]) > 0.95
     assert np.isfinite(clf.match_weight(X_test)).all()
+    with pytest.raises(ModelFormatError, match="model='logistic'"):
+        clf.to_json()
 
 
 def test_errors(data) -> None:
