@@ -70,6 +70,13 @@ CASES = [
     ("ngày 15 tháng 8 năm 1990", 1990, 8, 15, "day", (), None),
     ("Ngày 05 Tháng 03 Năm 1990", 1990, 3, 5, "day", AMB, None),
     ("ngay 15 thang 8 nam 1990", 1990, 8, 15, "day", (), None),
+    # English month names (spreadsheet exports)
+    ("15-Aug-1990", 1990, 8, 15, "day", (), None),
+    ("05 Mar 1990", 1990, 3, 5, "day", (), None),
+    ("August 15, 1990", 1990, 8, 15, "day", (), None),
+    ("Aug 1990", 1990, 8, 0, "month", (), None),
+    ("31 Apr 1990", 1990, 4, 31, "day", IMP, (1990, 5, 1)),
+    ("Aug 15 90", 0, 0, 0, "none", ("unparseable",), None),
     # flags: year-only placeholder, swapped, impossible dates and their correction
     ("01/01/1960", 1960, 1, 1, "day", Y1, None),
     ("1960-01-01", 1960, 1, 1, "day", Y1, None),

@@ -4,7 +4,7 @@ A Vietnamese date of birth is usually written ``dd/mm/yyyy`` (as on the ID
 card), but forms and spreadsheets also give ``d/m/yyyy``, ``dd-mm-yyyy``,
 ``dd.mm.yyyy``, ISO ``yyyy-mm-dd``, ``ddmmyyyy``, ``d/m/yy`` (the CLDR ``vi``
 short date), ``mm/yyyy``, a year alone ("1958": births registered before
-2016 may legally have only a year), "ngày 5 tháng 3 năm 1990", spreadsheet
+2016 may legally have only a year), "ngày 5 tháng 3 năm 1990", "15-Aug-1990", spreadsheet
 serial numbers, and ``date``/``datetime``/``numpy.datetime64``/pandas
 ``Timestamp`` objects. :func:`parse_date` reads all of them into a
 :class:`PartialDate` whose ``precision`` says how much is known, and
@@ -184,6 +184,15 @@ _TIME = re.compile(
 _WORDS = re.compile(r"ngày|ngay|tháng|thang|năm|nam|th|t|ng|n")
 _GROUPS = re.compile(r"[\s./\-,]*(\d+)(?:[\s./\-,]+(\d+))?(?:[\s./\-,]+(\d+))?[\s./\-,]*")
 _FLOAT_TEXT = re.compile(r"(\d+)\.0+")
+_LETTERS = re.compile(r"[a-z]+")
+_NUMBERS = re.compile(r"\d+")
+_MONTHS = {
+    name: number
+    for number, name in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"),
+        start=1,
+    )
+}
 _CLEAN_DMY = re.compile(r"(\d\d?)([/.\-])(\d\d?)\2(\d{4})")
 
 
@@ -287,6 +296,20 @@ def _from_groups(groups: list[str], pivot_year: int) -> PartialDate:
     return _UNPARSEABLE
 
 
+def _month_name(text: str) -> PartialDate | None:
+    """Dates with an English month name: "15 Aug 1990", "15-Aug-1990", "August 15, 1990"."""
+    words = _LETTERS.findall(text)
+    months = [_MONTHS[w[:3]] for w in words if w[:3] in _MONTHS and len(w) >= 3]
+    if len(months) != 1 or len(words) != 1:
+        return None
+    numbers = _NUMBERS.findall(text)
+    years = [x for x in numbers if len(x) == 4]
+    days = [x for x in numbers if len(x) <= 2]
+    if len(years) != 1 or len(days) > 1 or len(numbers) != len(years) + len(days):
+        return _UNPARSEABLE
+    return _build(int(years[0]), months[0], int(days[0]) if days else 0, "ymd", [])
+
+
 def _from_text(text: str, pivot_year: int) -> PartialDate:
     match = _CLEAN_DMY.fullmatch(text)  # the common case, first
     if match is not None:
@@ -303,6 +326,9 @@ def _from_text(text: str, pivot_year: int) -> PartialDate:
         return _from_number(int(match[1]))
     text = _TIME.sub("", text)
     if not text.isascii() or any(c.isalpha() for c in text):
+        named = _month_name(text)
+        if named is not None:
+            return named
         text = _WORDS.sub(" ", text)
     match = _GROUPS.fullmatch(text)
     if match is None:
