@@ -310,7 +310,10 @@ IdNumber(kind='', digits='', valid=False, province='', sex='', birth_year=0, pro
     hint = _hint(label + trailer)
     if hint == "?":
         return IdNumber("", "", False, "", "", 0, ("id:invalid_format",))
-    if hint == "bhyt" and len(digits) == 13:
+    if len(digits) == 13 and not trailer and len(label) >= 2:
+        card = label[-2:] + digits  # "BHYT: DN4797912345678"
+        if _BHYT.fullmatch(card) and _hint(label[:-2]) in (None, "bhyt", "bhxh"):
+            return IdNumber("bhyt", card[5:], True, "", "", 0, ())
         return IdNumber("", "", False, "", "", 0, ("id:invalid_format",))
     return _from_digits(digits, hint, restore_zeros, problems)
 
