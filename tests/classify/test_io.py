@@ -157,3 +157,15 @@ def test_saved_model_of_version_1_still_loads_and_predicts_the_same() -> None:
                                rtol=0, atol=1e-9)
     np.testing.assert_allclose(model.predict_proba(X)[:, 1], expected["probability"],
                                rtol=0, atol=1e-12)
+
+
+def test_saved_supervised_model_of_version_1_still_loads_and_predicts_the_same() -> None:
+    model = SupervisedLinkClassifier.from_json(DATA / "supervised_v1.json")
+    assert model.calibration_ == "sigmoid" and len(model.linear_) == 5
+    expected = json.loads((DATA / "supervised_v1_expected.json").read_text("utf-8"))
+    levels = np.array(expected["levels"], dtype=np.int8)
+    X = SimulatedVectors(levels, np.array(expected["scores"], dtype=np.float32),
+                         np.full(levels.shape, np.nan), model.comparison_names_,
+                         model.level_labels_, model.n_levels_)
+    np.testing.assert_allclose(model.predict_proba(X)[:, 1], expected["probability"],
+                               rtol=0, atol=1e-12)
