@@ -44,25 +44,22 @@ from vnlink._index import RegistryIndex
 from vnlink._progress import Stages
 from vnlink._table import Table, as_table
 from vnlink._version import __version__
-from vnlink.decide import (
-    DEFAULT_MIN_MARGIN,
-    DEFAULT_REVIEW_THRESHOLD,
-    DEFAULT_VERIFIED_THRESHOLD,
-    REVIEW,
-    STATUSES,
-    UNMATCHED,
-    VERIFIED,
-    assign_status,
-    best_and_runner_up,
-    check_thresholds,
-)
+from vnlink.decide import DEFAULT_MIN_MARGIN as _DEFAULT_MIN_MARGIN
+from vnlink.decide import DEFAULT_REVIEW_THRESHOLD as _DEFAULT_REVIEW
+from vnlink.decide import DEFAULT_VERIFIED_THRESHOLD as _DEFAULT_VERIFIED
+from vnlink.decide import REVIEW as _REVIEW
+from vnlink.decide import STATUSES as _STATUSES
+from vnlink.decide import UNMATCHED as _UNMATCHED
+from vnlink.decide import VERIFIED as _VERIFIED
+from vnlink.decide import assign_status, best_and_runner_up, check_thresholds
 from vnlink.exceptions import ConfigurationError, ModelFormatError, NotFittedError, SchemaError
-from vnlink.reasons import CORRECTION_FIELDS, corrections, join_codes, reason_flags
+from vnlink.reasons import CORRECTION_FIELDS as _CORRECTION_FIELDS
+from vnlink.reasons import corrections, join_codes, reason_flags
 
 __all__ = ["DedupeResult", "LinkResult", "Linker", "RegistryIndex", "guess_schema"]
 
-MODEL_FORMAT = "vnlink-linker"
-MODEL_VERSION = 1
+_MODEL_FORMAT = "vnlink-linker"
+_MODEL_VERSION = 1
 
 #: Fields whose absence makes a record unusable for linking.
 _KEY_FIELDS = ("name_fold", "dob_year", "id", "phone")
@@ -247,11 +244,11 @@ class LinkResult(_ResultBase):
     def counts(self) -> dict[str, int]:
         """Records per status."""
         status = self.table["status"]
-        return {s: int((status == s).sum()) for s in STATUSES}
+        return {s: int((status == s).sum()) for s in _STATUSES}
 
     def links(self) -> Table:
         """The ``verified`` rows only, with ``record_id`` and ``person_id`` first."""
-        return self.table.take(np.flatnonzero(self.table["status"] == VERIFIED))
+        return self.table.take(np.flatnonzero(self.table["status"] == _VERIFIED))
 
     def reason_counts(self) -> dict[str, int]:
         """How many records carry each reason code, most frequent first."""
@@ -275,8 +272,8 @@ class LinkResult(_ResultBase):
 
     def __repr__(self) -> str:
         c = self.counts()
-        return (f"LinkResult({len(self):,} records: {c[VERIFIED]:,} verified, "
-                f"{c[REVIEW]:,} review, {c[UNMATCHED]:,} unmatched)")
+        return (f"LinkResult({len(self):,} records: {c[_VERIFIED]:,} verified, "
+                f"{c[_REVIEW]:,} review, {c[_UNMATCHED]:,} unmatched)")
 
 
 class DedupeResult(_ResultBase):
@@ -361,11 +358,11 @@ def _decision_flags(
 ) -> dict[str, NDArray[np.bool_]]:
     """Flags of the decision reasons (why a record is review or unmatched)."""
     prob = np.nan_to_num(p_best)
-    weak = has & (status == UNMATCHED)
+    weak = has & (status == _UNMATCHED)
     return {
         "no_usable_fields": ~usable,
         "no_candidates": usable & ~has,
-        "low_score": weak | (has & (status == REVIEW) & (prob < th["verified_threshold"])),
+        "low_score": weak | (has & (status == _REVIEW) & (prob < th["verified_threshold"])),
         "ambiguous": has & has2 & (prob >= th["review_threshold"])
         & (np.nan_to_num(margin, nan=np.inf) < th["min_margin"]),
     }
@@ -464,7 +461,7 @@ class Linker:
         classifier: Any = None,
         verified_threshold: float | None = None,
         review_threshold: float | None = None,
-        min_margin: float = DEFAULT_MIN_MARGIN,
+        min_margin: float = _DEFAULT_MIN_MARGIN,
         target_precision: float = 0.999,
         max_fit_pairs: int = 2_000_000,
         u_pairs: int = 0,
@@ -623,9 +620,9 @@ class Linker:
         Any, Any, Any
     ]:
         check_thresholds(
-            DEFAULT_VERIFIED_THRESHOLD if self.verified_threshold is None
+            _DEFAULT_VERIFIED if self.verified_threshold is None
             else self.verified_threshold,
-            DEFAULT_REVIEW_THRESHOLD if self.review_threshold is None else self.review_threshold,
+            _DEFAULT_REVIEW if self.review_threshold is None else self.review_threshold,
             self.min_margin,
         )
         reg = _read_input(registry, "registry")
@@ -709,8 +706,8 @@ class Linker:
             chosen = self._choose_thresholds(truth, left, right, pairs)
             verified = chosen[0] if verified is None else verified
             review = min(chosen[1], verified) if review is None else review
-        verified = DEFAULT_VERIFIED_THRESHOLD if verified is None else float(verified)
-        review = DEFAULT_REVIEW_THRESHOLD if review is None else float(review)
+        verified = _DEFAULT_VERIFIED if verified is None else float(verified)
+        review = _DEFAULT_REVIEW if review is None else float(review)
         review = min(review, verified)
         check_thresholds(verified, review, self.min_margin)
         return {"verified_threshold": verified, "review_threshold": review,
@@ -728,11 +725,11 @@ class Linker:
         y = self._pair_labels(truth, left, right, pairs)[best[has]]
         scores = prob[best[has]]
         if y.all() or not y.any():
-            return DEFAULT_VERIFIED_THRESHOLD, DEFAULT_REVIEW_THRESHOLD
+            return _DEFAULT_VERIFIED, _DEFAULT_REVIEW
         choice = choose_thresholds(y, scores, target_precision=self.target_precision,
                                    max_review=0.05)
         verify = max(float(choice.verify), 0.5)
-        return verify, min(float(choice.review), verify, DEFAULT_REVIEW_THRESHOLD)
+        return verify, min(float(choice.review), verify, _DEFAULT_REVIEW)
 
     # ----- link --------------------------------------------------------------
 
@@ -810,9 +807,9 @@ class Linker:
                 flags[code] = full
             flags.update(_decision_flags(_usable(right), has, has2, status, p_best, margin, th))
             codes, texts = join_codes(flags, n)
-            fixes = {f"fix_{f}": np.full(n, "", dtype=object) for f in CORRECTION_FIELDS}
+            fixes = {f"fix_{f}": np.full(n, "", dtype=object) for f in _CORRECTION_FIELDS}
             fixes["corrections"] = np.full(n, "", dtype=object)
-            vrows = np.flatnonzero(status == VERIFIED)
+            vrows = np.flatnonzero(status == _VERIFIED)
             if vrows.size:
                 got = corrections(left, right, pl[best[vrows]], vrows)
                 for key, values in got.items():
@@ -922,8 +919,8 @@ class Linker:
         from vnlink.classify.io import model_to_dict
 
         return {
-            "format": MODEL_FORMAT,
-            "format_version": MODEL_VERSION,
+            "format": _MODEL_FORMAT,
+            "format_version": _MODEL_VERSION,
             "vnlink_version": __version__,
             "registry_schema": _schema_to_dict(self.registry_schema_),
             "records_schema": _schema_to_dict(self.records_schema_),
@@ -948,12 +945,12 @@ class Linker:
     @classmethod
     def from_dict(cls, doc: Mapping[str, Any], *, progress: bool = True) -> Linker:
         """Rebuild a fitted Linker from :meth:`to_dict`."""
-        if not isinstance(doc, Mapping) or doc.get("format") != MODEL_FORMAT:
+        if not isinstance(doc, Mapping) or doc.get("format") != _MODEL_FORMAT:
             raise ModelFormatError(
-                f"not a vnlink linker model (expected format {MODEL_FORMAT!r}); "
+                f"not a vnlink linker model (expected format {_MODEL_FORMAT!r}); "
                 "pass a file written by Linker.save"
             )
-        if int(doc.get("format_version", 0)) > MODEL_VERSION:
+        if int(doc.get("format_version", 0)) > _MODEL_VERSION:
             raise ModelFormatError(
                 f"the model file has format version {doc.get('format_version')}, newer than this "
                 f"vnlink ({__version__}) reads; upgrade vnlink"
