@@ -29,7 +29,14 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["CORRECTION_FIELDS", "REASONS", "corrections", "explain_links", "join_codes", "reason_flags"]
+__all__ = [
+    "CORRECTION_FIELDS",
+    "REASONS",
+    "corrections",
+    "explain_links",
+    "join_codes",
+    "reason_flags",
+]
 
 #: code -> Vietnamese text, in the order reasons are listed in a result row.
 REASONS: dict[str, str] = {
