@@ -156,6 +156,26 @@ def test_custom_comparison_bad_output_is_reported() -> None:
         ComparisonSet([Broken()]).compute(([0], [1]), table, table)
 
 
+class GivenLength(CustomComparison):
+    default_column = "given"
+    labels = ("other length", "same length")
+
+    def compare(self, a: Any, b: Any) -> Any:
+        return np.array([len(x) == len(y) for x, y in zip(a, b, strict=True)], dtype=np.int8)
+
+
+def test_plain_subclass_without_decorator() -> None:
+    table = Table({"given": ["an", "bá", "hùng"], "other": ["xx", "y", ""]})
+    c = GivenLength()
+    assert c.column == "given" and c.name == "given"
+    levels, scores = c.compute(np.array([0, 0]), np.array([1, 2]), table, table)
+    assert levels.tolist() == [1, 0] and scores.tolist() == [1.0, 0.0]
+    assert GivenLength("other").compute(np.array([0]), np.array([1]), table, table)[0] == [0]
+    assert comparison_from_dict(GivenLength("other").to_dict()) == GivenLength("other")
+    with pytest.raises(ConfigurationError):
+        SameInitial(column="")
+
+
 def test_user_class_cannot_take_a_vnlink_name() -> None:
     ns: dict[str, Any] = {"__name__": "user_module", "CustomComparison": CustomComparison}
     with pytest.raises(ConfigurationError, match="already called"):

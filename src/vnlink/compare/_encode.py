@@ -41,6 +41,7 @@ __all__ = [
     "joint_vocab",
     "numeric_column",
     "sex_codes",
+    "sorted_tokens",
     "table_feature",
     "vocab_feature",
 ]
@@ -58,6 +59,20 @@ class Encoding:
     vocab: NDArray[np.object_]
     index: dict[Any, int]
     codes: NDArray[np.int32]
+
+
+def sorted_tokens(value: str) -> str:
+    """The words of ``value`` in sorted order (for order-insensitive comparison).
+
+    >>> sorted_tokens("hung nguyen van")
+    'hung nguyen van'
+    >>> sorted_tokens("van hung nguyen")
+    'hung nguyen van'
+    """
+    return " ".join(sorted(value.split()))
+
+
+SORTED: Derive = ("sorted_tokens", sorted_tokens)
 
 
 def is_missing_value(value: Any) -> bool:

@@ -29,6 +29,8 @@ __all__ = [
     "digit_matrix",
     "jaro_winkler",
     "levenshtein",
+    "nibble_differences",
+    "packed_digits",
     "pair_scores",
     "string_lengths",
 ]
@@ -128,6 +130,45 @@ def digit_matrix(vocab: NDArray[np.object_], width: int) -> NDArray[np.uint8]:
     text = "".join(v[:width].ljust(width, "\0") for v in vocab.tolist())
     raw = np.frombuffer(text.encode("ascii", "replace"), dtype=np.uint8)
     return raw.reshape(len(vocab), width).copy()
+
+
+_NIBBLES = np.uint64(0x1111111111111111)
+
+
+def packed_digits(matrix: NDArray[np.uint8]) -> NDArray[np.uint64]:
+    """Rows of a :func:`digit_matrix` (up to 16 characters) packed 4 bits a character.
+
+    Digits keep their value; any other character becomes 10-15 (``ord % 6 + 10``),
+    padding 0. Two packed numbers differ in as many nibbles as the strings differ
+    in characters (up to collisions between non-digit characters).
+
+    >>> m = digit_matrix(np.array(["012", "019"], dtype=object), 3)
+    >>> [hex(int(v)) for v in packed_digits(m)]
+    ['0x120000000000000', '0x190000000000000']
+    """
+    width = min(matrix.shape[1], 16)
+    chars = matrix[:, :width].astype(np.uint64)
+    is_digit = (chars >= 48) & (chars <= 57)
+    values = np.where(is_digit, chars - np.uint64(48), chars % np.uint64(6) + np.uint64(10))
+    values[chars == 0] = 0
+    shifts = np.uint64(4) * (np.uint64(15) - np.arange(width, dtype=np.uint64))
+    out: NDArray[np.uint64] = np.bitwise_or.reduce(values << shifts, axis=1) if width else (
+        np.zeros(len(matrix), dtype=np.uint64)
+    )
+    return out
+
+
+def nibble_differences(left: NDArray[np.uint64], right: NDArray[np.uint64]) -> NDArray[np.int8]:
+    """Number of 4-bit positions where two packed numbers differ.
+
+    >>> m = packed_digits(digit_matrix(np.array(["0912", "0913", "9012"], dtype=object), 4))
+    >>> nibble_differences(m[[0, 0]], m[[1, 2]]).tolist()
+    [1, 2]
+    """
+    x = left ^ right
+    x = (x | (x >> np.uint64(1)) | (x >> np.uint64(2)) | (x >> np.uint64(3))) & _NIBBLES
+    out: NDArray[np.int8] = np.bitwise_count(x).astype(np.int8)
+    return out
 
 
 def differences(left: NDArray[np.uint8], right: NDArray[np.uint8]) -> NDArray[np.int8]:

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
-from rapidfuzz import fuzz
+from rapidfuzz.distance import Indel
 
 from vnlink._table import Table
 from vnlink.compare import _encode, _kernels
@@ -158,10 +158,12 @@ class StreetComparison(Comparison):
         scores = np.ones(len(a), dtype=np.float32)
         todo = np.flatnonzero(~missing & ~exact)
         if len(todo):
-            vocab = _encode.joint_vocab(left, right, self.column)
+            # token_sort_ratio = Indel similarity of the words in sorted order
+            sa, sb = pair_codes(left, right, self.column, left_idx, right_idx, _encode.SORTED)
+            vocab = _encode.joint_vocab(left, right, self.column, _encode.SORTED)
             sim = _kernels.pair_scores(
-                vocab, a[todo], b[todo], fuzz.token_sort_ratio, workers=current_workers()
-            ) / np.float32(100.0)
+                vocab, sa[todo], sb[todo], Indel.normalized_similarity, workers=current_workers()
+            )
             sub = np.zeros(len(todo), dtype=np.int8)
             for level, threshold in enumerate(self.thresholds, start=1):
                 sub[sim >= threshold] = level

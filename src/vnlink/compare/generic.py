@@ -340,19 +340,18 @@ class CustomComparison(Comparison):
     ``compare`` returns the levels (0 .. len(labels) - 1) or a tuple
     ``(levels, scores)``; without scores, the score is ``level / top``.
 
-    Subclasses are frozen dataclasses; set ``labels`` (index = level) and a
-    default ``column``. They register themselves, so
-    :func:`~vnlink.compare.comparison_from_dict` rebuilds them once the
-    defining module is imported.
+    Set ``labels`` (index = level) and ``default_column`` as class
+    attributes. A subclass needs no decorator; decorate it with
+    ``@dataclass(frozen=True)`` only to add parameters of its own. Subclasses
+    register themselves, so :func:`~vnlink.compare.comparison_from_dict`
+    rebuilds them once the defining module is imported.
 
     Examples
     --------
-    >>> from dataclasses import dataclass
     >>> import numpy as np
     >>> from vnlink._table import Table
-    >>> @dataclass(frozen=True)
-    ... class SameBirthDecade(CustomComparison):
-    ...     column: str = "dob_year"
+    >>> class SameBirthDecade(CustomComparison):
+    ...     default_column = "dob_year"
     ...     labels = ("different decade", "same decade")
     ...
     ...     def compare(self, a, b):
@@ -360,13 +359,18 @@ class CustomComparison(Comparison):
     >>> t = Table({"dob_year": [1983, 1987, 1991, 0]})
     >>> SameBirthDecade().compute(np.array([0, 0, 0]), np.array([1, 2, 3]), t, t)[0].tolist()
     [1, 0, -1]
+    >>> SameBirthDecade()
+    SameBirthDecade(name='dob_year', tf_column=None, column='dob_year')
     """
 
     column: str = ""
     labels: ClassVar[tuple[str, ...]] = ("different", "same")
+    default_column: ClassVar[str] = ""
     _abstract: ClassVar[bool] = True
 
     def __post_init__(self) -> None:
+        if self.column == "" and self.default_column:
+            object.__setattr__(self, "column", self.default_column)
         _check_column(self.column)
         if len(self.labels) < 2:
             raise ConfigurationError("a comparison needs at least two level labels")

@@ -53,6 +53,12 @@ def _digits(table: Table, column: str) -> tuple[NDArray[np.uint8], NDArray[np.in
     )
 
 
+def _packed(table: Table, column: str) -> tuple[NDArray[np.uint64], NDArray[np.int32]]:
+    return _encode.vocab_feature(
+        table, column, "packed", lambda v: _kernels.packed_digits(_kernels.digit_matrix(v, 16))
+    )
+
+
 def _lengths(table: Table, column: str) -> tuple[NDArray[np.int32], NDArray[np.int32]]:
     return _encode.vocab_feature(table, column, "lengths", _kernels.string_lengths)
 
@@ -77,20 +83,24 @@ def _number_levels(
     scores[ok] = 0.0
     todo = np.flatnonzero(ok & ~exact)
     if len(todo):
-        da, ca = _digits(left, column)
-        db, cb = _digits(right, column)
+        pa, ca = _packed(left, column)
+        pb, cb = _packed(right, column)
         la, _ = _lengths(left, column)
         lb, _ = _lengths(right, column)
         ra, rb = ca[left_idx[todo]], cb[right_idx[todo]]
-        same_length = la[ra] == lb[rb]
-        ma, mb = da[ra], db[rb]
-        diff = _kernels.differences(ma, mb)
+        length_a = la[ra]
+        same_length = length_a == lb[rb]
+        diff = _kernels.nibble_differences(pa[ra], pb[rb])
         sub = np.zeros(len(todo), dtype=np.int8)
         two = np.flatnonzero(same_length & (diff == 2))
-        sub[two[_kernels.adjacent_transposition(ma[two], mb[two])]] = 2
+        if len(two):
+            da, _ = _digits(left, column)
+            db, _ = _digits(right, column)
+            swapped = _kernels.adjacent_transposition(da[ra[two]], db[rb[two]])
+            sub[two[swapped]] = 2
         sub[same_length & (diff == 1)] = 3
         levels[todo] = sub
-        length = np.maximum(la[ra], 1).astype(np.float32)
+        length = np.maximum(length_a, 1).astype(np.float32)
         scores[todo] = np.where(same_length, 1.0 - np.minimum(diff, length) / length, 0.0)
     levels[exact] = 4
     scores[exact] = 1.0

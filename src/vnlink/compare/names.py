@@ -50,13 +50,6 @@ from vnlink.exceptions import ConfigurationError
 __all__ = ["NameComparison"]
 
 
-def _sorted_tokens(value: str) -> str:
-    return " ".join(sorted(value.split()))
-
-
-_SORTED = ("sorted_tokens", _sorted_tokens)
-
-
 def _middles_close(a: str, b: str) -> bool:
     """Middle names that do not tell two people apart: one missing, or one letter off.
 
@@ -183,7 +176,7 @@ class NameComparison(Comparison):
         ya, yb = codes("family")
         same_family_given = np.flatnonzero(same_given & (ya == yb) & (ya != 0))
         levels[same_family_given] = 3
-        sa, sb = pair_codes(left, right, "name_fold", left_idx, right_idx, _SORTED)
+        sa, sb = pair_codes(left, right, "name_fold", left_idx, right_idx, _encode.SORTED)
         levels[(sa == sb) & (sa != 0)] = 4
         if len(same_family_given):
             ma, mb = codes("middle")
