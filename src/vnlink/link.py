@@ -605,9 +605,12 @@ class Linker:
                          "score", "decide", "explain"], progress=self.progress,
                         desc="vnlink fit+link")
         try:
-            left, right, pairs = self._fit_stages(registry, records, truth, stages)
+            left, right, pairs, X = self._fit_stages(registry, records, truth, stages)
             with stages.stage("score"):
-                weight, prob = self._score(pairs, left, right)
+                if X is not None and len(X.levels) == len(pairs.left):  # fitted on every pair
+                    weight, prob = self._weight_and_probability(X)
+                else:
+                    weight, prob = self._score(pairs, left, right)
             table = self._decide(left, right, pairs, weight, prob, stages)
         finally:
             stages.close()
@@ -617,7 +620,7 @@ class Linker:
                           fingerprint=self.fingerprint_, n_pairs=len(pairs.left))
 
     def _fit_stages(self, registry: Any, records: Any, truth: Any, stages: Stages) -> tuple[
-        Any, Any, Any
+        Any, Any, Any, Any
     ]:
         check_thresholds(
             _DEFAULT_VERIFIED if self.verified_threshold is None
@@ -671,7 +674,7 @@ class Linker:
             self.classifier_ = classifier
             self.thresholds_ = self._thresholds(truth, left, right, pairs)
         self.fingerprint_ = self._fingerprint()
-        return left, right, pairs
+        return left, right, pairs, (X if sample is pairs else None)
 
     def _fit_unsupervised(self, classifier: Any, X: Any, left: Any, right: Any) -> None:
         """u from random registry/record pairs (when the classifier takes ``u``), then EM."""
