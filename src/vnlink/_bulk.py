@@ -68,7 +68,7 @@ def factorize(values: Iterable[Any]) -> tuple[list[Any], NDArray[np.intp]]:
     except TypeError:
         keys = [_key(v) for v in items]
         distinct = dict.fromkeys(keys)
-    position = {key: i for i, key in enumerate(distinct)}
+    position = dict(zip(distinct, range(len(distinct)), strict=True))
     inverse = np.fromiter(map(position.__getitem__, keys), dtype=np.intp, count=len(keys))
     if keys is items:
         return list(distinct), inverse
