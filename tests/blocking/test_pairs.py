@@ -115,7 +115,9 @@ def test_chunks_together_equal_the_whole() -> None:
     assert pairs_of(joined) == pairs_of(whole)
     assert joined.rule.tolist() == whole.rule.tolist()
     dedupe_chunks = list(iter_candidate_pairs(rules, left, chunk_pairs=300))
-    assert pairs_of(type(whole).concatenate(dedupe_chunks)) == pairs_of(candidate_pairs(rules, left))
+    assert pairs_of(type(whole).concatenate(dedupe_chunks)) == pairs_of(
+        candidate_pairs(rules, left)
+    )
 
 
 def test_bad_arguments() -> None:
@@ -134,7 +136,9 @@ def test_bad_arguments() -> None:
 def test_rule_shortcuts_and_empty_tables() -> None:
     assert pairs_of(candidate_pairs(["phone"], REGISTRY, RECORDS)) == [(0, 1), (1, 1)]
     assert pairs_of(candidate_pairs(("family", "given_key"), REGISTRY, RECORDS)) == [
-        (0, 0), (2, 0), (1, 1),
+        (0, 0),
+        (2, 0),
+        (1, 1),
     ]
     empty = Table({"phone": np.zeros(0, dtype=object)})
     assert len(candidate_pairs("phone", empty, RECORDS)) == 0
@@ -147,8 +151,10 @@ def test_rule_shortcuts_and_empty_tables() -> None:
 values = st.sampled_from(["", "a", "ab", "abc", "b", "ba", "c"])
 columns = st.integers(min_value=0, max_value=8).flatmap(
     lambda n: st.fixed_dictionaries(
-        {"x": st.lists(values, min_size=n, max_size=n),
-         "y": st.lists(st.integers(0, 3), min_size=n, max_size=n)}
+        {
+            "x": st.lists(values, min_size=n, max_size=n),
+            "y": st.lists(st.integers(0, 3), min_size=n, max_size=n),
+        }
     )
 )
 rule_choices = st.lists(
@@ -172,7 +178,9 @@ def _missing(v: Any) -> bool:
     return v in ("", 0, None)
 
 
-def _brute_rule(rule: Any, left: dict[str, list[Any]], right: dict[str, list[Any]]) -> set[tuple[int, int]]:
+def _brute_rule(
+    rule: Any, left: dict[str, list[Any]], right: dict[str, list[Any]]
+) -> set[tuple[int, int]]:
     n_left, n_right = len(left["x"]), len(right["x"])
     out = set()
     if isinstance(rule, SortedNeighbourhood):
