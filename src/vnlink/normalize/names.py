@@ -305,9 +305,10 @@ _VIQR_HINT = re.compile(r"[\^(+`?~'.]|[dD][dD]")
 class _Words:
     """The words of a name in three parallel lists, plus its problem codes."""
 
-    __slots__ = ("displays", "folds", "keys", "problems")
+    __slots__ = ("display", "displays", "folds", "keys", "problems")
 
     def __init__(self) -> None:
+        self.display = ""
         self.displays: list[str] = []
         self.folds: list[str] = []
         self.keys: list[str] = []
@@ -325,7 +326,7 @@ def _analyse_name(value: Any) -> _Words | None:
     for _ in range(3):
         if words is None or not words.displays:
             return words
-        display = " ".join(words.displays)
+        display = words.display = " ".join(words.displays)
         if display == value or _stable(display):
             return words
         again = _analyse_once(display)
@@ -333,6 +334,8 @@ def _analyse_name(value: Any) -> _Words | None:
             return words
         again.problems = list(dict.fromkeys(words.problems + again.problems))
         words = again
+    if words is not None:
+        words.display = " ".join(words.displays)
     return words
 
 
@@ -455,7 +458,7 @@ def _row(value: Any) -> _Row:
         middle = displays[n_family:given_at]
         middle_fold = " ".join(folds[n_family:given_at])
     return (
-        " ".join(displays),
+        words.display,
         " ".join(folds),
         family,
         middle_fold,
@@ -488,7 +491,7 @@ def normalize_name(text: Any) -> str | None:
     words = _analyse_name(text)
     if words is None or not words.displays:
         return None
-    return " ".join(words.displays)
+    return words.display
 
 
 def parse_name(text: Any) -> PersonName | None:
@@ -558,7 +561,7 @@ def parse_names(values: Iterable[Any]) -> dict[str, NDArray[np.object_]]:
     ['', 'name:missing', 'name:no_diacritics', '']
     """
     distinct, inverse = factorize(values)
-    rows = [_row(v) for v in distinct]
+    rows = [_row(value) for value in distinct]
     out: dict[str, NDArray[np.object_]] = {}
     columns = list(zip(*rows, strict=True)) if rows else [() for _ in NAME_COLUMNS]
     for name, column in zip(NAME_COLUMNS, columns, strict=True):
