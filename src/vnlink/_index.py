@@ -186,7 +186,7 @@ class RegistryIndex:
         if _prepared is None:
             assert registry is not None
             _prepared = linker._prepare(registry, linker.registry_schema_)
-        self.prepared: Any = _prepared
+        self.prepared: Any = _slim(_prepared)
         self._build()
         self.build_seconds = time.perf_counter() - start
 
@@ -434,6 +434,23 @@ class RegistryIndex:
         prepared = PreparedTable(columns, source=Table(source, n_rows=n),
                                  schema=linker.registry_schema_, n_rows=n)
         return cls(linker, None, _prepared=prepared)
+
+
+def _slim(prepared: Any) -> Any:
+    """The prepared registry without what lookups never read (memory: 1M rows and more).
+
+    The per-row problem tuples and the source columns other than the address
+    (which corrections quote as typed) are dropped.
+    """
+    from vnlink.prepare import PreparedTable
+
+    source = prepared.source
+    spec = prepared.schema.address
+    keep = () if spec is None else ((spec,) if isinstance(spec, str) else tuple(spec))
+    slim_source = Table({c: source[c] for c in keep if c in source}, n_rows=prepared.n_rows)
+    columns = {k: v for k, v in prepared.columns.items() if k != "problems"}
+    return PreparedTable(columns, source=slim_source, schema=prepared.schema,
+                         n_rows=prepared.n_rows)
 
 
 def _without_tf(cset: Any) -> Any:
