@@ -9,24 +9,28 @@ Two figures:
 - distinct names/s on a column where every value is different (the cost
   of the scalar path per distinct value).
 
-Caches are cleared before each measured run. Run with ``--quick`` for a
-seconds-long check.
+Caches are cleared before each measured run. Both wall-clock and CPU
+(``process_time``, i.e. one core) rates are reported: on a shared machine the
+CPU figure is the fair one. ``python_ops_per_us`` times a fixed pure-Python
+loop, so figures from machines of different speed can be compared. Run with
+``--quick`` for a seconds-long check.
 """
 
 from __future__ import annotations
 
 import random
 import sys
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import parse_args, peak_memory_mb, timer, write_results  # noqa: E402
+from _common import parse_args, peak_memory_mb, timer, write_results
 
-from vnlink.normalize import legacy, names, phonetic, syllables, text  # noqa: E402
-from vnlink.normalize.legacy import encode_legacy  # noqa: E402
-from vnlink.normalize.names import parse_names  # noqa: E402
-from vnlink.normalize.text import fold  # noqa: E402
+from vnlink.normalize import legacy, names, phonetic, syllables, text
+from vnlink.normalize.legacy import encode_legacy
+from vnlink.normalize.names import parse_names
+from vnlink.normalize.text import fold
 
 # Shares from vietnam-facts.md §6 (Lê Trung Hoa 2005 via Wikipedia); the rest spread thin.
 SURNAMES = [
@@ -44,12 +48,12 @@ MIDDLE_M = ["Văn", "Văn", "Văn", "Hữu", "Đức", "Quốc", "Công", "Quang
 GIVEN_F = """Linh Thảo Nhi Trang Anh Ngân Ngọc Như Thư Vy Hoa Hương Lan Mai Hà Hạnh Hằng
 Hồng Hải Huyền Hòa Thủy Loan Nga Nhung Oanh Phương Quyên Tâm Trâm Tú Tuyết Uyên Vân Yến
 Chi Dung Giang Hiền Khuê Liên Ly Nguyệt Nhàn Phượng Quỳnh Sương Thắm Thơ Thoa Trinh Tuyền
-Vi Ánh Bích Diễm Hậu Kiều Lệ Mến Mừng Xuân Hiếu Châu Diệp Hạ Thanh Thúy Khánh Duyên""".split()
+Vi Ánh Bích Diễm Hậu Kiều Lệ Mến Mừng Xuân Hiếu Châu Diệp Hạ Thanh Thúy Khánh Duyên""".split()  # noqa: SIM905
 GIVEN_M = """Huy Tuấn Đạt Duy Hiếu Anh Minh Nam Long Bảo Hùng Hưng Hải Khánh Khang Khoa Khôi
 Kiên Lộc Lợi Mạnh Phúc Phong Phát Quân Sơn Tâm Tân Thắng Thành Tiến Tín Toàn Trí Trung
 Tú Tùng Việt Vinh Bình Cường Dũng Giang Hậu Hiệp Khải Luân Nhân Quang Quyết Sang Sinh
 Tài Thái Thịnh Thông Trọng Trường Vĩnh Đông Hiển Hoàn Lực Nhật Phú Sáng Thiện Thuận Vượng
-Hoàng Thủy Thụy Tám Lâm Đức Hòa Hòa Quý Kỳ Sỹ Nghĩa Hoàng Lân Luận""".split()
+Hoàng Thủy Thụy Tám Lâm Đức Hòa Hòa Quý Kỳ Sỹ Nghĩa Hoàng Lân Luận""".split()  # noqa: SIM905
 
 TELEX = str.maketrans({"ễ": "eex", "ị": "ij", "ầ": "aaf", "ơ": "ow", "ư": "uw", "ă": "aw"})
 
@@ -119,6 +123,17 @@ def _clear_caches() -> None:
         func.cache_clear()
 
 
+def _python_speed() -> float:
+    """Simple Python operations per microsecond (dict lookups and string splits), CPU time."""
+    table = {str(i): i for i in range(1000)}
+    keys = list(table) * 200
+    start = time.process_time()
+    total = 0
+    for key in keys:
+        total += table[key] + len(key.split())
+    return len(keys) * 2 / ((time.process_time() - start) * 1e6)
+
+
 def main() -> None:
     args = parse_args(__doc__ or "")
     n_total = 50_000 if args.quick else 1_000_000
@@ -126,21 +141,30 @@ def main() -> None:
     column = realistic(n_total)
     n_unique = len(set(column))
     _clear_caches()
+    cpu = time.process_time()
     with timer() as t_bulk:
         cols = parse_names(column)
+    cpu_bulk = time.process_time() - cpu
     assert len(cols["name"]) == n_total
     unique_column = distinct(n_distinct)
     _clear_caches()
+    cpu = time.process_time()
     with timer() as t_distinct:
         parse_names(unique_column)
+    cpu_distinct = time.process_time() - cpu
     figures = {
         "names": n_total,
         "distinct_in_names": n_unique,
         "seconds": round(t_bulk["seconds"], 3),
         "names_per_second": round(n_total / t_bulk["seconds"]),
+        "cpu_seconds": round(cpu_bulk, 3),
+        "names_per_cpu_second": round(n_total / cpu_bulk),
         "distinct_names": n_distinct,
         "distinct_seconds": round(t_distinct["seconds"], 3),
         "distinct_names_per_second": round(n_distinct / t_distinct["seconds"]),
+        "distinct_cpu_seconds": round(cpu_distinct, 3),
+        "distinct_names_per_cpu_second": round(n_distinct / cpu_distinct),
+        "python_ops_per_us": round(_python_speed(), 2),
         "peak_memory_mb": round(peak_memory_mb(), 1),
     }
     write_results("normalize", args.quick, figures)
