@@ -27,7 +27,7 @@ import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -38,6 +38,9 @@ from vnlink.datasets import corrupt
 from vnlink.datasets.registry import REFERENCE_DATE as _REFERENCE_DATE
 from vnlink.datasets.registry import make_registry
 from vnlink.exceptions import ConfigurationError, SchemaError
+
+if TYPE_CHECKING:
+    from vnlink.prepare import Schema
 
 __all__ = [
     "DOB_FORMATS",
@@ -959,44 +962,30 @@ def true_pairs(registry: Any, truth: Any) -> tuple[NDArray[np.int64], NDArray[np
     return order[pos[found]].astype(np.int64), right[found].astype(np.int64)
 
 
-def registry_schema() -> Any:
-    """The schema of a synthetic registry, for :func:`vnlink.prepare`.
+def registry_schema() -> Schema:
+    """The :class:`~vnlink.prepare.Schema` of a synthetic registry.
 
-    A ``vnlink.prepare.Schema`` when that class is available, else the same
-    mapping as a plain dict.
-
-    >>> s = registry_schema()
-    >>> (s["id_number"] if isinstance(s, dict) else s.id_number)
-    'cccd'
+    >>> registry_schema().id_number, registry_schema().old_id_number
+    ('cccd', 'cmnd')
     """
-    fields = {
-        "name": "full_name", "dob": "dob", "sex": "sex", "id_number": "cccd",
-        "old_id_number": "cmnd", "phone": "phone",
-        "address": ("street_address", "ward", "district", "province"),
-        "record_id": "person_id",
-    }
-    return _schema(fields)
+    from vnlink.prepare import Schema
+
+    return Schema(
+        name="full_name", dob="dob", sex="sex", id_number="cccd", old_id_number="cmnd",
+        phone="phone", address=("street_address", "ward", "district", "province"),
+        record_id="person_id",
+    )
 
 
-def records_schema() -> Any:
-    """The schema of the synthetic vaccination records, for :func:`vnlink.prepare`.
+def records_schema() -> Schema:
+    """The :class:`~vnlink.prepare.Schema` of the synthetic vaccination records.
 
-    >>> s = records_schema()
-    >>> (s["address"] if isinstance(s, dict) else s.address)
+    >>> records_schema().address
     'address'
     """
-    fields = {
-        "name": "full_name", "dob": "dob", "sex": "sex", "id_number": "id_number",
-        "old_id_number": None, "phone": "phone", "address": "address",
-        "record_id": "record_id",
-    }
-    return _schema(fields)
+    from vnlink.prepare import Schema
 
-
-def _schema(fields: dict[str, Any]) -> Any:
-    try:
-        from vnlink.prepare import Schema  # type: ignore[attr-defined,unused-ignore]
-    except ImportError:
-        return fields
-    return Schema(**fields)
-
+    return Schema(
+        name="full_name", dob="dob", sex="sex", id_number="id_number", old_id_number=None,
+        phone="phone", address="address", record_id="record_id",
+    )
