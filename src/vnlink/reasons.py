@@ -45,7 +45,7 @@ REASONS: dict[str, str] = {
         "bản ghi không có thông tin dùng được (tên, ngày sinh, số giấy tờ trống/sai)"
     ),
     "no_candidates": "không tìm thấy người nào gần giống trong CSDL dân cư",
-    "low_score": "điểm khớp thấp: cần kiểm tra hoặc không có trong CSDL",
+    "low_score": "điểm khớp chưa đủ cao để tự động liên kết",
     "ambiguous": "hai người gần bằng điểm (sinh đôi, cha/con trùng tên?): cần người kiểm tra",
     # identity documents
     "id_one_digit": "số CCCD sai 1 chữ số",
