@@ -112,9 +112,9 @@ class CorruptionProfile:
     name_legacy_encoding: float = 0.01
     """Typed in VNI or TCVN3 and read as Windows-1252 ("Nguyeãn Thò Hoa")."""
     name_telex: float = 0.01
-    """One word left as Telex keystrokes ("Nguyeenx Thị Hoa")."""
+    """Of names with a mark: one word left as Telex keystrokes ("Nguyeenx Thị Hoa")."""
     name_vni: float = 0.005
-    """One word left as VNI keystrokes ("Nguye6n4 Thị Hoa")."""
+    """Of names with a mark: one word left as VNI keystrokes ("Nguye6n4 Thị Hoa")."""
     name_nfd: float = 0.05
     """Decomposed Unicode (looks the same, different code points)."""
     name_upper: float = 0.15
@@ -631,8 +631,10 @@ def _encode_names(
     tcvn3 = legacy & (rng.random(name.size) < 0.5)
     _apply(name, legacy & ~tcvn3, lambda v: corrupt.legacy_mojibake(v, "vni"))
     _apply(name, tcvn3, lambda v: corrupt.legacy_mojibake(v, "tcvn3"))
-    _apply_random(name, telex, corrupt.telex_residue, rng)
-    _apply_random(name, vni, corrupt.vni_residue, rng)
+    for mask, func in ((telex, corrupt.telex_residue), (vni, corrupt.vni_residue)):
+        before = name[mask].copy()
+        _apply_random(name, mask, func, rng)
+        mask[np.flatnonzero(mask)[name[mask] == before]] = False  # a name without marks
     _apply(name, nfd, corrupt.to_nfd)
     labels.add("name_legacy_encoding", legacy)
     labels.add("name_telex", telex)
