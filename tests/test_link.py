@@ -233,3 +233,14 @@ def test_dedupe_groups_doses_of_the_same_person(linker: Linker, data: Any) -> No
     pure = sum(len({entity[r] for r in group}) == 1 for group in groups)
     assert pure / len(groups) > 0.95
     assert max(len(g) for g in groups) <= 8
+
+
+def test_schema_as_mappings(data: Any) -> None:
+    from vnlink.datasets import records_schema, registry_schema
+
+    registry, records, _ = data
+    pair = (registry_schema().to_dict(), records_schema().to_dict())
+    fitted = Linker(schema=pair, progress=False).fit(registry, records)
+    assert fitted.records_schema_ == records_schema()
+    with pytest.raises(ConfigurationError, match="schema must be"):
+        Linker(schema=42, progress=False).fit(registry, records)

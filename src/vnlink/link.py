@@ -86,6 +86,19 @@ def _schema_from_dict(data: Mapping[str, Any]) -> Any:
     return _schema_class().from_dict(data)
 
 
+def _as_schema(value: Any) -> Any:
+    """A Schema from a Schema or a mapping of field -> column(s)."""
+    cls = _schema_class()
+    if isinstance(value, cls):
+        return value
+    if isinstance(value, Mapping):
+        return cls.from_dict(value)
+    raise ConfigurationError(
+        f"schema must be a Schema, a mapping of field -> column, or a (registry, records) pair "
+        f"of those; got {type(value).__name__}"
+    )
+
+
 def guess_schema(table: Table, preferred: Any = None) -> Any:
     """A Schema for ``table``: ``preferred`` if all its columns exist, else inferred from headers.
 
@@ -488,9 +501,9 @@ class Linker:
             return self.registry_schema_, self.records_schema_
         schema = self.schema
         if isinstance(schema, tuple | list) and len(schema) == 2:
-            reg_schema, rec_schema = schema
+            reg_schema, rec_schema = (_as_schema(s) for s in schema)
         elif schema is not None:
-            reg_schema = rec_schema = schema
+            reg_schema = rec_schema = _as_schema(schema)
         else:
             from vnlink.datasets import records_schema, registry_schema
 
