@@ -153,6 +153,7 @@ class Generator:
         self.district_in_province = Counter(
             (d.parent_code, fold_place(d.name)) for d in gazetteer.districts()
         )
+        self.province_keys = {fold_place(p.name) for p in gazetteer.provinces("2021")}
         self.accent_twins = Counter((w.parent_code, fold_place(w.name)) for w in self.wards)
 
     def street(self) -> str:
@@ -229,7 +230,8 @@ class Generator:
                 ok["ward"] = ok["district"] = False  # a bare name could be a street
         if drop_province and not drop_district:
             parts[3] = ""
-            if self.district_key_count[fold_place(d.name)] > 1:
+            name_key = fold_place(d.name)
+            if self.district_key_count[name_key] > 1 or name_key in self.province_keys:
                 ok["province"] = ok["district"] = ok["ward"] = False
         if drop_province and drop_district:
             parts[3] = prov_text

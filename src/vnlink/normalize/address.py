@@ -501,9 +501,11 @@ def _fuzzy_cutoff(length: int) -> float:
 
 
 def _by_accent(idx: _Index, codes: tuple[str, ...], marks: Sequence[str]) -> tuple[str, ...]:
-    """Of several units with the same folded name, those whose diacritics match the text."""
-    if all(m.isascii() for m in marks):
-        return codes
+    """Of several units with the same folded name, those whose diacritics match the text.
+
+    Only called when the address carries diacritics somewhere, so a name typed
+    without them ("Sa Pa") means the unit without them, not "Sa Pả".
+    """
     parts = [_tone_key(m) for m in marks]
     key = ("".join(p[0] for p in parts), "".join(p[1] for p in parts))
     same = tuple(c for c in codes if idx.accent_of(c) == key)
@@ -588,6 +590,30 @@ def _find(
     )
 
 
+_ALLEY_WORDS = {"duong", "d", "pho", "ngo", "ngach", "hem", "kiet", "so", "sn"}
+
+
+def _after_street(tokens: Sequence[str], seg_start: int, start: int) -> bool:
+    """Does a name at ``start`` follow a street ("27 Lê Lợi", "đường Lê Lợi", "ngõ 5 Lê Lợi")?
+
+    A name after a hamlet number ("tổ dân phố 8 Hậu Thành", "buôn 3 Vũ Đông")
+    is more likely the commune, and is not excluded.
+    """
+
+    def alley(i: int) -> bool:
+        word = tokens[i]
+        return word in _ALLEY_WORDS and not (
+            word == "pho" and i > seg_start and tokens[i - 1] == "dan"
+        )
+
+    if start == seg_start:
+        return False
+    before = tokens[start - 1]
+    if not before[:1].isdigit():
+        return alley(start - 1)
+    return start - 1 == seg_start or "/" in before or alley(start - 2)
+
+
 def _make_match(
     idx: _Index,
     level: str,
@@ -632,8 +658,7 @@ def _make_match(
     quality = _UNMARKED[level][0 if start == seg_start else 1] * factor
     if marker is not None and not right_marker:
         quality *= 0.4  # a marker of another level right before: suspicious
-    before = tokens[start - 1] if start > seg_start else ""
-    after_street = before[:1].isdigit() or before in _STREET_NAME_WORDS
+    after_street = _after_street(tokens, seg_start, start)
     out.append(
         _Match(level, codes, start, quality, fuzzy, False, True, start == seg_start, after_street)
     )
@@ -1036,7 +1061,7 @@ def _split_at(seg: tuple[str, ...]) -> int:
     """Where a segment typed without commas turns from house and street to units (0: nowhere)."""
     digit_at = -1
     for i, token in enumerate(seg):
-        if token[:1].isdigit() and not (i and _MARKERS.get((seg[i - 1],))):
+        if _house_number(seg, i):
             digit_at = i
     if digit_at < 0:
         return 0
@@ -1044,7 +1069,11 @@ def _split_at(seg: tuple[str, ...]) -> int:
         token, following = seg[i], seg[i + 1]
         if token == "thi" and following == "tran":
             return i
-        if token in _SPLIT_BEFORE and not (token == "xa" and following == "lo"):
+        if (
+            token in _SPLIT_BEFORE
+            and not (token == "xa" and following == "lo")  # "xa lộ": a highway
+            and not _MARKERS.get((following,))  # "Trừng Xá, H. Lương Tài": a name's end
+        ):
             # a commune marker: the street ends here ("xa" of "thi xa" is a district)
             return 0 if token == "xa" and seg[i - 1] == "thi" else i
         if _MARKERS.get((token,)) or _MARKERS.get((token, following)):
@@ -1078,9 +1107,17 @@ def _is_street(seg: tuple[str, ...]) -> bool:
     """A segment that never holds a unit: it has a house number and no unit marker first."""
     if _MARKERS.get(seg[:2]) or _MARKERS.get(seg[:1]):
         return False
-    return any(
-        t[:1].isdigit() and not (i and _MARKERS.get((seg[i - 1],))) for i, t in enumerate(seg)
-    )
+    return any(_house_number(seg, i) for i in range(len(seg)))
+
+
+def _house_number(seg: tuple[str, ...], i: int) -> bool:
+    """Is ``seg[i]`` a house, alley or hamlet number ("12/3a", "số 5", "ngõ 12", "ấp 3")?
+
+    Numbers inside names ("Cổ Nhuế 2", "Phường 13") are not.
+    """
+    if not seg[i][:1].isdigit():
+        return False
+    return i == 0 or seg[i - 1] in _STREET_NAME_WORDS or "/" in seg[i]
 
 
 def _tail_start(segments: Segments) -> int:
