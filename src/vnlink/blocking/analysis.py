@@ -31,15 +31,15 @@ import numpy as np
 from numpy.typing import NDArray
 
 from vnlink._table import as_table
+from vnlink.blocking.pairs import DEFAULT_MAX_BLOCK_PAIRS as _DEFAULT_CAP
 from vnlink.blocking.pairs import (
-    DEFAULT_MAX_BLOCK_PAIRS,
     BlockingReport,
-    RulePlan,
     RuleReport,
     _prepare,
+    _RulePlan,
     iter_candidate_pairs,
 )
-from vnlink.blocking.rules import BlockingRule, Codes, KeyCodes
+from vnlink.blocking.rules import BlockingRule, Codes, _KeyCodes
 from vnlink.exceptions import ConfigurationError, SchemaError
 
 __all__ = ["BlockingAnalysis", "RuleRecall", "analyse_blocking", "count_pairs"]
@@ -65,7 +65,7 @@ def _compact_state(
     return rows[keep], codes[keep]
 
 
-def _count_state(rows: NDArray[np.int64], codes: Codes, keys: KeyCodes) -> int:
+def _count_state(rows: NDArray[np.int64], codes: Codes, keys: _KeyCodes) -> int:
     """Ordered pairs (target, probe) with equal codes; self pairs excluded in dedupe mode."""
     if len(rows) == 0:
         return 0
@@ -83,7 +83,7 @@ def _count_state(rows: NDArray[np.int64], codes: Codes, keys: KeyCodes) -> int:
     return total
 
 
-def _intersection_counts(keys: KeyCodes, components: list[list[Codes]]) -> dict[int, int]:
+def _intersection_counts(keys: _KeyCodes, components: list[list[Codes]]) -> dict[int, int]:
     """Pairs in the intersection of every non-empty subset of rules (bitmask -> count).
 
     In dedupe mode the components are the ordered (both orientations) joins and
@@ -127,7 +127,7 @@ def _intersection_counts(keys: KeyCodes, components: list[list[Codes]]) -> dict[
     return counts
 
 
-def _ordered_components(keys: KeyCodes, plan: RulePlan) -> list[Codes]:
+def _ordered_components(keys: _KeyCodes, plan: _RulePlan) -> list[Codes]:
     """The rule's joins as ordered-pair conditions (both orientations in dedupe mode)."""
     parts = plan.rule.components(keys, plan.codes)
     if not keys.dedupe or len(parts) == 1:
@@ -136,7 +136,7 @@ def _ordered_components(keys: KeyCodes, plan: RulePlan) -> list[Codes]:
     return parts
 
 
-def _cumulative(keys: KeyCodes, plans: list[RulePlan]) -> list[int]:
+def _cumulative(keys: _KeyCodes, plans: list[_RulePlan]) -> list[int]:
     components = [_ordered_components(keys, plan) for plan in plans]
     counts = _intersection_counts(keys, components)
     divisor = 2 if keys.dedupe else 1
@@ -155,7 +155,7 @@ def count_pairs(
     left: Any,
     right: Any = None,
     *,
-    max_block_pairs: int | None = DEFAULT_MAX_BLOCK_PAIRS,
+    max_block_pairs: int | None = _DEFAULT_CAP,
 ) -> BlockingReport:
     """Pairs each rule would make, alone and cumulative, without making them.
 
@@ -298,7 +298,7 @@ class BlockingAnalysis:
 
 def _truth_rows(
     truth: Any,
-    keys: KeyCodes,
+    keys: _KeyCodes,
     truth_left: str,
     truth_right: str,
 ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
@@ -372,7 +372,7 @@ def analyse_blocking(
     *,
     truth_left: str = "person_id",
     truth_right: str = "record_id",
-    max_block_pairs: int | None = DEFAULT_MAX_BLOCK_PAIRS,
+    max_block_pairs: int | None = _DEFAULT_CAP,
 ) -> BlockingAnalysis:
     """Pairs completeness (recall) and reduction ratio of ``rules``, per rule and cumulative.
 

@@ -38,7 +38,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from vnlink._table import Table, as_table
-from vnlink.blocking.rules import BlockingRule, Codes, KeyCodes, _block_pair_counts, as_rules
+from vnlink.blocking.rules import BlockingRule, Codes, _as_rules, _block_pair_counts, _KeyCodes
 from vnlink.exceptions import ConfigurationError
 
 __all__ = [
@@ -239,7 +239,7 @@ class CandidatePairs:
 
 
 @dataclass
-class RulePlan:
+class _RulePlan:
     """A rule's block codes after the size cap, and its counts (internal)."""
 
     rule: BlockingRule
@@ -261,9 +261,9 @@ def _check_cap(max_block_pairs: int | None) -> None:
         )
 
 
-def plan_rules(
-    rules: list[BlockingRule], keys: KeyCodes, max_block_pairs: int | None
-) -> list[RulePlan]:
+def _plan_rules(
+    rules: list[BlockingRule], keys: _KeyCodes, max_block_pairs: int | None
+) -> list[_RulePlan]:
     """Block codes of each rule with the oversized blocks removed (internal)."""
     _check_cap(max_block_pairs)
     plans = []
@@ -285,7 +285,7 @@ def plan_rules(
                 rows_cut += int(in_cut[keys.n_target :].sum())
             codes = np.where(in_cut, -1, codes)
         plans.append(
-            RulePlan(
+            _RulePlan(
                 rule,
                 codes,
                 rule.count(keys, codes),
@@ -299,7 +299,7 @@ def plan_rules(
     return plans
 
 
-class Join:
+class _Join:
     """One equi-join prepared for pair generation (internal).
 
     Target rows are sorted by ``(code, row)``; each probe row knows the first
@@ -369,12 +369,12 @@ class Join:
 
 def _prepare(
     rules: _Rules, left: Any, right: Any, max_block_pairs: int | None
-) -> tuple[KeyCodes, list[RulePlan]]:
-    rule_list = as_rules(rules)
+) -> tuple[_KeyCodes, list[_RulePlan]]:
+    rule_list = _as_rules(rules)
     left_table = as_table(left)
     right_table = None if right is None else as_table(right)
-    keys = KeyCodes(left_table, right_table)
-    return keys, plan_rules(rule_list, keys, max_block_pairs)
+    keys = _KeyCodes(left_table, right_table)
+    return keys, _plan_rules(rule_list, keys, max_block_pairs)
 
 
 def _chunks(per_row: NDArray[np.int64], chunk_pairs: int) -> Iterator[tuple[int, int]]:
@@ -392,7 +392,7 @@ def _chunks(per_row: NDArray[np.int64], chunk_pairs: int) -> Iterator[tuple[int,
 
 
 def _generate(
-    keys: KeyCodes, plans: list[RulePlan], chunk_pairs: int | None
+    keys: _KeyCodes, plans: list[_RulePlan], chunk_pairs: int | None
 ) -> Iterator[CandidatePairs]:
     n_target = keys.n_target
     if keys.n_target * keys.n_probe >= 2 ** (63 - _RULE_BITS):
@@ -401,7 +401,7 @@ def _generate(
             "split the right table and block each part"
         )
     joins = [
-        [Join(c, n_target, keys.dedupe) for c in plan.rule.components(keys, plan.codes)]
+        [_Join(c, n_target, keys.dedupe) for c in plan.rule.components(keys, plan.codes)]
         for plan in plans
     ]
     names = tuple(plan.rule.name for plan in plans)

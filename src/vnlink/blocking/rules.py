@@ -140,7 +140,7 @@ def _is_missing(value: Any) -> bool:
     return False
 
 
-class KeyCodes:
+class _KeyCodes:
     """Jointly factorized key codes of the two tables, cached per key (internal).
 
     Each code array is ``int64`` over the *joint* rows: the ``n_target`` rows of
@@ -330,36 +330,6 @@ def _cut(value: Any, key: Key) -> Any:
     return str(value)[key.start : key.stop]
 
 
-def combine_codes(parts: Sequence[Codes]) -> Codes:
-    """Compact codes of the tuple of ``parts`` (each ``int64``; negative = missing).
-
-    >>> combine_codes([np.array([0, 0, 1, -1]), np.array([2, 2, 2, 0])]).tolist()
-    [0, 0, 1, -1]
-    """
-    if not parts:
-        raise ConfigurationError("a blocking rule needs at least one column")
-    out = parts[0]
-    if len(parts) == 1:
-        valid = out >= 0
-        result = np.full(len(out), -1, dtype=np.int64)
-        if valid.any():
-            _, inverse = np.unique(out[valid], return_inverse=True)
-            result[valid] = inverse.reshape(-1)
-        return result
-    for part in parts[1:]:
-        valid = (out >= 0) & (part >= 0)
-        result = np.full(len(out), -1, dtype=np.int64)
-        if valid.any():
-            a, b = out[valid], part[valid]
-            width = int(b.max()) + 1
-            if int(a.max()) + 1 > (2**62) // width:  # pragma: no cover - needs > 2**31 values
-                a = np.unique(a, return_inverse=True)[1].reshape(-1).astype(np.int64)
-            _, inverse = np.unique(a * width + b, return_inverse=True)
-            result[valid] = inverse.reshape(-1)
-        out = result
-    return out
-
-
 class BlockingRule(ABC):
     """A blocking rule: which left/right rows are candidate pairs.
 
@@ -374,11 +344,11 @@ class BlockingRule(ABC):
         """The rule as plain JSON-ready data (see :func:`rule_from_dict`)."""
 
     @abstractmethod
-    def block_codes(self, keys: KeyCodes) -> Codes:
+    def block_codes(self, keys: _KeyCodes) -> Codes:
         """Joint codes whose equal values form this rule's blocks (the unit of the size cap)."""
 
     @abstractmethod
-    def components(self, keys: KeyCodes, block_codes: Codes) -> list[Codes]:
+    def components(self, keys: _KeyCodes, block_codes: Codes) -> list[Codes]:
         """Disjoint joins making up the rule, from its (possibly capped) block codes.
 
         Each is a joint code array: a target row ``t`` and a probe row ``p`` form a
@@ -386,7 +356,7 @@ class BlockingRule(ABC):
         """
 
     @abstractmethod
-    def count(self, keys: KeyCodes, block_codes: Codes) -> int:
+    def count(self, keys: _KeyCodes, block_codes: Codes) -> int:
         """How many pairs the rule makes from these block codes, without making them."""
 
 
@@ -417,13 +387,13 @@ class BlockOn(BlockingRule):
         """``{"rule": "block_on", "keys": [...], "name": ...}``."""
         return {"rule": "block_on", "keys": [k.name for k in self.keys], "name": self.label}
 
-    def block_codes(self, keys: KeyCodes) -> Codes:
+    def block_codes(self, keys: _KeyCodes) -> Codes:
         return keys.combined(self.keys)
 
-    def components(self, keys: KeyCodes, block_codes: Codes) -> list[Codes]:
+    def components(self, keys: _KeyCodes, block_codes: Codes) -> list[Codes]:
         return [block_codes]
 
-    def count(self, keys: KeyCodes, block_codes: Codes) -> int:
+    def count(self, keys: _KeyCodes, block_codes: Codes) -> int:
         return int(_block_pair_counts(block_codes, keys.n_target, keys.dedupe).sum())
 
 
@@ -524,10 +494,10 @@ class SortedNeighbourhood(BlockingRule):
             "name": self.label,
         }
 
-    def block_codes(self, keys: KeyCodes) -> Codes:
+    def block_codes(self, keys: _KeyCodes) -> Codes:
         return keys.ranks(self.key)
 
-    def components(self, keys: KeyCodes, block_codes: Codes) -> list[Codes]:
+    def components(self, keys: _KeyCodes, block_codes: Codes) -> list[Codes]:
         n_target = keys.n_target
         out = [block_codes]
         for shift in range(1, self.half + 1):
@@ -540,7 +510,7 @@ class SortedNeighbourhood(BlockingRule):
                 out.append(shifted)
         return out
 
-    def count(self, keys: KeyCodes, block_codes: Codes) -> int:
+    def count(self, keys: _KeyCodes, block_codes: Codes) -> int:
         n_target = keys.n_target
         target, probe = block_codes[:n_target], block_codes[n_target:]
         size = int(block_codes.max()) + 1 if len(block_codes) and block_codes.max() >= 0 else 0
@@ -559,7 +529,7 @@ class SortedNeighbourhood(BlockingRule):
         return total
 
 
-def as_rules(rules: BlockingRule | str | Iterable[Any] | None) -> list[BlockingRule]:
+def _as_rules(rules: BlockingRule | str | Iterable[Any] | None) -> list[BlockingRule]:
     """Normalise the ``rules`` argument of the blocking functions (internal).
 
     A rule, a column name (``block_on(name)``), a tuple of column names
