@@ -38,7 +38,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from vnlink._table import Table, as_table
-from vnlink.blocking.rules import BlockingRule, Codes, _as_rules, _block_pair_counts, _KeyCodes
+from vnlink.blocking.rules import BlockingRule, Codes, as_rules, _block_pair_counts, _KeyCodes
 from vnlink.exceptions import ConfigurationError
 
 __all__ = [
@@ -370,7 +370,7 @@ class _Join:
 def _prepare(
     rules: _Rules, left: Any, right: Any, max_block_pairs: int | None
 ) -> tuple[_KeyCodes, list[_RulePlan]]:
-    rule_list = _as_rules(rules)
+    rule_list = as_rules(rules)
     left_table = as_table(left)
     right_table = None if right is None else as_table(right)
     keys = _KeyCodes(left_table, right_table)

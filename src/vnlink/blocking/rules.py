@@ -46,6 +46,7 @@ __all__ = [
     "BlockingRule",
     "Key",
     "SortedNeighbourhood",
+    "as_rules",
     "block_on",
     "default_rules",
     "rule_from_dict",
@@ -529,8 +530,8 @@ class SortedNeighbourhood(BlockingRule):
         return total
 
 
-def _as_rules(rules: BlockingRule | str | Iterable[Any] | None) -> list[BlockingRule]:
-    """Normalise the ``rules`` argument of the blocking functions (internal).
+def as_rules(rules: BlockingRule | str | Iterable[Any] | None) -> list[BlockingRule]:
+    """Normalise the ``rules`` argument of the blocking functions to a list of rules.
 
     A rule, a column name (``block_on(name)``), a tuple of column names
     (``block_on(*names)``: one rule), or a list of those (several rules);
