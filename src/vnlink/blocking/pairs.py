@@ -38,7 +38,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from vnlink._table import Table, as_table
-from vnlink.blocking.rules import BlockingRule, Codes, as_rules, _block_pair_counts, _KeyCodes
+from vnlink.blocking.rules import BlockingRule, Codes, _block_pair_counts, _KeyCodes, as_rules
 from vnlink.exceptions import ConfigurationError
 
 __all__ = [
