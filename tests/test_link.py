@@ -244,3 +244,12 @@ def test_schema_as_mappings(data: Any) -> None:
     assert fitted.records_schema_ == records_schema()
     with pytest.raises(ConfigurationError, match="schema must be"):
         Linker(schema=42, progress=False).fit(registry, records)
+
+
+def test_blocking_argument_forms(data: Any) -> None:
+    registry, records, _ = data
+    fitted = Linker(blocking=["id_cccd", ("dob_year", "given_key")], progress=False)
+    fitted.fit(registry, records)
+    assert [r.name for r in fitted.rules_] == ["id_cccd", "dob_year & given_key"]
+    with pytest.raises(ConfigurationError, match="blocking must be"):
+        Linker(blocking=[3.5], progress=False).fit(registry, records)

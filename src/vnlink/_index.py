@@ -191,7 +191,7 @@ class RegistryIndex:
         self.build_seconds = time.perf_counter() - start
 
     def _build(self) -> None:
-        from vnlink.blocking.pairs import DEFAULT_MAX_BLOCK_PAIRS
+        from vnlink.blocking import DEFAULT_MAX_BLOCK_PAIRS
 
         self._ids = _strings(self.prepared["record_id"])
         self._rules = [_RuleIndex(rule, self.prepared, DEFAULT_MAX_BLOCK_PAIRS)

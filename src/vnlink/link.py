@@ -516,9 +516,28 @@ class Linker:
         return reg_schema, rec_schema
 
     def _rules(self) -> list[Any]:
-        from vnlink.blocking.rules import as_rules
+        from vnlink.blocking import BlockingRule, Key, block_on, default_rules
 
-        return list(as_rules(self.blocking))
+        if self.blocking is None:
+            return list(default_rules())
+        given = self.blocking
+        items = [given] if isinstance(given, (BlockingRule, str, Key)) else list(given)
+        rules: list[Any] = []
+        for item in items:
+            if isinstance(item, BlockingRule):
+                rules.append(item)
+            elif isinstance(item, (str, Key)):
+                rules.append(block_on(item))
+            elif isinstance(item, tuple) and item and all(isinstance(c, (str, Key)) for c in item):
+                rules.append(block_on(*item))
+            else:
+                raise ConfigurationError(
+                    "blocking must be a rule (block_on(...), SortedNeighbourhood(...)), a column "
+                    f"name, a tuple of column names, or a list of those; got {type(item).__name__}"
+                )
+        if not rules:
+            raise ConfigurationError("pass at least one blocking rule (or None for the defaults)")
+        return rules
 
     def _comparison_set(self) -> Any:
         from vnlink.compare import ComparisonSet, default_comparisons
