@@ -35,9 +35,9 @@ from vnlink.blocking.pairs import DEFAULT_MAX_BLOCK_PAIRS as _DEFAULT_CAP
 from vnlink.blocking.pairs import (
     BlockingReport,
     RuleReport,
+    _generate,
     _prepare,
     _RulePlan,
-    iter_candidate_pairs,
 )
 from vnlink.blocking.rules import BlockingRule, Codes, _KeyCodes
 from vnlink.exceptions import ConfigurationError, SchemaError
@@ -45,6 +45,7 @@ from vnlink.exceptions import ConfigurationError, SchemaError
 __all__ = ["BlockingAnalysis", "RuleRecall", "analyse_blocking", "count_pairs"]
 
 _MAX_EXACT_RULES = 10
+_STREAM_LIMIT = 20_000_000  # below this many pairs (rules summed), count by streaming them
 
 _Rules = BlockingRule | str | Iterable[Any] | None
 
@@ -173,10 +174,13 @@ def count_pairs(
 
     Notes
     -----
-    Per-rule counts are sums over keys of ``n_left * n_right``. Cumulative
-    counts use inclusion–exclusion over the intersections of rules (each a
-    join on combined keys, restricted to rows that still have a partner); with
-    more than 10 rules they are counted by streaming the pairs in chunks instead.
+    Per-rule counts are sums over keys of ``n_left * n_right``: no pair is
+    made. When the rules together make more than 20 million pairs, the
+    cumulative counts use inclusion–exclusion over the intersections of rules
+    (each a join on combined keys, restricted to rows that still have a
+    partner), again without making pairs. Below that (or with more than 10
+    rules) the pairs are streamed through in chunks of 5 million and only
+    counted, which is faster; memory stays bounded either way.
 
     Examples
     --------
@@ -186,15 +190,18 @@ def count_pairs(
     3
     """
     keys, plans = _prepare(rules, left, right, max_block_pairs)
-    if len(plans) <= _MAX_EXACT_RULES:
-        new_pairs = _cumulative(keys, plans)
-    else:
+    raw_total = sum(plan.pairs for plan in plans)
+    if len(plans) == 1:
+        new_pairs = [plans[0].pairs]
+    elif raw_total <= _STREAM_LIMIT or len(plans) > _MAX_EXACT_RULES:
+        # few enough pairs to stream through in bounded chunks, which is faster
+        # than inclusion-exclusion; nothing is kept
         counts = np.zeros(len(plans), dtype=np.int64)
-        for chunk in iter_candidate_pairs(
-            [p.rule for p in plans], keys.left, keys.right, max_block_pairs=max_block_pairs
-        ):
+        for chunk in _generate(keys, plans, 5_000_000):
             counts += np.bincount(chunk.rule.astype(np.int64), minlength=len(plans))
         new_pairs = counts.tolist()
+    else:
+        new_pairs = _cumulative(keys, plans)
     cumulative = np.cumsum(new_pairs).tolist()
     return BlockingReport(
         tuple(
