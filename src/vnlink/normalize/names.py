@@ -149,12 +149,14 @@ def _word(token: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]
             token, flags = repaired, _F_REPAIRED
         else:
             token, flags = "".join(ch for ch in token if not ch.isdigit()), _F_REMOVED
-    pieces = _PIECE.findall(token)
+    pieces = _PIECE.findall(token) if token.isascii() else _pieces(token)
     if len("".join(pieces)) != len(token):
         flags |= _F_REMOVED
     out: list[tuple[str, str, str]] = []
     for raw in pieces:
         piece = raw.translate(_APOSTROPHES)
+        if not piece.isascii():
+            piece = unicodedata.normalize("NFC", piece)
         status, canonical = _analyse(piece)
         if status == 0 and piece.isalpha():
             repaired = repair_typing(piece)
@@ -163,6 +165,9 @@ def _word(token: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]
                 status, canonical = _analyse(repaired)
                 piece = repaired
         display = _capitalize(canonical if status == 2 else piece.lower())
+        if not display:
+            flags |= _F_REMOVED
+            continue
         if status == 0:
             flags |= _F_INVALID
         elif status == 1:
@@ -177,16 +182,56 @@ def _word(token: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]
     return displays, folds, keys, flags
 
 
+def _pieces(token: str) -> list[str]:
+    """The words inside a token: letters with their combining marks, joined by ' or -."""
+    out: list[str] = []
+    current: list[str] = []
+    for ch in token:
+        kind = unicodedata.category(ch)[0]
+        after_letter = bool(current) and current[-1] not in _JOIN
+        if kind == "L" or (after_letter and (kind == "M" or ch in _JOIN)):
+            current.append(ch)
+        else:
+            _close(current, out)
+            current = []
+    _close(current, out)
+    return out
+
+
+_JOIN = frozenset("'’ʼ‘-")
+
+
+def _close(current: list[str], out: list[str]) -> None:
+    while current and current[-1] in _JOIN:
+        current.pop()
+    if current:
+        out.append("".join(current))
+
+
 def _cap(lower: str) -> str:
     return _JOINERS.sub(lambda m: m.group(1).title(), lower[:1].title() + lower[1:])
 
 
 def _capitalize(lower: str) -> str:
-    """Title case for a word (also after ' and -); lower case if that is not stable."""
+    """Title case for a word (also after ' and -), NFC; a fixed point of itself.
+
+    ``""`` when no stable form exists (exotic letters whose case mappings change
+    their length or split them into other words).
+    """
     if lower.isascii():
         return _cap(lower)
-    capital = _cap(lower)
-    return capital if _cap(capital.lower()) == capital else lower
+    word = lower
+    for _ in range(4):
+        again = _title_nfc(word)
+        if again == word:
+            return word if _pieces(word) == [word] else ""
+        word = again
+    return ""
+
+
+def _title_nfc(word: str) -> str:
+    lower = unicodedata.normalize("NFC", word.lower()).translate(_APOSTROPHES)
+    return unicodedata.normalize("NFC", _cap(lower)).translate(_APOSTROPHES)
 
 
 # --------------------------------------------------------------------------- the parse

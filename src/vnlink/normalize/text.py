@@ -100,7 +100,8 @@ def _compose(text: str) -> str:
     return unicodedata.normalize("NFC", decomposed)
 
 
-_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+#: A word: letters, each with the combining marks that follow it.
+_WORD = re.compile(r"(?:[^\W\d_][\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff]*)+")
 
 
 @overload
