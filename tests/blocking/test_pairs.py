@@ -254,3 +254,11 @@ def test_dedupe_pairs_equal_brute_force_union(table: Any, rules: Any) -> None:
     assert [r.cumulative_pairs for r in report.rules] == np.cumsum(
         np.bincount(result.rule.astype(int), minlength=len(rules))
     ).tolist()
+
+
+def test_mixed_dtypes_agree_and_cached_hashes_follow_column_changes() -> None:
+    left = Table({"y": np.array([1980, 1990, -1], dtype=np.int16)})
+    right = {"y": [1980, -1, None, 1990.0]}
+    assert pairs_of(candidate_pairs("y", left, right)) == [(0, 0), (2, 1), (1, 3)]
+    left.columns["y"] = np.array([1990, 1990, 0], dtype=np.int16)  # a new column object
+    assert pairs_of(candidate_pairs("y", left, right)) == [(0, 3), (1, 3)]

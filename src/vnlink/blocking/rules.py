@@ -163,49 +163,51 @@ class _KeyCodes:
         self.n_probe = left.n_rows if right is None else right.n_rows
         self._cache: dict[Any, Any] = {}
 
-    def _joint(self, name: str) -> NDArray[Any]:
-        """The column's values over the joint rows (dedupe: the table once)."""
-        cache_key = ("joint", name)
-        if cache_key in self._cache:
-            return self._cache[cache_key]  # type: ignore[no-any-return]
-        tables = [self.left] if self.right is None else [self.left, self.right]
-        for table in tables:
+    def _tables(self) -> list[Table]:
+        return [self.left] if self.right is None else [self.left, self.right]
+
+    def _check(self, name: str) -> None:
+        for table in self._tables():
             if name not in table:
                 raise SchemaError(
                     f"blocking needs the column {name!r}; the table has: "
                     f"{', '.join(table.column_names) or '(none)'}"
                 )
-        if self.right is None:
-            joint = self.left[name]
-        else:
-            left, right = self.left[name], self.right[name]
-            if left.dtype == object or right.dtype == object or left.dtype != right.dtype:
-                joint = np.concatenate([left.astype(object), right.astype(object)])
-            else:
-                joint = np.concatenate([left, right])
-        self._cache[cache_key] = joint
-        return joint
 
-    def _twice(self, values: NDArray[Any]) -> NDArray[Any]:
-        return np.concatenate([values, values]) if self.right is None else values
+    def _values_at(self, name: str, rows: NDArray[np.intp]) -> list[Any]:
+        """The column's values at joint rows (left rows first, then right rows)."""
+        left = self.left[name]
+        if self.right is None:
+            return list(left[rows % max(len(left), 1)].tolist())
+        right = self.right[name]
+        is_left = rows < self.n_target
+        out = np.empty(len(rows), dtype=object)
+        out[is_left] = as_object_array(left[rows[is_left]])
+        out[~is_left] = as_object_array(right[rows[~is_left] - self.n_target])
+        return list(out.tolist())
 
     def hashed(self, key: Key) -> tuple[NDArray[np.uint64], NDArray[np.bool_]]:
         """64-bit hashes of the key over the joint rows, and where it is missing."""
         cache_key = ("hash", key)
         if cache_key in self._cache:
             return self._cache[cache_key]  # type: ignore[no-any-return]
+        self._check(key.column)
         if key.sliced:
             codes, representatives = self.groups(Key(key.column))
-            joint = self._joint(key.column)
-            distinct = joint[representatives % max(len(joint), 1)].tolist()
+            distinct = self._values_at(key.column, representatives)
             cut = as_object_array([_cut(v, key) for v in distinct])
             cut_hash, cut_missing = _hash_values(cut)
             base_missing = codes < 0
             safe = np.maximum(codes, 0)
             result = (cut_hash[safe], base_missing | cut_missing[safe])
         else:
-            hashes, missing = _hash_values(self._joint(key.column))
-            result = (self._twice(hashes), self._twice(missing))
+            parts = [_table_hashes(t, key.column) for t in self._tables()]
+            if self.right is None:
+                parts = parts * 2
+            result = (
+                np.concatenate([h for h, _ in parts]),
+                np.concatenate([m for _, m in parts]),
+            )
         self._cache[cache_key] = result
         return result
 
@@ -250,8 +252,7 @@ class _KeyCodes:
         if cache_key in self._cache:
             return self._cache[cache_key]  # type: ignore[no-any-return]
         codes, representatives = self.groups(key)
-        joint = self._joint(key.column)
-        values = joint[representatives % max(len(joint), 1)].tolist()
+        values = self._values_at(key.column, representatives)
         if key.sliced:
             values = [_cut(v, key) for v in values]
         present = np.zeros(len(values), dtype=bool)
@@ -279,27 +280,55 @@ def _mix(h: NDArray[np.uint64]) -> NDArray[np.uint64]:
     return h ^ (h >> np.uint64(31))
 
 
+def _table_hashes(table: Table, name: str) -> tuple[NDArray[np.uint64], NDArray[np.bool_]]:
+    """:func:`_hash_values` of a table's column, cached on the table while the column is unchanged.
+
+    A registry blocked several times (count, pairs, analysis, a linker's fit
+    and link) hashes each key column once.
+    """
+    column = table[name]
+    cache: dict[str, Any] | None = getattr(table, "_vnlink_key_hashes", None)
+    if cache is None:
+        cache = {}
+        table._vnlink_key_hashes = cache  # type: ignore[attr-defined]
+    entry = cache.get(name)
+    if entry is not None and entry[0] is column:
+        return entry[1], entry[2]
+    hashes, missing = _hash_values(column)
+    cache[name] = (column, hashes, missing)
+    return hashes, missing
+
+
 def _hash_values(values: NDArray[Any]) -> tuple[NDArray[np.uint64], NDArray[np.bool_]]:
-    """Per value a 64-bit hash (equal values, equal hashes) and the missing mask."""
-    if values.dtype == object:
-        items = values.tolist()
-        try:
-            hashes = np.fromiter(map(hash, items), dtype=np.int64, count=len(items))
-        except TypeError:
-            _, inverse = factorize(items)
-            hashes = np.asarray(inverse, dtype=np.int64)
-        # "", 0 and False hash to 0 and None to a constant: check those rows exactly
-        suspects = np.flatnonzero((hashes == 0) | (hashes == _NONE_HASH))
-        missing = np.zeros(len(items), dtype=bool)
-        sub = values[suspects]
-        missing[suspects] = (sub == "") | (sub == None) | (sub == 0)  # noqa: E711
-        return hashes.view(np.uint64), missing
+    """Per value a 64-bit hash and the missing mask.
+
+    Python's ``hash`` for text and other objects; integers are their own hash
+    as in Python (``hash(-1) == -2``), so an integer column and an object
+    column of the same numbers agree.
+    """
+    if values.dtype.kind in "iub":
+        hashes = values.astype(np.int64)
+        hashes[hashes == -1] = -2
+        return hashes.view(np.uint64), values == 0
     if values.dtype.kind == "f":
         missing = (values == 0) | np.isnan(values)
-        return values.astype(np.float64).view(np.uint64), missing
-    if values.dtype.kind in "iub":
-        return values.astype(np.int64).view(np.uint64), values == 0
-    return _hash_values(as_object_array(values))
+        items = values.tolist()
+        hashed = np.fromiter(map(hash, items), dtype=np.int64, count=len(items))
+        return hashed.view(np.uint64), missing
+    if values.dtype != object:
+        values = as_object_array(values)
+    items = values.tolist()
+    try:
+        hashes = np.fromiter(map(hash, items), dtype=np.int64, count=len(items))
+    except TypeError:
+        _, inverse = factorize(items)
+        hashes = np.asarray(inverse, dtype=np.int64)
+    # "", 0 and False hash to 0 and None to a constant: check those rows exactly
+    suspects = np.flatnonzero((hashes == 0) | (hashes == _NONE_HASH))
+    missing = np.zeros(len(items), dtype=bool)
+    sub = values[suspects]
+    missing[suspects] = (sub == "") | (sub == None) | (sub == 0)  # noqa: E711
+    return hashes.view(np.uint64), missing
 
 
 def _group(values: NDArray[Any]) -> tuple[Codes, NDArray[np.intp]]:
