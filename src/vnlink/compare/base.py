@@ -15,7 +15,7 @@ classifier uses to weigh agreement on common values less.
 Examples
 --------
 >>> from vnlink._table import Table
->>> from vnlink.compare import ComparisonSet, ExactMatch
+>>> from vnlink.compare import ComparisonSet, ExactMatch, comparison_from_dict
 >>> left = Table({"given": ["an", "bình", ""], "sex": ["M", "F", "M"]})
 >>> right = Table({"given": ["an", "an", "bình"], "sex": ["M", "M", ""]})
 >>> cset = ComparisonSet([ExactMatch("given"), ExactMatch("sex")])
@@ -31,8 +31,10 @@ ExactMatch(name='given', tf_column=None, column='given')
 from __future__ import annotations
 
 import contextvars
+import os
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, fields
 from typing import Any, ClassVar
 
@@ -162,6 +164,7 @@ def _jsonable(value: Any) -> Any:
 def comparison_classes() -> dict[str, type[Comparison]]:
     """The registered comparison classes by name (vnlink's and every user subclass).
 
+    >>> from vnlink.compare import comparison_classes
     >>> "NameComparison" in comparison_classes()
     True
     """
@@ -171,7 +174,7 @@ def comparison_classes() -> dict[str, type[Comparison]]:
 def comparison_from_dict(data: Mapping[str, Any]) -> Comparison:
     """Rebuild a comparison from :meth:`Comparison.to_dict` output.
 
-    >>> from vnlink.compare import JaroWinklerAtThresholds
+    >>> from vnlink.compare import JaroWinklerAtThresholds, comparison_from_dict
     >>> c = JaroWinklerAtThresholds("given", (0.9, 0.8))
     >>> comparison_from_dict(c.to_dict()) == c
     True
@@ -407,7 +410,7 @@ class ComparisonSet:
         """Rebuild from :meth:`to_dict` output (or from :attr:`ComparisonVectors.spec`).
 
         >>> import json
-        >>> from vnlink.compare import default_comparisons
+        >>> from vnlink.compare import ComparisonSet, default_comparisons
         >>> cset = ComparisonSet(default_comparisons())
         >>> spec = json.loads(json.dumps(cset.to_dict()))
         >>> ComparisonSet.from_dict(spec).comparisons == cset.comparisons
@@ -437,7 +440,9 @@ class ComparisonSet:
         left, right
             The two prepared tables (``right=None``: deduplication within ``left``).
         workers
-            Threads for bulk string scoring (``rapidfuzz``; ``-1`` = all cores).
+            Threads (``-1`` = one per core). With more than one, the pairs are
+            split into that many parts computed in parallel (numpy and
+            ``rapidfuzz`` release the GIL).
         chunk_size
             Pairs processed at a time, to bound memory.
         """
@@ -453,18 +458,30 @@ class ComparisonSet:
         n, k = len(left_idx), len(self.comparisons)
         levels = np.empty((n, k), dtype=np.int8)
         scores = np.empty((n, k), dtype=np.float32)
-        token = _WORKERS.set(workers)
-        try:
-            for start in range(0, n, chunk_size):
-                stop = min(n, start + chunk_size)
-                li, ri = left_idx[start:stop], right_idx[start:stop]
-                for j, comparison in enumerate(self.comparisons):
-                    lv, sc = comparison.compute(li, ri, left_t, right_t)
-                    _check_output(comparison, lv, sc, stop - start)
-                    levels[start:stop, j] = lv
-                    scores[start:stop, j] = sc
-        finally:
-            _WORKERS.reset(token)
+        threads = (os.cpu_count() or 1) if workers == -1 else workers
+        bounds = _chunks(n, chunk_size, threads)
+
+        def run(start: int, stop: int) -> None:
+            li, ri = left_idx[start:stop], right_idx[start:stop]
+            for j, comparison in enumerate(self.comparisons):
+                lv, sc = comparison.compute(li, ri, left_t, right_t)
+                _check_output(comparison, lv, sc, stop - start)
+                levels[start:stop, j] = lv
+                scores[start:stop, j] = sc
+
+        if threads <= 1 or len(bounds) <= 2:
+            token = _WORKERS.set(workers)
+            try:
+                for start, stop in bounds:
+                    run(start, stop)
+            finally:
+                _WORKERS.reset(token)
+        else:
+            # the first, small chunk fills the per-table caches; then one chunk per thread
+            # (numpy and rapidfuzz release the GIL, so the threads run in parallel)
+            run(*bounds[0])
+            with ThreadPoolExecutor(max_workers=threads) as pool:
+                list(pool.map(lambda b: run(*b), bounds[1:]))
         tf = np.full((n, k), np.nan, dtype=np.float64)
         for j, comparison in enumerate(self.comparisons):
             column, tf_levels = comparison.tf_column, comparison.tf_levels
@@ -495,6 +512,23 @@ class ComparisonSet:
         if override is not None:
             return override.row_frequencies(table)
         return TermFrequencies.row_frequencies_in(table, column)
+
+
+def _chunks(n: int, chunk_size: int, threads: int) -> list[tuple[int, int]]:
+    """Chunk bounds: a small first chunk when threads > 1, then pieces of at most chunk_size.
+
+    >>> _chunks(10, 4, 1)
+    [(0, 4), (4, 8), (8, 10)]
+    >>> _chunks(10_000, 4_000, 2)
+    [(0, 1000), (1000, 4000), (4000, 7000), (7000, 10000)]
+    """
+    if threads <= 1 or n < 2_000:
+        return [(start, min(n, start + chunk_size)) for start in range(0, n, chunk_size)]
+    first = min(1_000, n)
+    rest = n - first
+    pieces = max(threads, -(-rest // chunk_size))
+    edges = np.linspace(first, n, pieces + 1).astype(np.int64).tolist()
+    return [(0, first), *zip(edges[:-1], edges[1:], strict=True)]
 
 
 def pair_arrays(pairs: Any) -> tuple[Index, Index]:
