@@ -190,6 +190,10 @@ def count_pairs(
     3
     """
     keys, plans = _prepare(rules, left, right, max_block_pairs)
+    return _report(keys, plans, max_block_pairs)
+
+
+def _report(keys: _KeyCodes, plans: list[_RulePlan], max_block_pairs: int | None) -> BlockingReport:
     raw_total = sum(plan.pairs for plan in plans)
     if len(plans) == 1:
         new_pairs = [plans[0].pairs]
@@ -415,9 +419,7 @@ def analyse_blocking(
     0.6666666666666667
     """
     keys, plans = _prepare(rules, left, right, max_block_pairs)
-    report = count_pairs(
-        [p.rule for p in plans], keys.left, keys.right, max_block_pairs=max_block_pairs
-    )
+    report = _report(keys, plans, max_block_pairs)
     left_rows, right_rows = _truth_rows(truth, keys, truth_left, truth_right)
     if keys.dedupe:
         targets = np.maximum(left_rows, right_rows)
