@@ -237,7 +237,8 @@ _DECODERS: dict[str, Callable[[str], str | None]] = {
 
 # --------------------------------------------------------------------------- scoring
 
-_PUNCT = string.punctuation
+_SPACES = "\t\n\r\x0b\x0c"
+_STRIP = string.punctuation + _SPACES
 _LOOKALIKE = str.maketrans({"Ð": "Đ", "ð": "đ"})
 
 
@@ -273,8 +274,9 @@ def _score(text: str, strip: bool) -> int:
 
 def _scores(text: str, strip: bool) -> tuple[int, int]:
     valid = common = 0
-    for chunk in text.split():
-        word = chunk.strip(_PUNCT) if strip else chunk
+    # ASCII whitespace only: a no-break space is part of some mojibake ("Ã\xa0" is à)
+    for chunk in text.split(" "):
+        word = chunk.strip(_STRIP) if strip else chunk.strip(_SPACES)
         if word:
             v, c = _word_score(word)
             valid += v

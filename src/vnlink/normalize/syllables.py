@@ -413,7 +413,13 @@ def _telex_shapes(text: str) -> list[str]:
     return out
 
 
-def _repair_telex(lower: str) -> str | None:
+def _repair_telex(typed: str) -> str | None:
+    # letters already marked (a half-converted word, "Phuwợng") keep their tone unless
+    # a tone key overrides it
+    parts = _decompose(typed)
+    if parts is None:
+        return None
+    lower, marked = "".join(parts[0]), parts[1]
     first_vowel = next((i for i, ch in enumerate(lower) if ch in _VOWELS), -1)
     if first_vowel < 0:
         return None
@@ -424,7 +430,7 @@ def _repair_telex(lower: str) -> str | None:
     ]
     if lower.endswith("z"):
         attempts.append((lower[:-1], 0))
-    attempts.append((lower, 0))
+    attempts.append((lower, marked))
     for text, tone in attempts:
         for shaped in _telex_shapes(text):
             done = _finish(shaped, tone)
