@@ -58,6 +58,7 @@ __all__ = [
 TONE_MARKS = {"\u0301": "s", "\u0300": "f", "\u0309": "r", "\u0303": "x", "\u0323": "j"}
 """Combining tone marks and their Telex keys (sắc, huyền, hỏi, ngã, nặng)."""
 
+_TONE_SET = frozenset(TONE_MARKS)
 _VNI_TONES = {"\u0301": "1", "\u0300": "2", "\u0309": "3", "\u0303": "4", "\u0323": "5"}
 # the circumflex doubles the letter (aa, ee, oo)
 _TELEX_SHAPES: dict[str, str | None] = {"\u0302": None, "\u0306": "w", "\u031b": "w"}
@@ -208,7 +209,10 @@ def wrong_tone(text: str, rng: np.random.Generator) -> str:
     True
     """
     words = text.split(" ")
-    toned = [i for i, w in enumerate(words) if _split_tone(w)[1]]
+    toned = [
+        i for i, w in enumerate(words)
+        if not _TONE_SET.isdisjoint(unicodedata.normalize("NFD", w))
+    ]
     i = int(rng.choice(toned)) if toned else int(rng.integers(len(words)))
     bare, tone, where = _split_tone(words[i])
     if not tone:

@@ -400,8 +400,9 @@ def _relatives(
     household: NDArray[np.object_], dob: NDArray[np.object_]
 ) -> NDArray[np.int64]:
     """For each person, the oldest other member of the household (-1 when alone)."""
-    _, hh = np.unique(household.astype(str), return_inverse=True)
-    order = np.lexsort((np.arange(hh.size), dob.astype(str), hh))
+    _, hh = factorize(household)
+    year, month, day = _date_parts(dob)
+    order = np.lexsort((np.arange(hh.size), (year * 100 + month) * 100 + day, hh))
     sorted_hh = hh[order]
     start = np.ones(order.size, dtype=bool)
     start[1:] = sorted_hh[1:] != sorted_hh[:-1]
@@ -425,7 +426,7 @@ def _persons(
     registry: Table, rng: np.random.Generator, profile: CorruptionProfile, seed: int
 ) -> tuple[dict[str, NDArray[Any]], NDArray[np.int64], NDArray[np.bool_]]:
     """Registry people plus look-alikes: their columns, their registry row (-1), vaccinated."""
-    cols = {name: registry[name].astype(object) for name in _REGISTRY_NEEDS}
+    cols = {name: np.asarray(registry[name], dtype=object) for name in _REGISTRY_NEEDS}
     n_reg = registry.n_rows
     year, _, _ = _date_parts(cols["dob"])
     reference_year = int(_REFERENCE_DATE[:4])
@@ -436,7 +437,7 @@ def _persons(
     n_look = round(n_vacc * share / (1.0 - share)) if share < 1.0 else n_vacc
     if n_look:
         extra = make_registry(n_look + max(10, n_look // 4), seed=seed + 1_000_003)
-        look = {name: extra[name].astype(object) for name in _REGISTRY_NEEDS}
+        look = {name: np.asarray(extra[name], dtype=object) for name in _REGISTRY_NEEDS}
         look_year, _, _ = _date_parts(look["dob"])
         keep = np.flatnonzero(look_year <= reference_year - 5)[:n_look]
         look = {k: v[keep] for k, v in look.items()}
@@ -792,18 +793,10 @@ def _new_province(province_code: str, fallback: str) -> str:
     return new.full_name if new is not None else fallback
 
 
-_TEXT = np.dtypes.StringDType()
-
-
 def _join_parts(parts: list[NDArray[Any]], sep: str = ", ") -> NDArray[np.object_]:
-    """Join aligned string arrays with ``sep``, skipping empty parts (vectorized)."""
-    acc: Any = None
-    for part in parts:
-        text = part.astype(_TEXT)
-        piece = np.where(text != "", np.strings.add(text, sep), "").astype(_TEXT)
-        acc = piece if acc is None else np.strings.add(acc, piece)
-    out = np.strings.rstrip(acc, sep)
-    return np.asarray(out.astype(object), dtype=object)
+    """Join aligned string arrays with ``sep``, skipping empty parts."""
+    join = sep.join
+    return _obj(join(filter(None, row)) for row in zip(*(p.tolist() for p in parts), strict=True))
 
 
 def _addresses(
@@ -868,15 +861,13 @@ def _sites(
 ) -> NDArray[np.object_]:
     """The health station of the person's commune, or of another commune of the province (10%)."""
     n = person.size
-    key = np.strings.add(
-        np.strings.add(people["ward"].astype(_TEXT), "|"), people["province"].astype(_TEXT)
-    )
-    distinct, inverse = np.unique(key, return_inverse=True)
-    sites = _obj(f"Trạm Y tế {d.replace('|', ', ', 1)}" for d in distinct.tolist())
+    distinct, inverse = factorize(zip(people["ward"].tolist(), people["province"].tolist(),
+                                      strict=True))
+    sites = _obj(f"Trạm Y tế {w}, {p}" for w, p in distinct)
     # another commune of the same province: a random person of that province
-    province_ids, province_of = np.unique(people["province"].astype(str), return_inverse=True)
+    province_ids, province_of = factorize(people["province"])
     order = np.argsort(province_of, kind="stable")
-    counts = np.bincount(province_of, minlength=province_ids.size)
+    counts = np.bincount(province_of, minlength=len(province_ids))
     starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
     own = province_of[person]
     other = order[starts[own] + (rng.random(n) * counts[own]).astype(np.int64)]

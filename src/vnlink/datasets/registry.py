@@ -262,16 +262,12 @@ def _names(
         mid1[older[share]] = mid1[ref[share]]
         mid2[older[share]] = mid2[ref[share]]
         clash = same_sex & (given[older] == given[ref])
-        for s, flag in (("M", True), ("F", False)):
-            pick = older[clash & (male[older] == flag)]
-            if pick.size == 0:
-                continue
-            t = given_names(s, "modern")
-            alt = np.array(t.names, dtype=object)
-            fresh = alt[t.draw(rng, pick.size)]
-            same = fresh == given[first_child[hh[pick]]]
-            fresh[same] = np.where(fresh[same] == alt[0], alt[1], alt[0])
-            given[pick] = fresh
+        _redraw_given(rng, given, older[clash], male, given[ref[clash]])
+
+    # a given name never repeats the middle word before it ("Nguyễn Minh Minh")
+    last_middle = np.where(mid2 != "", mid2, mid1)
+    clash_rows = np.flatnonzero(given == last_middle)
+    _redraw_given(rng, given, clash_rows, male, last_middle[clash_rows])
 
     return _obj(
         " ".join(w for w in (f, a, b, g) if w)
@@ -279,6 +275,27 @@ def _names(
             family.tolist(), mid1.tolist(), mid2.tolist(), given.tolist(), strict=True
         )
     )
+
+
+def _redraw_given(
+    rng: np.random.Generator,
+    given: NDArray[np.object_],
+    rows: NDArray[np.intp],
+    male: NDArray[np.bool_],
+    avoid: NDArray[np.object_],
+) -> None:
+    """Give ``rows`` a new given name (modern list) that differs from ``avoid``."""
+    for s, flag in (("M", True), ("F", False)):
+        sel = male[rows] == flag
+        pick = rows[sel]
+        if pick.size == 0:
+            continue
+        t = given_names(s, "modern")
+        alt = np.array(t.names, dtype=object)
+        fresh = alt[t.draw(rng, pick.size)]
+        same = fresh == avoid[sel]
+        fresh[same] = np.where(avoid[sel][same] == alt[0], alt[1], alt[0])
+        given[pick] = fresh
 
 
 def _street_addresses(
@@ -393,7 +410,8 @@ def make_registry(
     # dates of birth
     dob = _dates(rng, parts["age"])
     year = dob.astype("datetime64[Y]").astype(np.int64) + 1970
-    iso = np.datetime_as_string(dob, unit="D").astype(object)
+    days, day_index = np.unique(dob, return_inverse=True)
+    iso = np.datetime_as_string(days, unit="D").astype(object)[day_index.reshape(-1)]
     year_only = (year < 1950) & (rng.random(n) < year_only_share)
     iso[year_only] = year[year_only].astype(str).astype(object)
 
