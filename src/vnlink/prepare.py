@@ -85,7 +85,7 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     "dob": ("dob", "birth_date", "date_of_birth", "birthdate", "ngay_sinh", "ngaysinh"),
     "sex": ("sex", "gender", "gioi_tinh", "gioitinh", "gioi"),
     "id_number": (
-        "id_number", "id", "cccd", "so_cccd", "cmnd_cccd", "cccd_cmnd", "so_dinh_danh",
+        "id_number", "cccd", "so_cccd", "cmnd_cccd", "cccd_cmnd", "so_dinh_danh",
         "can_cuoc", "national_id", "so_giay_to", "giay_to",
     ),
     "old_id_number": ("old_id_number", "cmnd", "so_cmnd", "cmnd_cu", "old_id"),
