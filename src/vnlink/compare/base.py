@@ -31,6 +31,7 @@ ExactMatch(name='given', tf_column=None, column='given')
 from __future__ import annotations
 
 import contextvars
+import itertools
 import os
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -52,6 +53,10 @@ __all__ = [
     "ComparisonVectors",
     "comparison_classes",
     "comparison_from_dict",
+    "current_workers",
+    "new_levels",
+    "pair_arrays",
+    "pair_codes",
 ]
 
 Levels = NDArray[np.int8]
@@ -204,7 +209,7 @@ def comparison_from_dict(data: Mapping[str, Any]) -> Comparison:
 
 
 # ---------------------------------------------------------------------------
-# helpers for implementations
+# helpers for writing a comparison of several columns (subclass Comparison, use these)
 
 
 def pair_codes(
@@ -215,23 +220,20 @@ def pair_codes(
     right_idx: Index,
     derive: _encode.Derive | None = None,
 ) -> tuple[NDArray[np.int32], NDArray[np.int32]]:
-    """Codes of ``column`` for each pair in one code space (0 = missing, equal = same)."""
+    """Codes of ``column`` for each pair in one code space (0 = missing, equal = same).
+
+    The column is factorized once per table (cached), so comparing two string
+    values is comparing two integers.
+
+    >>> import numpy as np
+    >>> from vnlink._table import Table
+    >>> a, b = pair_codes(Table({"g": ["an", "bá"]}), Table({"g": ["bá", ""]}), "g",
+    ...                   np.array([0, 1, 1]), np.array([0, 0, 1]))
+    >>> (a == b).tolist(), (b == 0).tolist()
+    ([False, True, False], [False, False, True])
+    """
     lc, rc = _encode.joint_codes(left, right, column, derive)
     return lc[left_idx], rc[right_idx]
-
-
-def pair_strings(
-    table: Table, column: str, idx: Index
-) -> NDArray[np.object_]:
-    """The string value of ``column`` at rows ``idx`` (gathered through the cached codes)."""
-    enc = _encode.encode(table, column)
-    out: NDArray[np.object_] = enc.vocab[enc.codes[idx]]
-    return out
-
-
-def pair_numbers(table: Table, column: str, idx: Index) -> NDArray[Any]:
-    """A numeric column at rows ``idx`` (0 = unknown)."""
-    return _encode.numeric_column(table, column)[idx]
 
 
 def new_levels(n: int) -> Levels:
@@ -528,7 +530,7 @@ def _chunks(n: int, chunk_size: int, threads: int) -> list[tuple[int, int]]:
     rest = n - first
     pieces = max(threads, -(-rest // chunk_size))
     edges = np.linspace(first, n, pieces + 1).astype(np.int64).tolist()
-    return [(0, first), *zip(edges[:-1], edges[1:], strict=True)]
+    return [(0, first), *itertools.pairwise(edges)]
 
 
 def pair_arrays(pairs: Any) -> tuple[Index, Index]:

@@ -350,17 +350,17 @@ class CustomComparison(Comparison):
     --------
     >>> import numpy as np
     >>> from vnlink._table import Table
-    >>> class SameBirthDecade(CustomComparison):
+    >>> class DecadeOfBirth(CustomComparison):
     ...     default_column = "dob_year"
     ...     labels = ("different decade", "same decade")
     ...
     ...     def compare(self, a, b):
     ...         return (a // 10 == b // 10).astype(np.int8)
     >>> t = Table({"dob_year": [1983, 1987, 1991, 0]})
-    >>> SameBirthDecade().compute(np.array([0, 0, 0]), np.array([1, 2, 3]), t, t)[0].tolist()
+    >>> DecadeOfBirth().compute(np.array([0, 0, 0]), np.array([1, 2, 3]), t, t)[0].tolist()
     [1, 0, -1]
-    >>> SameBirthDecade()
-    SameBirthDecade(name='dob_year', tf_column=None, column='dob_year')
+    >>> DecadeOfBirth()
+    DecadeOfBirth(name='dob_year', tf_column=None, column='dob_year')
     """
 
     column: str = ""
