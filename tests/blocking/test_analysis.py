@@ -77,3 +77,16 @@ def test_default_rules_round_trip_through_json_dicts() -> None:
     assert len({r.name for r in rules}) == len(rules)
     with pytest.raises(ConfigurationError):
         rule_from_dict({"rule": "nope"})
+
+
+def test_largest_blocks() -> None:
+    from vnlink.blocking import largest_blocks
+
+    assert largest_blocks(("phone", "dob_year"), LEFT, RIGHT) == [
+        {"key": {"phone": "0912", "dob_year": 1980}, "pairs": 2, "left_rows": 2, "right_rows": 1}
+    ]
+    assert largest_blocks("dob_year", LEFT, n=5) == [
+        {"key": {"dob_year": 1980}, "pairs": 1, "left_rows": 2}
+    ]
+    top = largest_blocks(SortedNeighbourhood("phone[:3]", window=1), LEFT, RIGHT)
+    assert top[0]["key"] == {"phone[:3]": "091"} and top[0]["pairs"] == 2

@@ -15,7 +15,13 @@ Main names: :func:`block_on`, :func:`substr`, :class:`SortedNeighbourhood`,
 :class:`CandidatePairs`, :func:`count_pairs`, :func:`analyse_blocking`.
 """
 
-from vnlink.blocking.analysis import BlockingAnalysis, RuleRecall, analyse_blocking, count_pairs
+from vnlink.blocking.analysis import (
+    BlockingAnalysis,
+    RuleRecall,
+    analyse_blocking,
+    count_pairs,
+    largest_blocks,
+)
 from vnlink.blocking.pairs import (
     DEFAULT_MAX_BLOCK_PAIRS,
     BlockingReport,
@@ -29,6 +35,7 @@ from vnlink.blocking.rules import (
     BlockOn,
     Key,
     SortedNeighbourhood,
+    as_rules,
     block_on,
     default_rules,
     rule_from_dict,
@@ -47,11 +54,13 @@ __all__ = [
     "RuleReport",
     "SortedNeighbourhood",
     "analyse_blocking",
+    "as_rules",
     "block_on",
     "candidate_pairs",
     "count_pairs",
     "default_rules",
     "iter_candidate_pairs",
+    "largest_blocks",
     "rule_from_dict",
     "substr",
 ]

@@ -39,10 +39,10 @@ from vnlink.blocking.pairs import (
     _prepare,
     _RulePlan,
 )
-from vnlink.blocking.rules import BlockingRule, Codes, _KeyCodes
+from vnlink.blocking.rules import BlockingRule, BlockOn, Codes, Key, _KeyCodes, as_rules
 from vnlink.exceptions import ConfigurationError, SchemaError
 
-__all__ = ["BlockingAnalysis", "RuleRecall", "analyse_blocking", "count_pairs"]
+__all__ = ["BlockingAnalysis", "RuleRecall", "analyse_blocking", "count_pairs", "largest_blocks"]
 
 _MAX_EXACT_RULES = 10
 _STREAM_LIMIT = 20_000_000  # below this many pairs (rules summed), count by streaming them
@@ -466,3 +466,68 @@ def analyse_blocking(
         pairs_quality=found / report.total_pairs if report.total_pairs else 0.0,
         missed=np.flatnonzero(first < 0).astype(np.int64),
     )
+
+
+def largest_blocks(
+    rule: BlockingRule | str | tuple[str, ...],
+    left: Any,
+    right: Any = None,
+    *,
+    n: int = 10,
+) -> list[dict[str, Any]]:
+    """The ``n`` blocks of ``rule`` that make the most pairs (before any cap).
+
+    Oversized blocks usually come from placeholders (one clinic phone for
+    everyone, 01/01 as a default birthday) or very common keys; look at them
+    before choosing a rule. The result holds key values — personal data — so
+    it is returned to you, never logged.
+
+    Returns
+    -------
+    list of dict
+        ``{"key": {column: value}, "pairs", "left_rows", "right_rows"}``,
+        largest first; ``right_rows`` is omitted in dedupe mode.
+
+    Examples
+    --------
+    >>> left = {"phone": ["0281234567"] * 3 + ["0912345678"]}
+    >>> right = {"phone": ["0281234567", "0281234567", "0912345678"]}
+    >>> largest_blocks("phone", left, right, n=1)
+    [{'key': {'phone': '0281234567'}, 'pairs': 6, 'left_rows': 3, 'right_rows': 2}]
+    """
+    (rule_object,) = as_rules([rule] if isinstance(rule, tuple) else rule)
+    keys, _ = _prepare([rule_object], left, right, None)
+    codes = rule_object.block_codes(keys)
+    target, probe = codes[: keys.n_target], codes[keys.n_target :]
+    size = int(codes.max()) + 1 if len(codes) and codes.max() >= 0 else 0
+    n_left = np.bincount(target[target >= 0], minlength=size).astype(np.int64)
+    n_right = np.bincount(probe[probe >= 0], minlength=size).astype(np.int64)
+    per_block = n_left * (n_left - 1) // 2 if keys.dedupe else n_left * n_right
+    top = np.argsort(-per_block, kind="stable")[: max(int(n), 0)]
+    top = top[per_block[top] > 0]
+    first_row = np.full(size, -1, dtype=np.int64)
+    valid = np.flatnonzero(codes >= 0)
+    first_row[codes[valid[::-1]]] = valid[::-1]
+    columns = (
+        list(rule_object.keys)
+        if isinstance(rule_object, BlockOn)
+        else [Key.parse(rule_object.column)]  # type: ignore[attr-defined]
+    )
+    out: list[dict[str, Any]] = []
+    for code in top.tolist():
+        row = np.asarray([first_row[code]], dtype=np.intp)
+        key = {}
+        for column in columns:
+            value = keys._values_at(column.column, row)[0]
+            key[column.name] = (
+                value if not column.sliced else str(value)[column.start : column.stop]
+            )
+        entry: dict[str, Any] = {
+            "key": key,
+            "pairs": int(per_block[code]),
+            "left_rows": int(n_left[code]),
+        }
+        if not keys.dedupe:
+            entry["right_rows"] = int(n_right[code])
+        out.append(entry)
+    return out
