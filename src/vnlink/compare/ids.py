@@ -195,6 +195,10 @@ class IdComparison(Comparison):
     def _other_kinds(
         left: Table, right: Table, left_idx: Index, right_idx: Index
     ) -> NDArray[np.bool_]:
+        kinds_left = set(_encode.encode(left, "id_kind").vocab.tolist())
+        kinds_right = set(_encode.encode(right, "id_kind").vocab.tolist())
+        if not (kinds_left & kinds_right) - {"", *_DIRECT_KINDS}:
+            return np.zeros(len(left_idx), dtype=bool)  # no other kind on both sides
         ka, kb = pair_codes(left, right, "id_kind", left_idx, right_idx)
         vocab = _encode.joint_vocab(left, right, "id_kind")
         direct = np.isin(vocab, np.array(_DIRECT_KINDS, dtype=object))

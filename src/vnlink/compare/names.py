@@ -186,9 +186,11 @@ class NameComparison(Comparison):
             levels[same_family_given[close]] = 5
         ka, kb = codes("name_key")
         levels[(ka == kb) & (ka != 0)] = 6
-        levels[same_fold] = 7
-        na, nb = codes("name")
-        levels[(na == nb) & same_fold] = 8
+        folded = np.flatnonzero(same_fold)
+        levels[folded] = 7
+        if len(folded):  # the display form matters only where the folded names agree
+            na, nb = pair_codes(left, right, "name", left_idx[folded], right_idx[folded])
+            levels[folded[na == nb]] = 8
         levels[missing] = -1
         scores[missing] = np.nan
         return levels, scores
