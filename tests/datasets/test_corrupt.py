@@ -181,3 +181,15 @@ def test_digit_damage(digits: str, seed: int) -> None:
 )
 def test_abbreviate_unit(unit: str, style: int, expected: str) -> None:
     assert corrupt.abbreviate_unit(unit, style) == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "variants"),
+    [
+        ("Trâm", {"Châm"}), ("Sương", {"Xương", "Sươn"}), ("Lan", {"Nan", "Lang"}),
+        ("Phúc", {"Phút"}), ("Minh", set()), ("Anh", set()), ("HÙNG", {"HÙN"}),
+    ],
+)
+def test_phonetic_slip(name: str, variants: set[str]) -> None:
+    seen = {corrupt.phonetic_slip(name, np.random.default_rng(k)) for k in range(40)}
+    assert seen == (variants or {name})

@@ -16,6 +16,7 @@ from vnlink.datasets import (
     RECORD_COLUMNS,
     TRUTH_COLUMNS,
     CorruptionProfile,
+    corrupt,
     corruption_names,
     linkage_truth,
     make_registry,
@@ -109,6 +110,9 @@ def _eligible(ctx: Context, name: str) -> np.ndarray:
                                  ctx.labels["name_drop_thi"], strict=True)
         ]
         return np.array([has_movable_tone(n) for n in after])
+    if name == "name_phonetic":
+        rng = np.random.default_rng(0)
+        return np.array([corrupt.phonetic_slip(n, rng) != n for n in names])
     if name in ("name_telex", "name_vni"):
         return np.array([not n.isascii() for n in names])
     if name == "name_drop_middle":

@@ -45,6 +45,7 @@ __all__ = [
     "other_tone_placement",
     "phone_plus84",
     "phone_with_separators",
+    "phonetic_slip",
     "strip_diacritics",
     "swap_name_order",
     "telex_residue",
@@ -318,6 +319,57 @@ def legacy_mojibake(text: str, encoding: str = "vni") -> str:
             pass
     raw = unicodedata.normalize("NFD", text).encode("cp1258", errors="replace")
     return raw.decode("cp1252", errors="replace")
+
+
+# sounds that merge in one dialect or another, so a clerk writing down a spoken
+# name confuses them: initials tr/ch, s/x, d/gi/r, l/n (North), v/d (South);
+# finals n/ng and t/c (South)
+_INITIAL_SLIPS = (
+    ("tr", "ch"), ("ch", "tr"), ("s", "x"), ("x", "s"), ("gi", "d"), ("d", "gi"), ("r", "d"),
+    ("r", "gi"), ("l", "n"), ("n", "l"), ("v", "d"),
+)
+_FINAL_SLIPS = (("ng", "n"), ("n", "ng"), ("t", "c"), ("c", "t"))
+
+
+def _slips(word: str) -> list[str]:
+    """Every one-sound variant of ``word`` (case kept on the first letter)."""
+    low = word.lower()
+    out: list[str] = []
+    for old, new in _INITIAL_SLIPS:
+        if low.startswith(old) and not low.startswith(("ng", "nh")) and len(low) > len(old):
+            rest = low[len(old):]
+            if old == "d" and rest.startswith("i"):  # "di" -> "gi" would read the same
+                continue
+            out.append(new + rest)
+    for old, new in _FINAL_SLIPS:
+        if low.endswith(old) and not (old == "n" and low.endswith(("nh", "ng"))) and len(low) > 2:
+            if old == "c" and low.endswith("ch"):
+                continue
+            out.append(low[: -len(old)] + new)
+    if word[:1].isupper():
+        out = [w[:1].upper() + w[1:] for w in out]
+    if word.isupper():
+        out = [w.upper() for w in out]
+    return out
+
+
+def phonetic_slip(text: str, rng: np.random.Generator) -> str:
+    """One syllable written as it sounds in another dialect ("Trâm" -> "Châm", "Lan" -> "Lang").
+
+    Returns ``text`` unchanged when no syllable has such a sound.
+
+    >>> phonetic_slip("Lê Thị Sương", np.random.default_rng(1)) != "Lê Thị Sương"
+    True
+    >>> phonetic_slip("Hà Anh", np.random.default_rng(1))
+    'Hà Anh'
+    """
+    words = text.split(" ")
+    options = [(i, v) for i, w in enumerate(words) for v in _slips(w)]
+    if not options:
+        return text
+    i, variant = options[int(rng.integers(len(options)))]
+    words[i] = variant
+    return " ".join(words)
 
 
 def keyboard_typo(text: str, rng: np.random.Generator) -> str:

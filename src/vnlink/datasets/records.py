@@ -123,6 +123,8 @@ class CorruptionProfile:
     """Of names with a tone on an open oa/oe/uy: the other placement ("Hoà" for "Hòa")."""
     name_wrong_tone: float = 0.02
     """One syllable with the wrong tone mark ("Hưởng" for "Hương")."""
+    name_phonetic: float = 0.01
+    """Of names with such a sound: one syllable as heard in another dialect ("Châm" for "Trâm")."""
     name_typo: float = 0.03
     """One keyboard slip: neighbouring key, dropped, doubled or swapped letter."""
     name_drop_middle: float = 0.02
@@ -609,6 +611,11 @@ def _names(
     wrong = rng.random(n) < profile.name_wrong_tone
     _apply_random(name, wrong, corrupt.wrong_tone, rng)
     labels.add("name_wrong_tone", wrong)
+    phonetic = rng.random(n) < profile.name_phonetic
+    before = name[phonetic].copy()
+    _apply_random(name, phonetic, corrupt.phonetic_slip, rng)
+    phonetic[np.flatnonzero(phonetic)[name[phonetic] == before]] = False
+    labels.add("name_phonetic", phonetic)
     typo = rng.random(n) < profile.name_typo
     _apply_random(name, typo, corrupt.keyboard_typo, rng)
     labels.add("name_typo", typo)
