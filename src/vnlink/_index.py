@@ -196,8 +196,7 @@ class RegistryIndex:
         self._ids = _strings(self.prepared["record_id"])
         self._rules = [_RuleIndex(rule, self.prepared, DEFAULT_MAX_BLOCK_PAIRS)
                        for rule in self.linker.rules_]
-        # Comparisons run against the whole prepared registry (its encodings are cached
-        # once); term frequencies come from arrays computed here once, not per query.
+        # Term frequencies come from arrays computed here once, not per query.
         cset = self.linker.comparisons_
         self._tf: dict[str, NDArray[np.float64]] = {}
         self._tf_slots: list[tuple[int, str, tuple[int, ...]]] = []
@@ -258,7 +257,11 @@ class RegistryIndex:
         """Compare the candidates only; term frequencies from the precomputed arrays."""
         if len(left_rows) == 0:
             return None, np.zeros(0), np.zeros(0)
-        vectors = self._fast.compute((left_rows, rec_rows), self.prepared, right)
+        # Compare against a slice of the candidate rows only: nothing done per query may
+        # grow with the registry (encodings of a 1M-row table are not touched).
+        uniq, local = np.unique(left_rows, return_inverse=True)
+        sub = self.prepared.take(uniq)
+        vectors = self._fast.compute((local.reshape(-1).astype(np.int64), rec_rows), sub, right)
         tf = np.full(vectors.levels.shape, np.nan, dtype=np.float64)
         for j, column, tf_levels in self._tf_slots:
             mask = np.isin(vectors.levels[:, j], np.asarray(tf_levels, dtype=np.int8))
