@@ -369,3 +369,21 @@ def test_long_strings_and_odd_objects() -> None:
     assert normalize_name(b"bytes") is not None or True  # never raises
     assert normalize_name(object()) is None or True
     assert parse_names([object(), ["list"], {"a": 1}, 3.5])["name"].dtype == object
+
+
+_TYPED = [c[0] for c in CASES if isinstance(c[0], str)]
+
+
+@given(st.one_of(_ANY_TEXT, _VIETNAMESE, st.sampled_from(_TYPED)))
+def test_fast_path_agrees_with_the_general_path(text: str) -> None:
+    import vnlink.normalize.names as names
+
+    fast = names._fast_row(text)
+    if fast is not None:
+        words = names._analyse_name(text)
+        assert words is not None
+        assert fast[0] == words.display
+        assert fast[8] == ";".join(words.problems)
+        family, middle, given_ = names.parse_name(text) or ("", "", "")
+        parts = tuple(names._fold_text(p) for p in (family, middle, given_))
+        assert (fast[2], fast[3], fast[4]) == parts

@@ -139,10 +139,8 @@ def _byte_of() -> dict[str, int]:
 
 
 def _decode_utf8(text: str) -> str | None:
-    byte_of = _byte_of()
-    try:
-        raw = bytes(byte_of[ch] for ch in text)
-    except KeyError:
+    raw = _to_bytes(text)
+    if raw is None:
         return None
     try:
         return raw.decode("utf-8")
@@ -155,6 +153,20 @@ def _decode_utf8(text: str) -> str | None:
     try:
         return patched.decode("utf-8")
     except UnicodeDecodeError:
+        return None
+
+
+def _to_bytes(text: str) -> bytes | None:
+    """The bytes ``text`` shows when read as cp1252 (or Latin-1, or a mix of the two)."""
+    for codec in ("cp1252", "latin-1"):
+        try:
+            return text.encode(codec)
+        except UnicodeEncodeError:
+            pass
+    byte_of = _byte_of()
+    try:
+        return bytes(byte_of[ch] for ch in text)
+    except KeyError:
         return None
 
 
@@ -296,6 +308,8 @@ def _one_pass(text: str) -> tuple[str, str | None]:
     if _non_surface().search(text):
         return text, None
     before = _score(text, True)
+    if before == len(text.split(" ")):  # every word is already a syllable
+        return text, None
     utf = _decode_utf8(text)
     if utf is not None and utf != text and _score(utf, True) >= before:
         return utf, "utf-8"
@@ -307,8 +321,10 @@ def _one_pass(text: str) -> tuple[str, str | None]:
             continue
         decoded = unicodedata.normalize("NFC", raw)
         valid, common = _scores(decoded, True)
+        if valid <= before or (valid, common) < best_score[:2]:
+            continue
         score = (valid, common, -_leftover(name, text))
-        if valid > before and score > best_score:
+        if score > best_score:
             best, best_score, best_name = decoded, score, name
     return best, best_name
 
