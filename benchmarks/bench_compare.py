@@ -552,11 +552,14 @@ def main() -> None:
     levels = level_table(vectors, is_match)
     levels.update(level_table(extra, is_match))
     figures["levels_synthetic"] = levels
-    name_j = vectors.names.index("name")
-    tf_m = vectors.tf[is_match, name_j]
-    figures["name_tf_median_true_exact"] = (
-        float(f"{np.nanmedian(tf_m):.3g}") if np.isfinite(tf_m).any() else None
-    )
+    name_tf = vectors.tf[:, vectors.names.index("name")]
+    for label, mask in (("true", is_match), ("false", ~is_match)):
+        values = name_tf[mask]
+        values = values[np.isfinite(values)]
+        figures[f"name_tf_median_{label}_pairs_at_exact_levels"] = (
+            f"{np.median(values):.2e}" if len(values) else "none"
+        )
+    del vectors
 
     piped = pipeline(2_000 if quick else 20_000)
     if piped is not None:

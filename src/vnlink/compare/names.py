@@ -179,8 +179,9 @@ class NameComparison(Comparison):
         sa, sb = pair_codes(left, right, "name_fold", left_idx, right_idx, _encode.SORTED)
         levels[(sa == sb) & (sa != 0)] = 4
         if len(same_family_given):
-            ma, mb = codes("middle")
-            ma, mb = ma[same_family_given], mb[same_family_given]
+            ma, mb = pair_codes(
+                left, right, "middle", left_idx[same_family_given], right_idx[same_family_given]
+            )
             vocab = _encode.joint_vocab(left, right, "middle")
             close = _close_middles(vocab, ma, mb)
             levels[same_family_given[close]] = 5
