@@ -38,7 +38,14 @@ import numpy as np
 from numpy.typing import NDArray
 
 from vnlink._table import Table, as_table
-from vnlink.blocking.rules import BlockingRule, Codes, _block_pair_counts, _KeyCodes, as_rules
+from vnlink.blocking.rules import (
+    BlockingRule,
+    BlockOn,
+    Codes,
+    _block_pair_counts,
+    _KeyCodes,
+    as_rules,
+)
 from vnlink.exceptions import ConfigurationError
 
 __all__ = [
@@ -288,7 +295,10 @@ def _plan_rules(
             _RulePlan(
                 rule,
                 codes,
-                rule.count(keys, codes),
+                # exact agreement: the pairs are the blocks' own pairs
+                int(per_block.sum()) - pairs_cut
+                if isinstance(rule, BlockOn)
+                else rule.count(keys, codes),
                 blocks - blocks_cut,
                 largest,
                 blocks_cut,
