@@ -355,3 +355,17 @@ def test_heavy_profile_is_valid_and_noisier() -> None:
     _, _, heavy = synthetic_linkage(300, seed=8, profile=CorruptionProfile.heavy())
     count = lambda t: sum(len(s.split(";")) for s in t["corruptions"].tolist() if s)  # noqa: E731
     assert count(heavy) > 1.5 * count(clean)
+
+
+def test_registry_read_back_from_csv_works(tmp_path: Any) -> None:
+    pd = pytest.importorskip("pandas")
+    registry = make_registry(200, seed=3)
+    path = tmp_path / "registry.csv"
+    registry.to_pandas().to_csv(path, index=False)
+    as_text = pd.read_csv(path, dtype=str, keep_default_na=False)
+    a, _ = make_vaccination_records(registry, seed=1)
+    b, _ = make_vaccination_records(as_text, seed=1)
+    assert all((a[k] == b[k]).all() for k in a.column_names)
+    inferred = pd.read_csv(path)  # numbers and NaN: no crash, IDs lose their zeros
+    c, _ = make_vaccination_records(inferred, seed=1)
+    assert c.n_rows == a.n_rows

@@ -40,7 +40,7 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(func=run)
 
 
-def write_csv(table: Any, path: Path) -> Path:
+def write_csv(table: Any, path: str | Path) -> Path:
     """Write a :class:`~vnlink.Table` as UTF-8 CSV with ``\\n`` line ends (deterministic bytes).
 
     >>> import tempfile
@@ -50,6 +50,7 @@ def write_csv(table: Any, path: Path) -> Path:
     >>> p.read_text(encoding="utf-8")
     'a,n\\n"Lê, Văn",1\\nx,2\\n'
     """
+    path = Path(path)
     columns = [table[name].tolist() for name in table.column_names]
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")

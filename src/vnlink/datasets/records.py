@@ -428,7 +428,7 @@ def _persons(
     registry: Table, rng: np.random.Generator, profile: CorruptionProfile, seed: int
 ) -> tuple[dict[str, NDArray[Any]], NDArray[np.int64], NDArray[np.bool_]]:
     """Registry people plus look-alikes: their columns, their registry row (-1), vaccinated."""
-    cols = {name: np.asarray(registry[name], dtype=object) for name in _REGISTRY_NEEDS}
+    cols = {name: _text_column(registry[name]) for name in _REGISTRY_NEEDS}
     n_reg = registry.n_rows
     year, _, _ = _date_parts(cols["dob"])
     reference_year = int(_REFERENCE_DATE[:4])
@@ -456,6 +456,14 @@ def _persons(
         vaccinated = np.concatenate([vaccinated, np.ones(keep.size, dtype=bool)])
     registry_row = np.where(np.arange(vaccinated.size) < n_reg, np.arange(vaccinated.size), -1)
     return cols, registry_row, vaccinated
+
+
+def _text_column(values: NDArray[Any]) -> NDArray[np.object_]:
+    """The column as an object array of ``str`` (``None``/NaN -> ``""``; numbers via ``str``)."""
+    column = np.asarray(values, dtype=object)
+    if all(type(v) is str for v in column.tolist()):
+        return column
+    return _obj("" if v is None or v != v else str(v) for v in column.tolist())
 
 
 def _avoid(values: NDArray[np.object_], taken: NDArray[np.object_]) -> NDArray[np.object_]:
