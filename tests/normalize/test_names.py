@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from vnlink.exceptions import ConfigurationError
 from vnlink.normalize.legacy import encode_legacy
 from vnlink.normalize.names import (
     NAME_COLUMNS,
@@ -387,3 +388,27 @@ def test_fast_path_agrees_with_the_general_path(text: str) -> None:
         family, middle, given_ = names.parse_name(text) or ("", "", "")
         parts = tuple(names._fold_text(p) for p in (family, middle, given_))
         assert (fast[2], fast[3], fast[4]) == parts
+
+
+@pytest.mark.parametrize("encoding", ["vni", "tcvn3", "viscii", "viqr", "utf-8"])
+def test_column_encoding_decodes_ambiguous_names(encoding: str) -> None:
+    people = ["Mai Thị Thu", "Phạm Anh Duy", "Cao Kim Hạ", "Vũ Minh Phú", "Lý Thị Vy",
+              "Nguyễn Văn Tuấn", "Trần Thị Lan", "Đỗ Hoàng Long", "Bùi Thị Hồng Nhung"]  # fmt: skip
+    column = [encode_legacy(p, encoding) for p in people]  # type: ignore[arg-type]
+    cols = parse_names(column, encoding="column")
+    expected = [normalize_name(p) for p in people]
+    assert cols["name"].tolist() == expected
+    assert all("name:encoding_repaired" in p for p in cols["name_problems"])
+    # the same names as clean Unicode are never touched
+    clean = parse_names([*people, *column[:3]], encoding="column")["name"].tolist()[: len(people)]
+    assert clean == expected
+
+
+def test_column_encoding_leaves_clean_columns_alone() -> None:
+    column = ["Hoà Thu Linh", "Mai Thò", "Lê Hà", "Tô Ân"]
+    assert parse_names(column, encoding="column")["name"].tolist() == [
+        "Hòa Thu Linh", "Mai Thò", "Lê Hà", "Tô Ân",
+    ]  # fmt: skip
+    assert normalize_names(["Mai Thò Thu"], encoding="vni").tolist() == ["Mai Thị Thu"]
+    with pytest.raises(ConfigurationError, match="unknown encoding"):
+        parse_names(["x"], encoding="latin-9")

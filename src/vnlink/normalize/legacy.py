@@ -342,10 +342,10 @@ def _fix(text: str) -> tuple[str, str | None]:
 
 
 @overload
-def fix_encoding(text: str) -> str: ...
+def fix_encoding(text: str, *, prefer: Encoding | None = ...) -> str: ...
 @overload
-def fix_encoding(text: None) -> None: ...
-def fix_encoding(text: str | None) -> str | None:
+def fix_encoding(text: None, *, prefer: Encoding | None = ...) -> None: ...
+def fix_encoding(text: str | None, *, prefer: Encoding | None = None) -> str | None:
     """Detect and repair Vietnamese text that is not clean Unicode.
 
     Recognises UTF-8 read as cp1252 or Latin-1 (also twice over), VNI-Windows,
@@ -359,6 +359,12 @@ def fix_encoding(text: str | None) -> str | None:
     ----------
     text : str or None
         Any text; ``None`` passes through, other objects are read as ``str(text)``.
+    prefer : {"utf-8", "vni", "tcvn3", "viscii", "viqr"}, optional
+        The encoding the source is known (or, for a column, found) to use.
+        Some garbled names are made only of valid words (VNI ``Thò`` is *Thị*,
+        VIQR ``Ha.`` is *Hạ*) and are left alone on their own; with
+        ``prefer`` they are decoded from that encoding when the result keeps
+        every valid word and is made of more common name syllables.
 
     Returns
     -------
@@ -373,6 +379,10 @@ def fix_encoding(text: str | None) -> str | None:
     'Tra62n'
     >>> fix_encoding(None) is None
     True
+    >>> fix_encoding("La Thò Thu Ly"), fix_encoding("La Thò Thu Ly", prefer="vni")
+    ('La Thò Thu Ly', 'La Thị Thu Ly')
+    >>> fix_encoding("Hoà Thu Linh", prefer="vni")  # Hồ in VNI, but Hoà is as likely
+    'Hoà Thu Linh'
 
     See Also
     --------
@@ -382,12 +392,34 @@ def fix_encoding(text: str | None) -> str | None:
         return None
     if not isinstance(text, str):
         text = str(text)
+    if prefer is not None and prefer not in ENCODINGS:
+        raise ConfigurationError(f"unknown encoding {prefer!r}: use one of {', '.join(ENCODINGS)}")
     if text.isascii():
         if not _VIQR_TRIGGER.search(text):
-            return text
+            return _prefer(text, prefer) if prefer == "viqr" else text
     elif _non_surface().search(text):
         return text
-    return _fix(text)[0]
+    fixed, name = _fix(text)
+    if name is None and prefer is not None:
+        return _prefer(text, prefer)
+    return fixed
+
+
+@lru_cache(maxsize=1 << 14)
+def _prefer(text: str, encoding: str) -> str:
+    """``text`` decoded from ``encoding`` if that keeps every valid word and is more name-like."""
+    if text.isascii() != (encoding == "viqr"):
+        return text
+    raw = _DECODERS[encoding](text)
+    if raw is None or raw == text:
+        return text
+    decoded = unicodedata.normalize("NFC", raw)
+    strip = encoding != "viqr"
+    valid, common = _scores(text, strip)
+    valid_after, common_after = _scores(decoded, strip)
+    if valid_after >= valid and common_after > common and _fix(decoded)[1] is None:
+        return decoded
+    return text
 
 
 def detect_encoding(text: str | None) -> Encoding | None:

@@ -54,6 +54,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -63,7 +64,15 @@ import numpy as np
 from numpy.typing import NDArray
 
 from vnlink._bulk import factorize
-from vnlink.normalize.legacy import _VIQR_TRIGGER, _non_surface, fix_encoding
+from vnlink.exceptions import ConfigurationError
+from vnlink.normalize.legacy import (
+    _VIQR_TRIGGER,
+    ENCODINGS,
+    Encoding,
+    _non_surface,
+    detect_encoding,
+    fix_encoding,
+)
 from vnlink.normalize.phonetic import _ascii_syllable_key
 from vnlink.normalize.syllables import _analyse, repair_typing
 from vnlink.normalize.text import _NEEDS_TRANSLATE, _TRANSLATE, _compose, _fold_word
@@ -659,7 +668,9 @@ def sex_hint(name: str | PersonName | None) -> Sex | None:
     return None if parsed is None else parsed.sex_hint
 
 
-def parse_names(values: Iterable[Any]) -> dict[str, NDArray[np.object_]]:
+def parse_names(
+    values: Iterable[Any], *, encoding: str = "auto"
+) -> dict[str, NDArray[np.object_]]:
     """Parse a column of names, once per distinct value, into the ``prepare`` columns.
 
     Returns a dict of object arrays, all of the input length: ``name``
@@ -667,6 +678,23 @@ def parse_names(values: Iterable[Any]) -> dict[str, NDArray[np.object_]]:
     ``name_key`` and ``given_key`` (phonetic keys), ``sex_hint`` (``"M"``,
     ``"F"`` or ``""``) and ``name_problems`` (``;``-joined codes). Missing and
     junk names are ``""`` in every column but ``name_problems``.
+
+    Parameters
+    ----------
+    values : sequence, numpy array or pandas Series
+    encoding : {"auto", "column", "utf-8", "vni", "tcvn3", "viscii", "viqr"}
+        ``"auto"`` (default) repairs each value on its own evidence, exactly
+        as :func:`normalize_name`. ``"column"`` also uses the column: when most
+        values that were decoded came from one legacy encoding, names whose
+        garbled form is made only of valid words (VNI ``Thò`` for *Thị*) are
+        decoded from it too, when that gives more common name syllables (see
+        ``prefer`` in :func:`~vnlink.normalize.legacy.fix_encoding`). An
+        encoding name does the same with that encoding.
+
+    Raises
+    ------
+    ConfigurationError
+        For an unknown ``encoding``.
 
     Examples
     --------
@@ -678,8 +706,14 @@ def parse_names(values: Iterable[Any]) -> dict[str, NDArray[np.object_]]:
     >>> cols["name_problems"].tolist()
     ['', 'name:missing', 'name:no_diacritics', '']
     """
+    prefer = _check_encoding(encoding)
     distinct, inverse = factorize(values)
-    rows = [_row(value) for value in distinct]
+    if encoding == "column":
+        prefer = _column_encoding(distinct)
+    if prefer is None:
+        rows = [_row(value) for value in distinct]
+    else:
+        rows = [_row_prefer(value, prefer) for value in distinct]
     out: dict[str, NDArray[np.object_]] = {}
     columns = list(zip(*rows, strict=True)) if rows else [() for _ in NAME_COLUMNS]
     for name, column in zip(NAME_COLUMNS, columns, strict=True):
@@ -689,16 +723,58 @@ def parse_names(values: Iterable[Any]) -> dict[str, NDArray[np.object_]]:
     return out
 
 
-def normalize_names(values: Iterable[Any]) -> NDArray[np.object_]:
+def normalize_names(values: Iterable[Any], *, encoding: str = "auto") -> NDArray[np.object_]:
     """:func:`normalize_name` over a column, once per distinct value; ``""`` for missing/junk.
+
+    ``encoding`` is as in :func:`parse_names`.
 
     >>> normalize_names(["lê văn tám", "", "lê văn tám"]).tolist()
     ['Lê Văn Tám', '', 'Lê Văn Tám']
+    >>> column = ["Nguyeãn Vaên Tuaán", "Traàn Thò Lan", "Mai Thò Thu"]  # VNI
+    >>> normalize_names(column).tolist()
+    ['Nguyễn Văn Tuấn', 'Trần Thị Lan', 'Mai Thò Thu']
+    >>> normalize_names(column, encoding="column").tolist()
+    ['Nguyễn Văn Tuấn', 'Trần Thị Lan', 'Mai Thị Thu']
     """
-    distinct, inverse = factorize(values)
-    results = np.empty(len(distinct), dtype=object)
-    results[:] = [normalize_name(v) or "" for v in distinct]
-    return results[inverse]
+    return parse_names(values, encoding=encoding)["name"]
+
+
+_ENCODING_CHOICES = ("auto", "column", *ENCODINGS)
+
+
+def _check_encoding(encoding: str) -> Encoding | None:
+    if encoding not in _ENCODING_CHOICES:
+        raise ConfigurationError(
+            f"unknown encoding {encoding!r}: use one of {', '.join(_ENCODING_CHOICES)}"
+        )
+    return None if encoding in ("auto", "column") else encoding  # type: ignore[return-value]
+
+
+def _column_encoding(distinct: list[Any]) -> Encoding | None:
+    """The legacy encoding most decoded values of a column came from (at least two of them)."""
+    counts: Counter[Encoding] = Counter()
+    for value in distinct:
+        if value.__class__ is str and (not value.isascii() or _VIQR_HINT.search(value)):
+            found = detect_encoding(value)
+            if found is not None:
+                counts[found] += 1
+    if not counts:
+        return None
+    best, count = counts.most_common(1)[0]
+    return best if count >= 2 and count * 2 > sum(counts.values()) else None
+
+
+def _row_prefer(value: Any, prefer: Encoding) -> _Row:
+    if value.__class__ is not str:
+        return _row(value)
+    alternative = fix_encoding(value, prefer=prefer)
+    if alternative == fix_encoding(value):
+        return _row(value)
+    row = _row(alternative)
+    if "name:encoding_repaired" in row[8]:
+        return row
+    problems = ";".join(p for p in ("name:encoding_repaired", row[8]) if p)
+    return (*row[:8], problems)
 
 
 def sex_hints(values: Iterable[Any]) -> NDArray[np.object_]:
