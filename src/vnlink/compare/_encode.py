@@ -21,6 +21,7 @@ column array), so a registry encoded once serves every later call.
 
 from __future__ import annotations
 
+import itertools
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -91,19 +92,31 @@ def is_missing_value(value: Any) -> bool:
 def encode_array(values: NDArray[Any]) -> Encoding:
     """Factorize an object array with the missing value at code 0 (not cached)."""
     distinct, inverse = factorize(values)
-    remap = np.empty(len(distinct), dtype=np.int32)
-    vocab: list[Any] = [""]
-    index: dict[Any, int] = {"": 0}
-    for i, value in enumerate(distinct):
-        if is_missing_value(value):
-            remap[i] = 0
+    n = len(distinct)
+    if set(map(type, distinct)) <= {str}:  # the usual case: str only, "" = missing
+        position = dict(zip(distinct, range(n), strict=True))
+        remap = np.arange(1, n + 1, dtype=np.int32)
+        at = position.get("")
+        if at is None:
+            vocab: list[Any] = ["", *distinct]
         else:
-            if not isinstance(value, str):
-                value = str(value)
-            code = index.get(value)
+            remap[at] = 0
+            remap[at + 1 :] -= 1
+            vocab = ["", *distinct[:at], *distinct[at + 1 :]]
+        index: dict[Any, int] = dict(zip(vocab, range(len(vocab)), strict=True))
+    else:
+        remap = np.empty(n, dtype=np.int32)
+        vocab = [""]
+        index = {"": 0}
+        for i, value in enumerate(distinct):
+            if is_missing_value(value):
+                remap[i] = 0
+                continue
+            key = value if isinstance(value, str) else str(value)
+            code = index.get(key)
             if code is None:
-                code = index[value] = len(vocab)
-                vocab.append(value)
+                code = index[key] = len(vocab)
+                vocab.append(key)
             remap[i] = code
     out = np.empty(len(vocab), dtype=object)
     out[:] = vocab
@@ -192,8 +205,9 @@ def _joint(
     hit = joints.get(key)
     if hit is not None and hit[0] is le and hit[1] is re_:
         return le.codes, hit[2], hit[3]
-    get = le.index.get
-    mapping = np.fromiter((get(v, -1) for v in re_.vocab.tolist()), np.int64, len(re_.vocab))
+    mapping = np.fromiter(
+        map(le.index.get, re_.vocab.tolist(), itertools.repeat(-1)), np.int64, len(re_.vocab)
+    )
     new = mapping < 0
     mapping[new] = len(le.vocab) + np.arange(int(new.sum()))
     right_codes = mapping.astype(np.int32)[re_.codes]

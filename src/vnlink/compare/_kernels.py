@@ -127,9 +127,12 @@ def digit_matrix(vocab: NDArray[np.object_], width: int) -> NDArray[np.uint8]:
 
     Characters beyond ``width`` are dropped; non-ASCII characters become ``?``.
     """
-    text = "".join(v[:width].ljust(width, "\0") for v in vocab.tolist())
-    raw = np.frombuffer(text.encode("ascii", "replace"), dtype=np.uint8)
-    return raw.reshape(len(vocab), width).copy()
+    if len(vocab) == 0:
+        return np.zeros((0, width), dtype=np.uint8)
+    points = np.array(vocab.tolist(), dtype=f"<U{width}").view(np.uint32)
+    points = points.reshape(len(vocab), width)
+    out: NDArray[np.uint8] = np.where(points < 128, points, ord("?")).astype(np.uint8)
+    return out
 
 
 _NIBBLES = np.uint64(0x1111111111111111)
