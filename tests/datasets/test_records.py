@@ -369,3 +369,19 @@ def test_registry_read_back_from_csv_works(tmp_path: Any) -> None:
     inferred = pd.read_csv(path)  # numbers and NaN: no crash, IDs lose their zeros
     c, _ = make_vaccination_records(inferred, seed=1)
     assert c.n_rows == a.n_rows
+
+
+def test_some_lookalikes_are_namesakes_of_registry_people(linkage: tuple[Any, Any, Any]) -> None:
+    registry, records, truth = linkage
+    outside = np.flatnonzero(truth["person_id"] == "")
+    keys = set(zip(registry["full_name"].tolist(), (d[:4] for d in registry["dob"].tolist()),
+                   strict=True))
+    entities: dict[str, int] = {}
+    for i in outside.tolist():
+        entities.setdefault(truth["entity_id"][i], i)
+    clean = [i for i in entities.values() if truth["corruptions"][i] == ""]
+    same = [(records["full_name"][i], re.findall(r"\d{4}", records["dob"][i])[0]) in keys
+            for i in clean]
+    assert PROFILE.lookalike_namesake - 0.05 < np.mean(same) < PROFILE.lookalike_namesake + 0.25
+    ids = [records["id_number"][i] for i in clean]
+    assert not set(ids) & set(registry["cccd"].tolist())

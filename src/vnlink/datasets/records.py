@@ -105,6 +105,8 @@ class CorruptionProfile:
     """Share of vaccinated people who are not in the registry."""
     lookalike_household_address: float = 0.3
     """Share of those look-alikes typed with the address of a registry household."""
+    lookalike_namesake: float = 0.2
+    """Share of look-alikes with the full name, sex and birth year of a registry person."""
 
     # names: the encoding group is exclusive, in this order
     name_no_diacritics: float = 0.30
@@ -260,7 +262,10 @@ class CorruptionProfile:
 
 def corruption_names() -> tuple[str, ...]:
     """The names of the corruption rates of :class:`CorruptionProfile` (the truth's labels)."""
-    skip = {"vaccinated_share", "lookalike_share", "lookalike_household_address"}
+    skip = {
+        "vaccinated_share", "lookalike_share", "lookalike_household_address",
+        "lookalike_namesake",
+    }
     return tuple(
         f.name for f in dataclasses.fields(CorruptionProfile)
         if not f.name.startswith("_") and f.name not in skip and f.type in ("float", float)
@@ -445,17 +450,51 @@ def _persons(
         look = {k: v[keep] for k, v in look.items()}
         look["person_id"] = _obj(f"X{i:07d}" for i in range(1, keep.size + 1))
         look["household_id"] = _obj("X" + h for h in look["household_id"].tolist())
-        # IDs and phones that happen to exist in the registry are moved aside
-        for key in ("cccd", "cmnd", "phone"):
-            look[key] = _avoid(look[key], cols[key])
         borrow = rng.random(keep.size) < profile.lookalike_household_address
         donors = rng.integers(0, n_reg, keep.size)
         for key in ("street_address", "ward", "district", "province", "province_code"):
             look[key][borrow] = cols[key][donors[borrow]]
+        namesake = rng.random(keep.size) < profile.lookalike_namesake
+        models = np.flatnonzero(eligible)
+        model = models[rng.integers(0, max(models.size, 1), keep.size)] if models.size else None
+        if model is not None and namesake.any():
+            _copy_identity(look, cols, np.flatnonzero(namesake), model[namesake])
+        # IDs and phones that happen to exist in the registry are moved aside
+        for key in ("cccd", "cmnd", "phone"):
+            look[key] = _avoid(look[key], cols[key])
         cols = {k: np.concatenate([cols[k], look[k]]) for k in cols}
         vaccinated = np.concatenate([vaccinated, np.ones(keep.size, dtype=bool)])
     registry_row = np.where(np.arange(vaccinated.size) < n_reg, np.arange(vaccinated.size), -1)
     return cols, registry_row, vaccinated
+
+
+def _copy_identity(
+    look: dict[str, NDArray[Any]],
+    cols: dict[str, NDArray[Any]],
+    rows: NDArray[np.intp],
+    model: NDArray[np.intp],
+) -> None:
+    """Give look-alike ``rows`` the name, sex and birth year of registry people ``model``.
+
+    Their CCCD is rewritten to the new sex and year (the random part is kept).
+    """
+    for r, m in zip(rows.tolist(), model.tolist(), strict=True):
+        look["full_name"][r] = cols["full_name"][m]
+        look["sex"][r] = cols["sex"][m]
+        year = cols["dob"][m][:4]
+        rest = look["dob"][r][4:]
+        if rest == "-02-29" and not _is_leap(int(year)):
+            rest = "-02-28"
+        look["dob"][r] = year + rest
+        digit = 2 * ((int(year) - 1900) // 100) + (cols["sex"][m] == "F")
+        cccd = look["cccd"][r]
+        look["cccd"][r] = f"{cccd[:3]}{digit}{year[2:]}{cccd[6:]}"
+        if int(year) > 2007:
+            look["cmnd"][r] = ""
+
+
+def _is_leap(year: int) -> bool:
+    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
 
 
 def _text_column(values: NDArray[Any]) -> NDArray[np.object_]:
