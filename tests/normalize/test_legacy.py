@@ -6,7 +6,7 @@ import json
 from importlib import resources
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from vnlink.exceptions import ConfigurationError
@@ -139,3 +139,10 @@ def test_long_text() -> None:
     text = encode_legacy("Nguyễn Thị Hoa ", "vni") * 800
     assert len(text) > 10_000
     assert fix_encoding(text).count("Nguyễn") == 800
+
+
+@settings(max_examples=10)
+@given(st.one_of(_ANY, _LATIN, _VIQRISH).filter(bool).map(lambda t: (t * 10_001)[:10_001]))
+def test_long_random_text(text: str) -> None:
+    once = fix_encoding(text)
+    assert fix_encoding(once) == once

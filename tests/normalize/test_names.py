@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from vnlink.exceptions import ConfigurationError
@@ -367,9 +367,22 @@ def test_long_strings_and_odd_objects() -> None:
     assert len(long) > 10_000
     assert normalize_name(long) is not None
     assert normalize_name("\ud800\udfff") is None
-    assert normalize_name(b"bytes") is not None or True  # never raises
-    assert normalize_name(object()) is None or True
-    assert parse_names([object(), ["list"], {"a": 1}, 3.5])["name"].dtype == object
+    for odd in (b"bytes", object(), ["list"], {"a": 1}, 3.5, 12):
+        assert normalize_name(odd) is None or isinstance(normalize_name(odd), str)
+    cols = parse_names([object(), ["list"], {"a": 1}, 3.5])
+    assert cols["name"].dtype == object and all(isinstance(v, str) for v in cols["name"])
+
+
+_LONG = st.text(min_size=1, max_size=40).map(lambda t: (t * (10_000 // len(t) + 1))[:10_001])
+
+
+@settings(max_examples=10)
+@given(_LONG)
+def test_very_long_random_strings(text: str) -> None:
+    assert len(text) == 10_001
+    once = normalize_name(text)
+    assert once is None or normalize_name(once) == once
+    parse_names([text])
 
 
 _TYPED = [c[0] for c in CASES if isinstance(c[0], str)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from vnlink.normalize.text import fold, normalize_tones, to_nfc
@@ -132,3 +132,14 @@ def test_long_text() -> None:
     assert to_nfc(text).count("Hoà") == 1000
     assert fold(text).count("hoa") == 1000
     assert normalize_tones(text).count("Hòa") == 1000
+
+
+_LONG = ANY_TEXT.filter(bool).map(lambda t: (t * (10_000 // len(t) + 1))[:10_001])
+
+
+@settings(max_examples=10)
+@given(_LONG)
+def test_long_random_text(text: str) -> None:
+    for func in (to_nfc, fold, normalize_tones):
+        once = func(text)
+        assert func(once) == once
