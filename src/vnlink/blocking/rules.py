@@ -440,7 +440,7 @@ def block_on(*columns: str | Key, name: str | None = None) -> BlockOn:
 
     Examples
     --------
-    >>> from vnlink.blocking import candidate_pairs
+    >>> from vnlink.blocking import SortedNeighbourhood, block_on, candidate_pairs
     >>> registry = {"given_key": ["an", "binh", "an"], "dob_year": [1980, 1990, 1981]}
     >>> records = {"given_key": ["an", "binh"], "dob_year": [1980, 0]}
     >>> pairs = candidate_pairs(block_on("given_key", "dob_year"), registry, records)
@@ -476,7 +476,7 @@ class SortedNeighbourhood(BlockingRule):
 
     Examples
     --------
-    >>> from vnlink.blocking import candidate_pairs
+    >>> from vnlink.blocking import SortedNeighbourhood, block_on, candidate_pairs
     >>> left = {"name_fold": ["nguyen van an", "nguyen van anh", "tran thi binh"]}
     >>> right = {"name_fold": ["nguyen van ah"]}
     >>> pairs = candidate_pairs(SortedNeighbourhood("name_fold", window=3), left, right)
