@@ -385,3 +385,24 @@ def test_some_lookalikes_are_namesakes_of_registry_people(linkage: tuple[Any, An
     assert PROFILE.lookalike_namesake - 0.05 < np.mean(same) < PROFILE.lookalike_namesake + 0.25
     ids = [records["id_number"][i] for i in clean]
     assert not set(ids) & set(registry["cccd"].tolist())
+
+
+def test_2025_addresses_use_the_new_commune_when_the_map_exists(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from vnlink.normalize import gazetteer
+
+    original = gazetteer.unit
+    fake = gazetteer.AdminUnit("99999", "Mới", "phường", "ward", "2025", "79", "79")
+
+    def unit(code: str, *, era: str = "2021", level: str | None = None) -> Any:
+        if era == "2025" and level == "ward":
+            return fake
+        return original(code, era=era, level=level)
+
+    monkeypatch.setattr(gazetteer, "ward_2025_of", lambda code: ("99999",))
+    monkeypatch.setattr(gazetteer, "unit", unit)
+    profile = dataclasses.replace(CorruptionProfile.clean(), address_2025_units=1.0)
+    _, records, _ = synthetic_linkage(50, seed=1, profile=profile)
+    assert all(", Phường Mới, " in a for a in records["address"].tolist())
+    assert not any(a.count(",") > 2 for a in records["address"].tolist())

@@ -196,7 +196,8 @@ class CorruptionProfile:
     address_reordered: float = 0.03
     """Largest unit first ("TP.HCM, Quận 1, ...")."""
     address_2025_units: float = 0.05
-    """Written in the two-level system of July 2025: no district, the new province."""
+    """Written in the two-level system of July 2025: no district, the new province
+    (and the new commune, when the gazetteer has the commune-level map)."""
 
     def __post_init__(self) -> None:
         for f in dataclasses.fields(self):
@@ -434,6 +435,10 @@ def _persons(
 ) -> tuple[dict[str, NDArray[Any]], NDArray[np.int64], NDArray[np.bool_]]:
     """Registry people plus look-alikes: their columns, their registry row (-1), vaccinated."""
     cols = {name: _text_column(registry[name]) for name in _REGISTRY_NEEDS}
+    cols["ward_code"] = (
+        _text_column(registry["ward_code"]) if "ward_code" in registry
+        else np.full(registry.n_rows, "", dtype=object)
+    )
     n_reg = registry.n_rows
     year, _, _ = _date_parts(cols["dob"])
     reference_year = int(_REFERENCE_DATE[:4])
@@ -444,7 +449,7 @@ def _persons(
     n_look = round(n_vacc * share / (1.0 - share)) if share < 1.0 else n_vacc
     if n_look:
         extra = make_registry(n_look + max(10, n_look // 4), seed=seed + 1_000_003)
-        look = {name: np.asarray(extra[name], dtype=object) for name in _REGISTRY_NEEDS}
+        look = {name: np.asarray(extra[name], dtype=object) for name in cols}
         look_year, _, _ = _date_parts(look["dob"])
         keep = np.flatnonzero(look_year <= reference_year - 5)[:n_look]
         look = {k: v[keep] for k, v in look.items()}
@@ -452,7 +457,8 @@ def _persons(
         look["household_id"] = _obj("X" + h for h in look["household_id"].tolist())
         borrow = rng.random(keep.size) < profile.lookalike_household_address
         donors = rng.integers(0, n_reg, keep.size)
-        for key in ("street_address", "ward", "district", "province", "province_code"):
+        for key in ("street_address", "ward", "district", "province", "province_code",
+                    "ward_code"):
             look[key][borrow] = cols[key][donors[borrow]]
         namesake = rng.random(keep.size) < profile.lookalike_namesake
         models = np.flatnonzero(eligible)
@@ -847,6 +853,17 @@ def _new_province(province_code: str, fallback: str) -> str:
     return new.full_name if new is not None else fallback
 
 
+def _new_ward(ward_code: str) -> str:
+    """The 2025 commune a 2021 commune became (the first, if it was split), or ``""``."""
+    from vnlink.normalize import gazetteer
+
+    for code in gazetteer.ward_2025_of(ward_code):
+        new = gazetteer.unit(code, era="2025", level="ward")
+        if new is not None:
+            return new.full_name
+    return ""
+
+
 def _join_parts(parts: list[NDArray[Any]], sep: str = ", ") -> NDArray[np.object_]:
     """Join aligned string arrays with ``sep``, skipping empty parts."""
     join = sep.join
@@ -879,6 +896,10 @@ def _addresses(
         names = _obj(_new_province(str(c), "") for c in distinct)[inverse]
         province[new_units] = np.where(names != "", names, fallback)
         district[new_units] = ""
+        # the 2025 commune, once the gazetteer has the commune-level map
+        distinct, inverse = factorize(people["ward_code"][person[new_units]])
+        wards_2025 = _obj(_new_ward(str(c)) for c in distinct)[inverse]
+        ward[new_units] = np.where(wards_2025 != "", wards_2025, ward[new_units])
     # a dropped level: street, ward or district (ward when the district is already gone)
     which = np.where(new_units & (which == 2), 1, which)
     street[drop & (which == 0)] = ""
