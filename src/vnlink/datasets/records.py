@@ -262,7 +262,12 @@ class CorruptionProfile:
 
 
 def corruption_names() -> tuple[str, ...]:
-    """The names of the corruption rates of :class:`CorruptionProfile` (the truth's labels)."""
+    """The names of the corruption rates of :class:`CorruptionProfile` (the truth's labels).
+
+    >>> names = corruption_names()
+    >>> names[:3], len(names)
+    (('name_no_diacritics', 'name_legacy_encoding', 'name_telex'), 38)
+    """
     skip = {
         "vaccinated_share", "lookalike_share", "lookalike_household_address",
         "lookalike_namesake",
