@@ -315,26 +315,41 @@ def _plain(value: Any) -> Any:
 
 
 def _input_column(table: Table, columns: tuple[str, ...], separator: str) -> NDArray[np.object_]:
-    """The values of one field: one column as is, several joined with ``separator``."""
-    arrays = [table[c] for c in columns]
-    plain = [_plain_array(a) for a in arrays]
+    """The values of one field: one column as is, several joined with ``separator``.
+
+    Several columns are joined once per distinct combination of their values
+    (addresses repeat within households and villages).
+    """
+    plain = [_plain_array(table[c]) for c in columns]
     if len(plain) == 1:
         return plain[0]
-    out = np.empty(table.n_rows, dtype=object)
-    for i, parts in enumerate(zip(*(p.tolist() for p in plain), strict=True)):
-        texts = [str(p).strip() for p in parts if p is not None and str(p).strip()]
-        out[i] = separator.join(texts) if texts else None
-    return out
+    n = table.n_rows
+    combined = np.zeros(n, dtype=np.int64)
+    for part in plain:
+        distinct, inverse = factorize(part)
+        combined = np.unique(combined * len(distinct) + inverse, return_inverse=True)[1]
+        combined = combined.reshape(-1).astype(np.int64)
+    _, first, inverse = np.unique(combined, return_index=True, return_inverse=True)
+    joined = np.empty(len(first), dtype=object)
+    for u, row in enumerate(first.tolist()):
+        texts = [str(p[row]).strip() for p in plain if p[row] is not None]
+        texts = [t for t in texts if t]
+        joined[u] = separator.join(texts) if texts else None
+    return as_object_array(joined[inverse.reshape(-1)]) if n else np.empty(0, dtype=object)
 
 
 def _plain_array(values: NDArray[Any]) -> NDArray[np.object_]:
+    """The column as the scalar normalizers take it (see :func:`_plain`)."""
     if values.dtype.kind in "iub":
         return as_object_array(values.tolist())
     if values.dtype.kind == "M":
         return as_object_array([_plain(v) for v in values])
-    distinct, inverse = factorize(values)
+    items = values.tolist()
+    if all(type(v) is str or v is None for v in items):
+        return as_object_array(values)
+    distinct, inverse = factorize(items)
     mapped = np.empty(len(distinct), dtype=object)
-    mapped[:] = [_plain(v) for v in distinct]
+    mapped[:] = [v if type(v) is str else _plain(v) for v in distinct]
     return as_object_array(mapped[inverse])
 
 
