@@ -75,6 +75,7 @@ def main() -> None:
     figures["candidate_pairs_seconds"] = round(t["seconds"], 3)
     figures["candidate_pairs"] = len(pairs)
     figures["pairs_per_second"] = round(len(pairs) / t["seconds"])
+    figures["pairs_cut_by_block_cap"] = report.pairs_cut
     assert report.total_pairs == len(pairs), "count_pairs disagrees with candidate_pairs"
 
     with timer() as t:
