@@ -131,6 +131,9 @@ _GLUED = re.compile(
 """P3, P.03, F3, F.3, Ph.3 -> phuong 3; Q1, Q.01 -> quan 1; T.P -> tp."""
 
 
+_GLUED_TOKEN = re.compile(r"^(?:p|f|ph|q)0*(\d{1,2})$")
+
+
 def _unglue(m: re.Match[str]) -> str:
     if m.group(2) is None:
         return " tp "
@@ -279,15 +282,15 @@ for _words, _levels, _kind in [
 
 # Street-level words, canonical forms for the folded street text.
 _STREET_WORDS = {
+    "h": "hem",
+    "sn": "so",
     "d": "duong",
     "kp": "khu pho",
     "tdp": "to dan pho",
-    "kcn": "khu cong nghiep",
-    "kdc": "khu dan cu",
-    "kdt": "khu do thi",
-    "cc": "chung cu",
     "ng": "ngo",
 }
+"""Street abbreviations written out before a number ("KP 3" -> "khu pho 3"); each
+expansion ends with a word of ``_STREET_NAME_WORDS`` so a re-parse reads it the same."""
 
 # Short forms of provinces (folded), on top of the official names.
 _PROVINCE_ALIASES = {
@@ -443,6 +446,8 @@ class _Match:
 
 
 _STREET_NAME_WORDS = {
+    "h",
+    "ng",
     "duong",
     "d",
     "pho",
@@ -560,8 +565,8 @@ def _find(
         start = end - n
         span = tokens[start:end]
         first_marker = _MARKERS.get(tuple(span[:2])) or _MARKERS.get(tuple(span[:1]))
-        if first_marker is not None and level in first_marker[0]:
-            continue
+        if first_marker is not None and (level in first_marker[0] or tuple(span[:2]) in _MARKERS):
+            continue  # "thành phố ...", "P. ...": a marker is not part of a misspelt name
         if any(t[:1].isdigit() for t in span):
             continue
         query = " ".join(span)
@@ -655,6 +660,8 @@ def _make_match(
         )
     if numeric:
         return out  # "3" alone is a house number, "Phường 3" a ward
+    if marker is not None and marker[1] == {_PROVINCE} and marker[0] == seg_start:
+        return out  # "tỉnh Bà Rịa ...": after "tỉnh" comes a province name
     quality = _UNMARKED[level][0 if start == seg_start else 1] * factor
     if marker is not None and not right_marker:
         quality *= 0.4  # a marker of another level right before: suspicious
@@ -677,6 +684,7 @@ class _Tail:
     confidence: float
     problems: tuple[str, ...]
     score: float
+    anchored: bool = False  # a province name fills the last segment: not in reverse order
 
 
 _NOTHING = _Tail("", "", "", -1, 0.0, ("address:unresolved",), 0.0)
@@ -716,7 +724,11 @@ def _resolve(segments: Segments, accents: Segments | None, era: str) -> _Tail:
     ]
     province_options.append((None, n))
     last_start = text.seg_starts[-1]
-    if len(segments) > 1 and not any(t[:1].isdigit() for t in segments[-1]):
+    if (
+        len(province_options) == 1
+        and len(segments) > 1
+        and not any(t[:1].isdigit() for t in segments[-1])
+    ):
         # an unknown last part ("..., BD", "..., Miền Tây"): read the rest without it
         province_options += [
             (m, last_start)
@@ -846,7 +858,11 @@ def _score(
     if not (province or district or ward):
         confidence = 0.0
     first = min((m.start for m in (pm, dm, wm) if m is not None), default=n)
-    return _Tail(province, district, ward, first, round(confidence, 4), tuple(problems), score)
+    top = pm or dm or wm
+    anchored = top is not None and top.whole and end == n
+    return _Tail(
+        province, district, ward, first, round(confidence, 4), tuple(problems), score, anchored
+    )
 
 
 def _merge(tails: list[_Tail]) -> _Tail:
@@ -875,6 +891,7 @@ def _merge(tails: list[_Tail]) -> _Tail:
         round(confidence, 4),
         tuple(dict.fromkeys(problems)),
         first.score,
+        all(t.anchored for t in tails),
     )
 
 
@@ -940,17 +957,26 @@ def format_address(address: Address) -> str:
 
 
 def _street_text(segments: Segments) -> str:
+    """The street tokens written out, abbreviations expanded, so that re-parsing keeps them."""
     out = []
     for seg in segments:
         words: list[str] = []
         for i, token in enumerate(seg):
             nxt = seg[i + 1] if i + 1 < len(seg) else ""
-            if token == "h" and nxt[:1].isdigit():
-                words.append("hem")
-            elif token in ("sn",) and nxt[:1].isdigit():
-                words.append("so")
+            number = nxt.isdigit() and len(nxt) <= 2
+            if nxt[:1].isdigit() and token in _STREET_WORDS:
+                # only before a number: an expansion must not make a name ("ai d" -> "ai duong")
+                words.append(_STREET_WORDS[token])
+            elif token in ("p", "f", "ph") and number:
+                words.append("phuong")  # what "P 3" reads as when parsed again
+            elif token == "q" and number:
+                words.append("quan")
+            elif _GLUED_TOKEN.match(token):  # "p0/" was not read as "phuong 0": it will be
+                glued = _GLUED_TOKEN.match(token)
+                assert glued is not None
+                words.append(f"{'quan' if token[0] == 'q' else 'phuong'} {int(glued.group(1))}")
             else:
-                words.append(_STREET_WORDS.get(token, token))
+                words.append(token)
         if words:
             out.append(" ".join(words))
     return ", ".join(out)
@@ -1060,7 +1086,7 @@ _STREET_START = {
 def _split_at(seg: tuple[str, ...]) -> int:
     """Where a segment typed without commas turns from house and street to units (0: nowhere)."""
     digit_at = -1
-    for i, token in enumerate(seg):
+    for i in range(len(seg)):
         if _house_number(seg, i):
             digit_at = i
     if digit_at < 0:
@@ -1135,6 +1161,9 @@ def _looks_reversed(idx: _Index, segments: Segments) -> bool:
         return True
     if _MARKERS.get(first[:2]) or _MARKERS.get(first[:1]):
         return True
+    last_marker = _MARKERS.get(last[:2]) or _MARKERS.get(last[:1])
+    if last_marker is not None and _WARD in last_marker[0]:
+        return True  # "..., Q.5, P.13": a commune last
     for n in range(1, min(idx.max_tokens, len(first)) + 1):
         span = first[-n:]
         if " ".join(span) in idx.provinces.keys or "".join(span) in idx.provinces.keys:
@@ -1153,11 +1182,16 @@ def _from_segments(segments: Segments, accents: Segments, era: str) -> Address:
     segments, accents = _split_street(segments, accents)
     marks = None if all(a is s for a, s in zip(accents, segments, strict=True)) else accents
     tail, offset = _read(segments, marks, era)
-    if len(segments) > 1 and tail.score < 3.0 and _looks_reversed(_index(era), segments):
+    if (
+        len(segments) > 1
+        and tail.score < 3.0
+        and not tail.anchored
+        and _looks_reversed(_index(era), segments)
+    ):
         # parts written province first ("TP HCM, Quận 3, Phường 13, 12 Lê Văn Sỹ")?
         reverse = segments[::-1]
         rtail, roffset = _read(reverse, None if marks is None else marks[::-1], era)
-        if rtail.score > tail.score + 0.25:
+        if rtail.anchored and rtail.score > tail.score + 0.25:
             street = _split_tail(reverse, rtail, roffset)
             street = ", ".join(reversed(street.split(", "))) if street else ""
             return _build(street, rtail, era, ("address:reversed_order",))
