@@ -245,7 +245,7 @@ def new_levels(n: int) -> Levels:
 # the set and its output
 
 
-@dataclass
+@dataclass(eq=False)
 class ComparisonVectors:
     """The comparison of every candidate pair: levels, scores, term frequencies.
 
