@@ -353,7 +353,14 @@ _STRONG_TITLE = ("Thị", "Văn", "Thi", "Van")
 
 _Row = tuple[str, str, str, str, str, str, str, str, str]
 _NOT_TEXT = frozenset({"NAType", "NaTType"})
-_VIQR_HINT = re.compile(r"[\^(+`?~'.]|[dD][dD]")
+_VIQR_CHARS = frozenset("^(+`?~'.")
+
+
+def _maybe_viqr(text: str) -> bool:
+    """Cheap test: could ASCII ``text`` be VIQR? (it has a VIQR sign or a doubled d)."""
+    return not _VIQR_CHARS.isdisjoint(text) or (
+        "dd" in text or "DD" in text or "Dd" in text or "dD" in text
+    )
 
 
 class _Words:
@@ -396,7 +403,7 @@ def _analyse_name(value: Any) -> _Words | None:
 def _stable(display: str) -> bool:
     """Whether ``display`` is left alone by :func:`fix_encoding` (cheap checks first)."""
     if display.isascii():
-        if not (_VIQR_HINT.search(display) and _VIQR_TRIGGER.search(display)):
+        if not (_maybe_viqr(display) and _VIQR_TRIGGER.search(display)):
             return True
     elif _non_surface().search(display):
         return True
@@ -416,7 +423,7 @@ def _analyse_once(value: Any) -> _Words | None:
         text = value if isinstance(value, str) else str(value)
     out = _Words()
     if text.isascii():
-        if _VIQR_HINT.search(text) and _VIQR_TRIGGER.search(text):
+        if _maybe_viqr(text) and _VIQR_TRIGGER.search(text):
             fixed = fix_encoding(text)
             if fixed != text:
                 out.problems.append("name:encoding_repaired")
@@ -501,7 +508,7 @@ def _fast_row(text: str) -> _Row | None:
     names in a column take this path.
     """
     if text.isascii():
-        if _VIQR_HINT.search(text):
+        if _maybe_viqr(text):
             return None
     elif (
         _NEEDS_TRANSLATE.search(text)
@@ -513,26 +520,19 @@ def _fast_row(text: str) -> _Row | None:
     n = len(tokens)
     if n < 2 or n > 7:
         return None
-    displays: list[str] = []
-    folds: list[str] = []
-    keys: list[str] = []
-    flags = 0
-    for token in tokens:
-        d, f, k, token_flags = _word(token)
-        if len(d) != 1:
-            return None
-        displays.append(d[0])
-        folds.append(f[0])
-        keys.append(k[0])
-        flags |= token_flags
-    if flags & _F_ODD:
+    words = [_single(token) for token in tokens]
+    if None in words:
         return None
+    displays, folds, keys, all_flags = zip(*words, strict=True)
+    flags = 0
+    for token_flags in all_flags:
+        flags |= token_flags
     folded = " ".join(folds)
     if folds[0] in _PLACEHOLDER_FIRST and folded in _PLACEHOLDERS:
         return None
     display = " ".join(displays)
     if display != text and not (
-        not _VIQR_HINT.search(display) if display.isascii() else _stable(display)
+        not _maybe_viqr(display) if display.isascii() else _stable(display)
     ):
         return None
     problems = ""
@@ -561,6 +561,15 @@ def _fast_row(text: str) -> _Row | None:
 
 
 _F_ODD = _F_INVALID | _F_REMOVED | _F_REPAIRED
+
+
+@lru_cache(maxsize=1 << 17)
+def _single(token: str) -> tuple[str, str, str, int] | None:
+    """(display, fold, key, flags) of a token that is one plain word, else ``None``."""
+    displays, folds, keys, flags = _word(token)
+    if len(displays) != 1 or flags & _F_ODD:
+        return None
+    return displays[0], folds[0], keys[0], flags
 
 
 def _row(value: Any) -> _Row:
@@ -754,7 +763,7 @@ def _column_encoding(distinct: list[Any]) -> Encoding | None:
     """The legacy encoding most decoded values of a column came from (at least two of them)."""
     counts: Counter[Encoding] = Counter()
     for value in distinct:
-        if value.__class__ is str and (not value.isascii() or _VIQR_HINT.search(value)):
+        if value.__class__ is str and (not value.isascii() or _maybe_viqr(value)):
             found = detect_encoding(value)
             if found is not None:
                 counts[found] += 1
