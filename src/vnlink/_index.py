@@ -11,6 +11,7 @@ scores and explains them with the linker's model.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import os
 import time
@@ -44,6 +45,11 @@ def _is_missing(value: Any) -> bool:
     if isinstance(value, (float, np.floating)):
         return bool(value == 0 or value != value)
     return False
+
+
+def _hash64(key: bytes) -> int:
+    """A stable 64-bit hash (the same in every process, unlike ``hash``)."""
+    return int.from_bytes(hashlib.blake2b(key, digest_size=8).digest(), "little")
 
 
 def _key_text(value: Any, start: int | None, stop: int | None, sliced: bool) -> bytes | None:
@@ -85,8 +91,19 @@ class _RuleIndex:
             keys = (key,)
         return [(k.column, k.start, k.stop, bool(k.sliced)) for k in keys]
 
-    def row_keys(self, table: Table) -> list[bytes | None]:
-        """The key of every row (``None`` when any part is missing)."""
+    def row_keys(self, table: Table) -> list[Any]:
+        """The key of every row (``None`` when any part is missing).
+
+        Exact rules keep a stable 64-bit hash of the key (8 bytes a row instead of the
+        text; a rare collision only adds a candidate, which is then compared and scored);
+        sorted-neighbourhood rules keep the text, whose order they need.
+        """
+        keys = self._text_keys(table)
+        if self.window_half:
+            return keys
+        return [None if k is None else _hash64(k) for k in keys]
+
+    def _text_keys(self, table: Table) -> list[bytes | None]:
         from vnlink._bulk import factorize
 
         columns: list[list[bytes | None]] = []
@@ -103,9 +120,11 @@ class _RuleIndex:
             out.append(None if any(p is None for p in parts) else _SEP.join(parts))
         return out
 
-    def _build(self, keys: Sequence[bytes | None], rows: NDArray[np.int64]) -> None:
+    def _build(self, keys: Sequence[Any], rows: NDArray[np.int64]) -> None:
         present = np.fromiter((k is not None for k in keys), dtype=bool, count=len(keys))
-        values = np.asarray([k for k in keys if k is not None] or [b""], dtype=bytes)
+        kind: Any = bytes if self.window_half else np.uint64
+        empty: Any = b"" if self.window_half else 0
+        values = np.asarray([k for k in keys if k is not None] or [empty], dtype=kind)
         if not present.any():
             values = values[:0]
         rows = rows[present]
@@ -118,9 +137,9 @@ class _RuleIndex:
         self.keys = sorted_values[starts]
         self.offsets = np.r_[starts, len(sorted_values)].astype(np.int64)
         self.rows = rows[order].astype(np.int64)
-        self.pending: dict[bytes, list[int]] = {}
+        self.pending: dict[Any, list[int]] = {}
 
-    def add(self, keys: Sequence[bytes | None], rows: NDArray[np.int64]) -> None:
+    def add(self, keys: Sequence[Any], rows: NDArray[np.int64]) -> None:
         for key, row in zip(keys, rows.tolist(), strict=True):
             if key is not None:
                 self.pending.setdefault(key, []).append(row)
@@ -130,17 +149,19 @@ class _RuleIndex:
         if not self.pending:
             return
         counts = np.diff(self.offsets)
-        keys: list[bytes | None] = list(np.repeat(self.keys, counts).tolist())
+        keys: list[Any] = list(np.repeat(self.keys, counts).tolist())
         rows = [self.rows]
         for key, extra in self.pending.items():
             keys.extend([key] * len(extra))
             rows.append(np.asarray(extra, dtype=np.int64))
         self._build(keys, np.concatenate(rows))
 
-    def lookup(self, key: bytes | None) -> NDArray[np.int64]:
+    def lookup(self, key: Any) -> NDArray[np.int64]:
         """Registry rows whose key agrees (or is in the window, for sorted neighbourhood)."""
         if key is None:
             return np.zeros(0, dtype=np.int64)
+        if not self.window_half:
+            key = np.uint64(key)
         pos = int(np.searchsorted(self.keys, key))
         exact = pos < len(self.keys) and self.keys[pos] == key
         if self.window_half == 0:
