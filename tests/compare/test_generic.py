@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler, Levenshtein
+from rapidfuzz.distance import DamerauLevenshtein, Jaro, JaroWinkler, Levenshtein
 
 from vnlink._table import Table
 from vnlink.compare import (
@@ -18,6 +18,7 @@ from vnlink.compare import (
     CustomComparison,
     DamerauLevenshteinAtThresholds,
     ExactMatch,
+    JaroAtThresholds,
     JaroWinklerAtThresholds,
     LevenshteinAtThresholds,
     comparison_from_dict,
@@ -52,6 +53,14 @@ def test_exact_match_numbers(a: int, b: int, level: int) -> None:
 ])
 def test_jaro_winkler_levels(a: str, b: str, level: int) -> None:
     assert one(JaroWinklerAtThresholds("v", (0.95, 0.85)), a, b) == level
+
+
+@pytest.mark.parametrize(("a", "b", "level"), [
+    ("nguyen", "nguyen", 3), ("nguyen", "nguyne", 2), ("nguyen", "ngoan", 1), ("an", "binh", 0),
+    ("an", "", -1),
+])
+def test_jaro_levels(a: str, b: str, level: int) -> None:
+    assert one(JaroAtThresholds("v", (0.9, 0.7)), a, b) == level
 
 
 @pytest.mark.parametrize(("a", "b", "level"), [
@@ -110,7 +119,7 @@ def test_thresholds_are_sorted_and_labelled() -> None:
 
 
 def test_no_argument_construction() -> None:
-    for cls in (ExactMatch, JaroWinklerAtThresholds, LevenshteinAtThresholds,
+    for cls in (ExactMatch, JaroWinklerAtThresholds, JaroAtThresholds, LevenshteinAtThresholds,
                 DamerauLevenshteinAtThresholds, AbsoluteDifferenceAtThresholds):
         c = cls()
         assert comparison_from_dict(c.to_dict()) == c
@@ -212,6 +221,7 @@ def test_string_comparisons_equal_scalar_reference(pairs_of: Any, values: list[s
 
     cases = [
         (JaroWinklerAtThresholds("v", (0.9, 0.7)), JaroWinkler.normalized_similarity, True),
+        (JaroAtThresholds("v", (0.9, 0.7)), Jaro.normalized_similarity, True),
         (LevenshteinAtThresholds("v", (1, 3)), Levenshtein.distance, False),
         (DamerauLevenshteinAtThresholds("v", (1, 2)), DamerauLevenshtein.distance, False),
     ]

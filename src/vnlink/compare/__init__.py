@@ -31,6 +31,7 @@ from vnlink.compare.generic import (
     CustomComparison,
     DamerauLevenshteinAtThresholds,
     ExactMatch,
+    JaroAtThresholds,
     JaroWinklerAtThresholds,
     LevenshteinAtThresholds,
 )
@@ -49,6 +50,7 @@ __all__ = [
     "DateOfBirthComparison",
     "ExactMatch",
     "IdComparison",
+    "JaroAtThresholds",
     "JaroWinklerAtThresholds",
     "LevenshteinAtThresholds",
     "NameComparison",

@@ -29,6 +29,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 from numpy.typing import NDArray
+from rapidfuzz.distance import Jaro
 
 from vnlink._table import Table
 from vnlink.compare import _encode, _kernels
@@ -48,6 +49,7 @@ __all__ = [
     "CustomComparison",
     "DamerauLevenshteinAtThresholds",
     "ExactMatch",
+    "JaroAtThresholds",
     "JaroWinklerAtThresholds",
     "LevenshteinAtThresholds",
 ]
@@ -230,6 +232,27 @@ class JaroWinklerAtThresholds(_StringAtThresholds):
         self, vocab: NDArray[np.object_], a: NDArray[Any], b: NDArray[Any]
     ) -> NDArray[Any]:
         return _kernels.jaro_winkler(vocab, a, b, workers=current_workers())
+
+
+@dataclass(frozen=True)
+class JaroAtThresholds(_StringAtThresholds):
+    """Exact; Jaro similarity (no bonus for a common prefix) at or above each threshold; else.
+
+    Examples
+    --------
+    >>> JaroAtThresholds("given", (0.9,)).level_labels
+    ('else', 'jaro >= 0.9', 'exact')
+    """
+
+    thresholds: tuple[float, ...] = (0.9, 0.7)
+    _measure: ClassVar[str] = "jaro"
+
+    def _raw(
+        self, vocab: NDArray[np.object_], a: NDArray[Any], b: NDArray[Any]
+    ) -> NDArray[Any]:
+        return _kernels.pair_scores(
+            vocab, a, b, Jaro.normalized_similarity, workers=current_workers()
+        )
 
 
 @dataclass(frozen=True)
