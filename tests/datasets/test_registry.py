@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from vnlink.datasets import REGISTRY_COLUMNS, make_registry
+from vnlink.datasets import REGISTRY_COLUMNS, make_registry, make_vaccination_records
 from vnlink.datasets._places import PROVINCES
 from vnlink.datasets.names import REGIONAL_SURNAMES, marker_share, surnames
 from vnlink.exceptions import ConfigurationError
@@ -206,3 +206,11 @@ def test_bad_year_only_share_raises() -> None:
 def test_tiny_registries_work() -> None:
     for n in (1, 2, 7):
         assert make_registry(n, seed=n).n_rows == n
+
+
+@pytest.mark.parametrize("bad", [-1, 1.5, "0", None, True])
+def test_bad_seeds_raise(bad: Any) -> None:
+    with pytest.raises(ConfigurationError, match="seed"):
+        make_registry(10, seed=bad)
+    with pytest.raises(ConfigurationError, match="seed"):
+        make_vaccination_records(make_registry(10), seed=bad)

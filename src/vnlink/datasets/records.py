@@ -36,6 +36,7 @@ from vnlink._bulk import factorize
 from vnlink._table import Table, as_table
 from vnlink.datasets import corrupt
 from vnlink.datasets.registry import REFERENCE_DATE as _REFERENCE_DATE
+from vnlink.datasets.registry import check_seed as _check_seed_impl
 from vnlink.datasets.registry import make_registry
 from vnlink.exceptions import ConfigurationError, SchemaError
 
@@ -584,7 +585,7 @@ def make_vaccination_records(
             f"the registry lacks the columns {', '.join(missing)}; "
             "pass a table made by vnlink.datasets.make_registry"
         )
-    rng = np.random.default_rng(np.random.SeedSequence([int(seed), 0x7265_636F]))
+    rng = np.random.default_rng(np.random.SeedSequence([_check_seed_impl(seed), 0x7265_636F]))
     people, registry_row, vaccinated = _persons(table, rng, profile, int(seed))
     relative = _relatives(people["household_id"], people["dob"])
 

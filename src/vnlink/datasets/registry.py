@@ -38,7 +38,7 @@ from vnlink.datasets.names import (
 )
 from vnlink.exceptions import ConfigurationError
 
-__all__ = ["REFERENCE_DATE", "REGISTRY_COLUMNS", "make_registry"]
+__all__ = ["REFERENCE_DATE", "REGISTRY_COLUMNS", "check_seed", "make_registry"]
 
 REFERENCE_DATE = "2021-12-31"
 """The day the registry describes: ages are counted to it, nobody is born after it."""
@@ -60,6 +60,17 @@ _MOBILE_PREFIXES = (
     ("090", 5), ("093", 4), ("089", 1), ("056", 0.5), ("058", 0.5), ("092", 1), ("059", 0.5),
 )
 _ROLE_HEAD, _ROLE_SPOUSE, _ROLE_CHILD, _ROLE_ELDER = 0, 1, 2, 3
+
+
+def check_seed(seed: Any) -> int:
+    """``seed`` as a non-negative int, or :class:`ConfigurationError`.
+
+    >>> check_seed(3)
+    3
+    """
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ConfigurationError(f"seed must be a non-negative integer, got {seed!r}")
+    return int(seed)
 
 
 def _obj(values: Any) -> NDArray[np.object_]:
@@ -381,7 +392,7 @@ def make_registry(
     n = int(n_persons)
     if n > 50_000_000:
         raise ConfigurationError("n_persons must be at most 50,000,000")
-    rng = np.random.default_rng(np.random.SeedSequence([int(seed), 0x7265_6769]))
+    rng = np.random.default_rng(np.random.SeedSequence([check_seed(seed), 0x7265_6769]))
     places = _places.places()
     parts = _households(rng, n)
     hh, pos, role = parts["hh"], parts["pos"], parts["role"]
