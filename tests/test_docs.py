@@ -20,5 +20,5 @@ def test_doc_code_blocks_run(path: Path, tmp_path: Path, monkeypatch: pytest.Mon
     monkeypatch.chdir(tmp_path)
     namespace: dict[str, object] = {"__name__": "__doc__"}
     for number, match in enumerate(BLOCK.finditer(path.read_text(encoding="utf-8")), start=1):
-        code = compile(match.group(1), f"{path.name}[block {number}]", "exec")
+        code = compile(match.group(1), f"{path.name}[block {number}]", "exec", dont_inherit=True)
         exec(code, namespace)
