@@ -187,6 +187,8 @@ CASES: list[tuple[object, str | None, str, str, str, str | None]] = [
     ("Nguyễn Văn An (2)", "Nguyễn Văn An", "Nguyễn", "Văn", "An", "M"),
     ("Nguyễn Văn An, 1985", "Nguyễn Văn An", "Nguyễn", "Văn", "An", "M"),
     ("Trần.Thị.Lan", "Trần Thị Lan", "Trần", "Thị", "Lan", "F"),
+    ("Nguyễn-Văn-An", "Nguyễn Văn An", "Nguyễn", "Văn", "An", "M"),
+    ("Nguyễn_Văn_An", "Nguyễn Văn An", "Nguyễn", "Văn", "An", "M"),
     ("\"Lê Văn Tám\"", "Lê Văn Tám", "Lê", "Văn", "Tám", "M"),
     ("Lê Văn Tám*", "Lê Văn Tám", "Lê", "Văn", "Tám", "M"),
     ("Bé Na", "Bé Na", "Bé", "", "Na", None),

@@ -130,9 +130,9 @@ _COMPOUND_FAMILIES = {
 }
 _FEMALE_FAMILIES = frozenset({"ton nu", "cong tang ton nu"})
 
-_PIECE = re.compile(r"[^\W\d_]+(?:['’ʼ‘\-][^\W\d_]+)*")
+_PIECE = re.compile(r"[^\W\d_]+(?:['’ʼ‘][^\W\d_]+)*")
 _APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "‘": "'"})
-_JOINERS = re.compile(r"(?<=['\-])(\w)")
+_JOINERS = re.compile(r"(?<=')(\w)")
 
 _F_INVALID = 1
 _F_REPAIRED = 2
@@ -207,7 +207,7 @@ def _pieces(token: str) -> list[str]:
     return out
 
 
-_JOIN = frozenset("'’ʼ‘-")
+_JOIN = frozenset("'’ʼ‘")
 
 
 def _close(current: list[str], out: list[str]) -> None:
@@ -222,7 +222,7 @@ def _cap(lower: str) -> str:
 
 
 def _capitalize(lower: str) -> str:
-    """Title case for a word (also after ' and -), NFC; a fixed point of itself.
+    """Title case for a word (also after an apostrophe), NFC; a fixed point of itself.
 
     ``""`` when no stable form exists (exotic letters whose case mappings change
     their length or split them into other words).
@@ -614,7 +614,8 @@ def normalize_name(text: Any) -> str | None:
 
     Repairs encodings and typing residue, NFC, canonical tone placement
     (hòa, khỏe, thủy), title case, single spaces; digits and punctuation
-    other than an apostrophe or hyphen inside a word are dropped.
+    other than an apostrophe inside a word (H'Ben) are dropped; hyphens
+    separate words (``Nguyễn-Văn-An`` is ``Nguyễn Văn An``).
     Idempotent; never raises; ``None`` passes through.
 
     Examples
