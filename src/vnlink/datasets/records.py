@@ -63,7 +63,7 @@ RECORD_COLUMNS = ("record_id", "full_name", "dob", "sex", "id_number", "phone", 
 TRUTH_COLUMNS = ("record_id", "person_id", "entity_id", "dose", "corruptions")
 """The columns of the truth table, in order."""
 
-DOB_FORMATS = ("dd/mm/yyyy", "d/m/yyyy", "yyyy-mm-dd", "dd-mm-yyyy", "dd.mm.yyyy")
+DOB_FORMATS = ("dd/mm/yyyy", "d/m/yyyy", "yyyy-mm-dd", "dd-mm-yyyy", "dd.mm.yyyy", "d/m/yy")
 """The date layouts a clerk may type (see :attr:`CorruptionProfile.dob_formats`)."""
 
 _REGISTRY_NEEDS = (
@@ -138,7 +138,9 @@ class CorruptionProfile:
     """Family name written last ("Thị Hoa Nguyễn")."""
 
     # dates of birth: a layout, then at most one corruption (exclusive)
-    dob_formats: tuple[float, float, float, float, float] = (0.65, 0.15, 0.10, 0.07, 0.03)
+    dob_formats: tuple[float, float, float, float, float, float] = (
+        0.63, 0.15, 0.10, 0.07, 0.03, 0.02
+    )
     """Probabilities of the layouts of :data:`DOB_FORMATS`."""
     dob_year_only: float = 0.02
     """Only the year typed ("1965")."""
@@ -399,8 +401,10 @@ def _format_dates(
             texts.append(f"{y}-{m:02d}-{d:02d}")
         elif form == 3:
             texts.append(f"{d:02d}-{m:02d}-{y}")
-        else:
+        elif form == 4:
             texts.append(f"{d:02d}.{m:02d}.{y}")
+        else:
+            texts.append(f"{d}/{m}/{y % 100:02d}")
     return np.asarray(_obj(texts)[inverse.reshape(-1)], dtype=object)
 
 
