@@ -214,3 +214,10 @@ def test_bad_seeds_raise(bad: Any) -> None:
         make_registry(10, seed=bad)
     with pytest.raises(ConfigurationError, match="seed"):
         make_vaccination_records(make_registry(10), seed=bad)
+
+
+def test_cmnd_prefix_is_the_birth_province_police(registry: Any) -> None:
+    has = registry["cmnd"] != ""
+    for cmnd, birth in zip(registry["cmnd"][has].tolist(),
+                           registry["birth_province_code"][has].tolist(), strict=True):
+        assert cmnd.startswith(PROVINCES[birth][1]), (birth,)
