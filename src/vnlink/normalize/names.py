@@ -65,9 +65,9 @@ from numpy.typing import NDArray
 
 from vnlink._bulk import factorize
 from vnlink.exceptions import ConfigurationError
+from vnlink.normalize.legacy import ENCODINGS as _ENCODINGS
 from vnlink.normalize.legacy import (
     _VIQR_TRIGGER,
-    ENCODINGS,
     Encoding,
     _non_surface,
     detect_encoding,
@@ -749,7 +749,7 @@ def normalize_names(values: Iterable[Any], *, encoding: str = "auto") -> NDArray
     return parse_names(values, encoding=encoding)["name"]
 
 
-_ENCODING_CHOICES = ("auto", "column", *ENCODINGS)
+_ENCODING_CHOICES = ("auto", "column", *_ENCODINGS)
 
 
 def _check_encoding(encoding: str) -> Encoding | None:
