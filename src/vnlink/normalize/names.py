@@ -65,7 +65,6 @@ from numpy.typing import NDArray
 
 from vnlink._bulk import factorize
 from vnlink.exceptions import ConfigurationError
-from vnlink.normalize.legacy import ENCODINGS as _ENCODINGS
 from vnlink.normalize.legacy import (
     _VIQR_TRIGGER,
     Encoding,
@@ -73,6 +72,7 @@ from vnlink.normalize.legacy import (
     detect_encoding,
     fix_encoding,
 )
+from vnlink.normalize.legacy import ENCODINGS as _ENCODINGS
 from vnlink.normalize.phonetic import _ascii_syllable_key
 from vnlink.normalize.syllables import _analyse, repair_typing
 from vnlink.normalize.text import _NEEDS_TRANSLATE, _TRANSLATE, _compose, _fold_word
