@@ -52,7 +52,7 @@ def test_best_handles_nan_and_empty() -> None:
         (0.999, np.inf, True, "verified"),
         (0.999, 1.0, True, "review"),  # nearly tied runner-up
         (0.7, 10.0, True, "review"),
-        (0.2, 10.0, True, "unmatched"),
+        (0.1, 10.0, True, "unmatched"),
         (0.999, 10.0, False, "unmatched"),
         (np.nan, np.nan, True, "unmatched"),
     ],

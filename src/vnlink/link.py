@@ -432,7 +432,7 @@ class Linker:
     classifier
         An unfitted ``FellegiSunter`` (default) or ``SupervisedLinkClassifier``.
     verified_threshold, review_threshold
-        Match probability for ``verified`` and for ``review`` (default 0.99 and 0.5;
+        Match probability for ``verified`` and for ``review`` (default 0.99 and 0.2;
         when ``fit`` gets the truth and these are None, they are chosen for a
         verified precision of ``target_precision``).
     min_margin
@@ -443,11 +443,14 @@ class Linker:
     max_fit_pairs
         Candidate pairs sampled to fit the model (bounds fitting time and memory).
     u_pairs
-        When positive, u is estimated from this many random registry/record
-        pairs before EM (Splink's way). The default 0 lets EM estimate u on the
-        candidate pairs: on blocked pairs the non-matches (relatives sharing a
-        name, a birth year, an address) agree far more often than random pairs,
-        and a u fixed from random pairs made EM collapse in our measurements.
+        Random registry/record pairs compared to estimate u (default 200,000).
+        Unsupervised fitting runs EM on the candidate pairs for m, then takes u
+        from these random pairs and sets the prior to the expected matches over
+        *all* registry × record pairs, so weights do not depend on what blocking
+        let through (blocked non-matches — relatives sharing a phone, an address,
+        a family name — would otherwise make agreement on those look like
+        evidence *against* a match). ``0`` keeps EM's u and prior, estimated on
+        the candidate pairs only.
     random_state
         Seed for the samples.
     progress
@@ -477,7 +480,7 @@ class Linker:
         min_margin: float = _DEFAULT_MIN_MARGIN,
         target_precision: float = 0.999,
         max_fit_pairs: int = 2_000_000,
-        u_pairs: int = 0,
+        u_pairs: int = 200_000,
         random_state: int = 0,
         progress: bool = True,
     ) -> None:
@@ -702,22 +705,36 @@ class Linker:
                     )
                 classifier.fit(X, y)
             else:
-                self._fit_unsupervised(classifier, X, left, right)
+                self._fit_unsupervised(classifier, X, left, right, n_pairs)
             self.classifier_ = classifier
             self.thresholds_ = self._thresholds(truth, left, right, pairs)
         self.fingerprint_ = self._fingerprint()
         return left, right, pairs, (X if sample is pairs else None)
 
-    def _fit_unsupervised(self, classifier: Any, X: Any, left: Any, right: Any) -> None:
-        """u from random registry/record pairs (when the classifier takes ``u``), then EM."""
-        params = classifier.get_params() if hasattr(classifier, "get_params") else {}
-        if self.u_pairs > 0 and "u" in params and params["u"] is None:
-            from vnlink.classify import estimate_u
-
-            n = max(1, min(self.u_pairs, left.n_rows * right.n_rows))
-            u = estimate_u(self.comparisons_, left, right, n_pairs=n, seed=self.random_state)
-            classifier.set_params(u=u)
+    def _fit_unsupervised(self, classifier: Any, X: Any, left: Any, right: Any,
+                          n_candidates: int) -> None:
+        """EM on the candidate pairs for m; u from random pairs; prior over all pairs."""
         classifier.fit(X)
+        fs_like = all(hasattr(classifier, a) for a in ("m_", "u_", "lambda_"))
+        if self.u_pairs <= 0 or not fs_like:
+            return
+        from vnlink.classify import estimate_u
+
+        n_all = left.n_rows * right.n_rows
+        u = estimate_u(self.comparisons_, left, right, n_pairs=max(1, min(self.u_pairs, n_all)),
+                       seed=self.random_state)
+        expected_matches = float(classifier.lambda_) * n_candidates
+        prior = min(max(expected_matches / n_all, 1e-12), 0.5)
+        fixed: list[NDArray[np.float64]] = []
+        for m, u_j in zip(classifier.m_, u, strict=True):
+            u_j = np.asarray(u_j, dtype=np.float64).copy()
+            # level 0 is disagreement: it may never count as evidence *for* a match
+            if len(u_j) > 1 and m[0] > u_j[0]:
+                u_j[0] = m[0]
+                u_j /= u_j.sum()
+            fixed.append(u_j)
+        classifier.u_ = fixed
+        classifier.lambda_ = float(prior)
 
     def _pair_labels(self, truth: Any, left: Any, right: Any, pairs: Any) -> NDArray[np.bool_]:
         t = _read_input(truth, "truth")
