@@ -78,6 +78,7 @@ def test_street_abbreviations_are_expanded() -> None:
         ("P. Phú Hòa, TP Thủ Dầu Một, BD", "address:unknown_part"),
         ("Quận 3, TP HCM", "address:ward_not_found"),
         ("lorem ipsum", "address:unresolved"),
+        ("Phường Phú Hòa, Thành phố Hồ Chí Minh", "address:province_2025_name"),
     ],
 )
 def test_problem_codes(text: str, problem: str) -> None:
@@ -100,6 +101,17 @@ def test_era_2025_reads_the_34_provinces() -> None:
         parse_address("Hà Nội", era="2030")
     with pytest.raises(ConfigurationError):
         parse_addresses(["Hà Nội"], era="1975")
+
+
+def test_old_commune_with_its_2025_province_name() -> None:
+    """Since July 2025 people write the old commune with the new province's name."""
+    a = parse_address("Phường Phú Hòa, Thành phố Hồ Chí Minh")  # Phú Hòa was in Bình Dương
+    assert (a.ward_code, a.district_code, a.province_code) == ("25750", "718", "74")
+    assert a.province_2025 == "79" and a.confidence < 1
+    b = parse_address("Thị trấn Chũ, Bắc Ninh")  # Chũ was in Bắc Giang, now in Bắc Ninh
+    assert (b.ward_code, b.province_code, b.province_2025) == ("07525", "24", "24")
+    c = parse_address("Phường Bến Nghé, TP Hồ Chí Minh")  # inside old HCMC: no widening
+    assert c.ward_code == "26740" and "address:province_2025_name" not in c.problems
 
 
 def test_to_2025() -> None:

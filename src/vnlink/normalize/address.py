@@ -151,7 +151,7 @@ _TOKEN = re.compile(r"[a-z0-9]+(?:/[a-z0-9]+)*")
 _TOKEN_ACCENTED = re.compile(r"[^\W_]+(?:/[^\W_]+)*")
 _TAIL_JUNK = (("viet", "nam"), ("vietnam",), ("vn",))
 
-Segments = tuple[tuple[str, ...], ...]
+_Segments = tuple[tuple[str, ...], ...]
 
 
 def _sub_both(
@@ -176,7 +176,7 @@ def _sub_both(
 _HARD_SPLIT = re.compile(r"[,;|\n\t]+")
 
 
-def _segments(text: str) -> tuple[Segments, Segments]:
+def _segments(text: str) -> tuple[_Segments, _Segments]:
     """Folded token segments, and the same tokens with their diacritics (lower case)."""
     segments: list[tuple[str, ...]] = []
     accents: list[tuple[str, ...]] = []
@@ -206,7 +206,7 @@ def _segments(text: str) -> tuple[Segments, Segments]:
 
 
 @lru_cache(maxsize=1 << 16)
-def _part(raw: str) -> tuple[Segments, Segments]:
+def _part(raw: str) -> tuple[_Segments, _Segments]:
     """Tokenize one comma-separated part (cached: unit names repeat, streets do not)."""
     accented = unicodedata.normalize("NFC", raw).lower()
     accented = accented.replace("\u00f0", "đ").replace("'", "").replace("`", "")
@@ -360,6 +360,7 @@ class _Index:
     wards_in_district: dict[str, _Scope]
     wards_in_province: dict[str, _Scope]
     max_tokens: int
+    wider: dict[str, tuple[str, ...]] = field(default_factory=dict)
     accents: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     def accent_of(self, code: str) -> tuple[str, str]:
@@ -417,6 +418,16 @@ def _index(era: str) -> _Index:
     scopes += [*wards_in_district.values(), *wards_in_province.values()]
     for scope in scopes:
         scope.freeze()
+    wider: dict[str, tuple[str, ...]] = {}
+    if era == "2021":  # old provinces whose name is also a 2025 province's name
+        new_names = {fold_place(p.name) for p in gazetteer.provinces("2025")}
+        inside: dict[str, list[str]] = {}
+        for p in gazetteer.provinces("2021"):
+            inside.setdefault(gazetteer.province_2025_of(p.code), []).append(p.code)
+        for p in gazetteer.provinces("2021"):
+            group = inside[gazetteer.province_2025_of(p.code)]
+            if fold_place(p.name) in new_names and len(group) > 1:
+                wider[p.code] = (p.code, *(c for c in group if c != p.code))
     return _Index(
         era,
         units,
@@ -426,6 +437,7 @@ def _index(era: str) -> _Index:
         wards_in_district,
         wards_in_province,
         max_tokens,
+        wider,
     )
 
 
@@ -443,6 +455,7 @@ class _Match:
     kind_ok: bool
     whole: bool  # the name (with its marker) fills its comma segment
     after_street: bool = False  # right after a house number or a street word ("27 Lê Lợi")
+    widened: bool = False  # a 2025 province name read as all the old provinces inside it
 
 
 _STREET_NAME_WORDS = {
@@ -691,7 +704,7 @@ _NOTHING = _Tail("", "", "", -1, 0.0, ("address:unresolved",), 0.0)
 _INVALID = _Tail("", "", "", -1, 0.0, (), -1.0)
 
 
-def _flatten(segments: Segments, accents: Segments | None) -> _Text:
+def _flatten(segments: _Segments, accents: _Segments | None) -> _Text:
     tokens: list[str] = []
     seg_of: list[int] = []
     seg_starts: list[int] = []
@@ -704,7 +717,7 @@ def _flatten(segments: Segments, accents: Segments | None) -> _Text:
 
 
 @lru_cache(maxsize=1 << 16)
-def _resolve(segments: Segments, accents: Segments | None, era: str) -> _Tail:
+def _resolve(segments: _Segments, accents: _Segments | None, era: str) -> _Tail:
     idx = _index(era)
     text = _flatten(segments, accents)
     n = len(text.tokens)
@@ -735,8 +748,10 @@ def _resolve(segments: Segments, accents: Segments | None, era: str) -> _Tail:
             for m in _find(idx, _PROVINCE, [idx.provinces], text, last_start, allow_fuzzy=True)
         ]
         province_options.append((None, last_start))
+    widened = [(w, end) for w, end in ((_wider(idx, pm), end) for pm, end in province_options)]
     no_province = all(pm is None for pm, _ in province_options)
-    for pm, end in province_options:
+
+    def explore(pm: _Match | None, end: int) -> None:
         end_p = pm.start if pm else end
         p_codes = pm.codes if pm else ()
         district_options: list[_Match | None] = [None]
@@ -760,6 +775,11 @@ def _resolve(segments: Segments, accents: Segments | None, era: str) -> _Tail:
                     )
                     if m.marked or not m.fuzzy
                 ]
+        # a commune is corrected for typos inside a district found exactly; the readings
+        # without a district (or province) only take exact names then (speed)
+        strong = any(
+            m is not None and not m.fuzzy and (m.marked or m.whole) for m in district_options
+        )
         for dm in district_options:
             end_d = dm.start if dm else end_p
             if dm is not None:
@@ -768,15 +788,35 @@ def _resolve(segments: Segments, accents: Segments | None, era: str) -> _Tail:
                 w_scopes = [idx.wards_in_province[c] for c in p_codes if c in idx.wards_in_province]
             else:
                 w_scopes = []
+            fuzzy = dm is not None or not strong
             ward_options: list[_Match | None] = [
                 None,
-                *_find(idx, _WARD, w_scopes, text, end_d, allow_fuzzy=True),
+                *_find(idx, _WARD, w_scopes, text, end_d, allow_fuzzy=fuzzy),
             ]
             for wm in ward_options:
                 consider(_score(idx, pm, dm, wm, end, n))
+
+    for pm, end in province_options:
+        explore(pm, end)
+    if not (best[1] and best[1][0].ward):
+        # a 2025 province name for a commune of an old province merged into it?
+        for wider, end in widened:
+            if wider is not None:
+                explore(wider, end)
     if not best[1]:
         return _NOTHING
     return _merge(best[1])
+
+
+def _wider(idx: _Index, pm: _Match | None) -> _Match | None:
+    """A province written with its 2025 name ("TP Hồ Chí Minh" for a commune of old Bình
+    Dương): the same match, widened to every old province inside the new one."""
+    if pm is None or pm.fuzzy or len(pm.codes) != 1:
+        return None
+    wider = idx.wider.get(pm.codes[0])
+    if wider is None:
+        return None
+    return replace(pm, codes=wider, quality=pm.quality * 0.9, widened=True)
 
 
 def _score(
@@ -840,6 +880,8 @@ def _score(
         confidence *= q
         if match.fuzzy:
             problems.append(f"address:{match.level}_fuzzy")
+        if match.widened:
+            problems.append("address:province_2025_name")
     if pm is None and province:
         problems.append("address:province_missing")
         confidence *= 0.95
@@ -956,7 +998,7 @@ def format_address(address: Address) -> str:
     return ", ".join(p for p in parts if p)
 
 
-def _street_text(segments: Segments) -> str:
+def _street_text(segments: _Segments) -> str:
     """The street tokens written out, abbreviations expanded, so that re-parsing keeps them."""
     out = []
     for seg in segments:
@@ -982,7 +1024,7 @@ def _street_text(segments: Segments) -> str:
     return ", ".join(out)
 
 
-def _split_tail(segments: Segments, tail: _Tail, offset: int) -> str:
+def _split_tail(segments: _Segments, tail: _Tail, offset: int) -> str:
     """Street text: every token before the consumed tail (``offset`` = tokens in the prefix)."""
     if tail.consumed < 0:
         return _street_text(segments)
@@ -1107,7 +1149,7 @@ def _split_at(seg: tuple[str, ...]) -> int:
     return 0
 
 
-def _split_street(segments: Segments, accents: Segments) -> tuple[Segments, Segments]:
+def _split_street(segments: _Segments, accents: _Segments) -> tuple[_Segments, _Segments]:
     """Cut segments typed without commas after their house number, at the next unit marker.
 
     "so 5 ngo 12 pho hue phuong pho hue quan hai ba trung ha noi" becomes
@@ -1146,7 +1188,7 @@ def _house_number(seg: tuple[str, ...], i: int) -> bool:
     return i == 0 or seg[i - 1] in _STREET_NAME_WORDS or "/" in seg[i]
 
 
-def _tail_start(segments: Segments) -> int:
+def _tail_start(segments: _Segments) -> int:
     """First segment of the administrative tail: at most 3 segments, none of them street."""
     start = len(segments) - 1  # the last segment always: it may hold units after a number
     while start > 0 and len(segments) - start < 3 and not _is_street(segments[start - 1]):
@@ -1154,7 +1196,7 @@ def _tail_start(segments: Segments) -> int:
     return start
 
 
-def _looks_reversed(idx: _Index, segments: Segments) -> bool:
+def _looks_reversed(idx: _Index, segments: _Segments) -> bool:
     """Cheap test: is this address perhaps written province first, street last?"""
     first, last = segments[0], segments[-1]
     if last[0] in _STREET_START or any(t[:1].isdigit() for t in last[:1]):
@@ -1171,14 +1213,14 @@ def _looks_reversed(idx: _Index, segments: Segments) -> bool:
     return False
 
 
-def _read(segments: Segments, marks: Segments | None, era: str) -> tuple[_Tail, int]:
+def _read(segments: _Segments, marks: _Segments | None, era: str) -> tuple[_Tail, int]:
     """Resolve the administrative tail; return it and the number of street tokens before it."""
     start = _tail_start(segments)
     tail = _resolve(segments[start:], None if marks is None else marks[start:], era)
     return tail, sum(len(s) for s in segments[:start])
 
 
-def _from_segments(segments: Segments, accents: Segments, era: str) -> Address:
+def _from_segments(segments: _Segments, accents: _Segments, era: str) -> Address:
     segments, accents = _split_street(segments, accents)
     marks = None if all(a is s for a, s in zip(accents, segments, strict=True)) else accents
     tail, offset = _read(segments, marks, era)
