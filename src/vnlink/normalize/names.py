@@ -74,7 +74,7 @@ from vnlink.normalize.legacy import (
 )
 from vnlink.normalize.legacy import ENCODINGS as _ENCODINGS
 from vnlink.normalize.phonetic import _ascii_syllable_key
-from vnlink.normalize.syllables import _analyse, repair_typing
+from vnlink.normalize.syllables import _DECOMPOSE, _analyse, repair_typing
 from vnlink.normalize.text import _NEEDS_TRANSLATE, _TRANSLATE, _compose, _fold_word
 
 __all__ = [
@@ -510,10 +510,10 @@ def _fast_row(text: str) -> _Row | None:
     if text.isascii():
         if _maybe_viqr(text):
             return None
-    elif (
-        _NEEDS_TRANSLATE.search(text)
-        or not unicodedata.is_normalized("NFC", text)
-        or (not _non_surface().search(text) and fix_encoding(text) != text)
+    # ASCII and composed Vietnamese letters only (so NFC, nothing to translate); a letter
+    # beyond Latin-1 shows it is Unicode, else it may still be a legacy encoding
+    elif _PLAIN.fullmatch(text) is None or (
+        not _BEYOND_LATIN1.search(text) and fix_encoding(text) != text
     ):
         return None
     tokens = text.split()
@@ -532,13 +532,18 @@ def _fast_row(text: str) -> _Row | None:
         return None
     display = " ".join(displays)
     if display != text and not (
-        not _maybe_viqr(display) if display.isascii() else _stable(display)
+        not _maybe_viqr(display)
+        if display.isascii()
+        else bool(_BEYOND_LATIN1.search(display)) or _stable(display)
     ):
         return None
     problems = ""
     if not flags & _F_MARKED and (flags & _F_UNMARKED or n > 2):
         problems = "name:no_diacritics"
-    n_family, given_at = _split(folds) if n > 2 else (1, 1)
+    if n > 2 and folds[0] in _COMPOUND_STARTS:
+        n_family, given_at = _split(folds)
+    else:
+        n_family, given_at = 1, n - 1
     if n_family == 1:
         family = folds[0]
         middle = displays[1:given_at]
@@ -561,6 +566,13 @@ def _fast_row(text: str) -> _Row | None:
 
 
 _F_ODD = _F_INVALID | _F_REMOVED | _F_REPAIRED
+_BEYOND_LATIN1 = re.compile("[^\\x00-\\xff]")
+#: Printable ASCII and the composed Vietnamese letters.
+_PLAIN = re.compile(
+    "[\\x20-\\x7e"
+    + "".join(sorted(ch for ch in _DECOMPOSE if not ch.isascii()))
+    + "đĐ]*"
+)
 
 
 @lru_cache(maxsize=1 << 17)
