@@ -316,13 +316,27 @@ class _Join:
     position of its partners in that order and how many there are.
     """
 
-    def __init__(self, codes: Codes, n_target: int, dedupe: bool) -> None:
+    def __init__(
+        self,
+        codes: Codes,
+        n_target: int,
+        dedupe: bool,
+        code_order: NDArray[np.intp] | None = None,
+    ) -> None:
         target, probe = codes[:n_target], codes[n_target:]
-        rows = np.flatnonzero(target >= 0).astype(np.int64)
-        composite = target[rows] * n_target + rows  # unique, so any sort is deterministic
-        by_key = np.argsort(composite)
-        composite = composite[by_key]
-        self.order = rows[by_key]
+        self.sorted = code_order is None
+        if code_order is not None and not dedupe:
+            # joint rows already in code order (from grouping the keys): keep the targets;
+            # rows within a block are then in no particular order
+            rows = code_order[code_order < n_target].astype(np.int64)
+            self.order = rows[target[rows] >= 0]
+            composite = self.order  # unused in link mode
+        else:
+            rows = np.flatnonzero(target >= 0).astype(np.int64)
+            composite = target[rows] * n_target + rows  # unique, so any sort is deterministic
+            by_key = np.argsort(composite)
+            composite = composite[by_key]
+            self.order = rows[by_key]
         probe_rows = np.flatnonzero(probe >= 0)
         keys = probe[probe_rows]
         self.first = np.zeros(len(probe), dtype=np.int64)
@@ -330,7 +344,7 @@ class _Join:
         if not dedupe:
             # blocks are runs of equal codes in ``order``: start and size per code
             size = int(max(target.max(initial=-1), keys.max(initial=-1))) + 1
-            per_code = np.bincount(target[rows], minlength=size).astype(np.int64)
+            per_code = np.bincount(target[self.order], minlength=size).astype(np.int64)
             starts = np.cumsum(per_code) - per_code
             self.first[probe_rows] = starts[keys]
             self.count[probe_rows] = per_code[keys]
@@ -401,6 +415,13 @@ def _chunks(per_row: NDArray[np.int64], chunk_pairs: int) -> Iterator[tuple[int,
         start = stop
 
 
+def _code_order(keys: _KeyCodes, rule: BlockingRule) -> NDArray[np.intp] | None:
+    """The joint rows in the code order of an exact rule, when grouping computed it."""
+    if keys.dedupe or not isinstance(rule, BlockOn):
+        return None
+    return keys.sorted_order(rule.keys)
+
+
 def _generate(
     keys: _KeyCodes, plans: list[_RulePlan], chunk_pairs: int | None
 ) -> Iterator[CandidatePairs]:
@@ -411,9 +432,13 @@ def _generate(
             "split the right table and block each part"
         )
     joins = [
-        [_Join(c, n_target, keys.dedupe) for c in plan.rule.components(keys, plan.codes)]
+        [
+            _Join(c, n_target, keys.dedupe, _code_order(keys, plan.rule))
+            for c in plan.rule.components(keys, plan.codes)
+        ]
         for plan in plans
     ]
+    all_sorted = all(join.sorted for rule_joins in joins for join in rule_joins)
     names = tuple(plan.rule.name for plan in plans)
     if chunk_pairs is None:
         bounds: Iterable[tuple[int, int]] = [(0, keys.n_probe)]
@@ -434,12 +459,13 @@ def _generate(
         ]
         if not encoded:
             tagged = np.zeros(0, dtype=np.int64)
-        elif len(encoded) == 1:
+        elif len(encoded) == 1 and all_sorted:
             tagged = encoded[0]
         else:
             ordered = np.concatenate(encoded)
             del encoded
-            ordered.sort(kind="stable")  # each part is sorted: this merges runs
+            # sorted parts: a stable sort merges the runs; otherwise quicksort is faster
+            ordered.sort(kind="stable" if all_sorted else "quicksort")
             pair_codes = ordered >> _RULE_BITS
             keep = np.empty(len(ordered), dtype=bool)
             keep[0] = True
