@@ -312,8 +312,10 @@ def _plan_rules(
 class _Join:
     """One equi-join prepared for pair generation (internal).
 
-    Target rows are sorted by ``(code, row)``; each probe row knows the first
-    position of its partners in that order and how many there are.
+    Target rows are grouped by code — sorted by ``(code, row)``, or in the order
+    the key grouping already produced (link mode, exact rules) — and each probe
+    row knows the first position of its partners in that order and how many
+    there are.
     """
 
     def __init__(
@@ -359,7 +361,7 @@ class _Join:
         self.count[probe_rows] = np.maximum(hi - lo, 0)
 
     def pairs(self, start: int, stop: int) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-        """``(probe_rows, target_rows)`` of the probe rows ``start:stop``, sorted."""
+        """``(probe_rows, target_rows)`` of the probe rows ``start:stop`` (probe rows ascending)."""
         count = self.count[start:stop]
         total = int(count.sum())
         if total == 0:
