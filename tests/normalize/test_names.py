@@ -427,3 +427,11 @@ def test_column_encoding_leaves_clean_columns_alone() -> None:
     assert normalize_names(["Mai Thò Thu"], encoding="vni").tolist() == ["Mai Thị Thu"]
     with pytest.raises(ConfigurationError, match="unknown encoding"):
         parse_names(["x"], encoding="latin-9")
+
+
+def test_pandas_series_with_missing_values() -> None:
+    pd = pytest.importorskip("pandas")
+    series = pd.Series(["Lê Thị Hà", None, pd.NA, float("nan"), "Lê Thị Hà"], dtype=object)
+    cols = parse_names(series)
+    assert cols["name"].tolist() == ["Lê Thị Hà", "", "", "", "Lê Thị Hà"]
+    assert cols["name_problems"].tolist()[1:4] == ["name:missing"] * 3
