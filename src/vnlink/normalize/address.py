@@ -113,7 +113,7 @@ def _repair(text: str) -> str:
             _fix_encoding = fix_encoding
         except ImportError:  # pragma: no cover - depends on the other module
             _fix_encoding = None
-    if _fix_encoding is not None:
+    if _fix_encoding is not None and not text.isascii():  # VIQR ("dd" = đ) would eat "ddi"
         try:
             fixed = _fix_encoding(text)
         except Exception:  # pragma: no cover - a repair bug must not break parsing
@@ -208,6 +208,8 @@ def _segments(text: str) -> tuple[_Segments, _Segments]:
 @lru_cache(maxsize=1 << 16)
 def _part(raw: str) -> tuple[_Segments, _Segments]:
     """Tokenize one comma-separated part (cached: unit names repeat, streets do not)."""
+    if raw.isascii():  # the common case of a street typed without diacritics: one string
+        return _ascii_part(raw.lower().replace("'", "").replace("`", ""))
     accented = unicodedata.normalize("NFC", raw).lower()
     accented = accented.replace("\u00f0", "đ").replace("'", "").replace("`", "")
     folded = accented.translate(_TRANSLATE)
@@ -238,6 +240,22 @@ def _part(raw: str) -> tuple[_Segments, _Segments]:
         segments.append(segment)
         accents.append(segment if accent == segment else accent)  # same object: no diacritics
     return tuple(segments), tuple(accents)
+
+
+def _ascii_part(folded: str) -> tuple[_Segments, _Segments]:
+    folded = _GLUED.sub(_unglue, folded)
+    if "-" in folded:
+        for pattern, repl in _JOINS:
+            folded = pattern.sub(repl, folded)
+    segments: list[tuple[str, ...]] = []
+    for part in _SEGMENT_SPLIT.split(folded):
+        tokens = _TOKEN.findall(part)
+        if tokens:
+            if any(t.isdigit() and len(t) <= 3 for t in tokens):
+                tokens = [str(int(t)) if t.isdigit() and len(t) <= 3 else t for t in tokens]
+            segments.append(tuple(tokens))
+    out = tuple(segments)
+    return out, out
 
 
 _TONES = {"\u0300": "f", "\u0301": "s", "\u0303": "x", "\u0309": "r", "\u0323": "j"}
@@ -697,7 +715,8 @@ class _Tail:
     confidence: float
     problems: tuple[str, ...]
     score: float
-    anchored: bool = False  # a province name fills the last segment: not in reverse order
+    anchored: bool = False  # surely ends with its top unit: not written in reverse order
+    ends_whole: bool = False  # its top unit fills the last part (a reversed reading must)
 
 
 _NOTHING = _Tail("", "", "", -1, 0.0, ("address:unresolved",), 0.0)
@@ -900,10 +919,25 @@ def _score(
     if not (province or district or ward):
         confidence = 0.0
     first = min((m.start for m in (pm, dm, wm) if m is not None), default=n)
+    # the text ends with its top unit, surely a unit: not written in reverse order
     top = pm or dm or wm
-    anchored = top is not None and top.whole and end == n
+    anchored = (
+        top is not None
+        and end == n
+        and not top.fuzzy
+        and (top.whole or top.marked or (top is pm and (dm or wm) is not None))
+    )
+    ends_whole = top is not None and end == n and top.whole
     return _Tail(
-        province, district, ward, first, round(confidence, 4), tuple(problems), score, anchored
+        province,
+        district,
+        ward,
+        first,
+        round(confidence, 4),
+        tuple(problems),
+        score,
+        anchored,
+        ends_whole,
     )
 
 
@@ -934,6 +968,7 @@ def _merge(tails: list[_Tail]) -> _Tail:
         tuple(dict.fromkeys(problems)),
         first.score,
         all(t.anchored for t in tails),
+        all(t.ends_whole for t in tails),
     )
 
 
@@ -1233,7 +1268,7 @@ def _from_segments(segments: _Segments, accents: _Segments, era: str) -> Address
         # parts written province first ("TP HCM, Quận 3, Phường 13, 12 Lê Văn Sỹ")?
         reverse = segments[::-1]
         rtail, roffset = _read(reverse, None if marks is None else marks[::-1], era)
-        if rtail.anchored and rtail.score > tail.score + 0.25:
+        if rtail.ends_whole and rtail.score > tail.score + 0.25:
             street = _split_tail(reverse, rtail, roffset)
             street = ", ".join(reversed(street.split(", "))) if street else ""
             return _build(street, rtail, era, ("address:reversed_order",))
