@@ -86,6 +86,8 @@ def _col(table: Any, name: str, rows: NDArray[np.int64], default: Any) -> NDArra
 
 def _strings(table: Any, name: str, rows: NDArray[np.int64]) -> NDArray[np.object_]:
     values = _col(table, name, rows, "")
+    if values.dtype == object and not (values == None).any():  # noqa: E711 - elementwise
+        return values  # derived string columns: str already, "" for missing
     out = np.empty(len(values), dtype=object)
     out[:] = ["" if v is None else str(v) for v in values.tolist()]
     return out
