@@ -253,3 +253,16 @@ def test_blocking_argument_forms(data: Any) -> None:
     assert [r.name for r in fitted.rules_] == ["id_cccd", "dob_year & given_key"]
     with pytest.raises(ConfigurationError, match="blocking must be"):
         Linker(blocking=[3.5], progress=False).fit(registry, records)
+
+
+def test_relatives_papers_are_not_verified(linker: Linker, data: Any) -> None:
+    registry, records, _ = data
+    person = next(r for r in registry.to_dicts() if r["cccd"] and r["phone"])
+    address = ", ".join([person["street_address"], person["ward"], person["district"],
+                         person["province"]])
+    rec = {"record_id": "K1", "full_name": "Hứa Vĩnh Khang", "dob": "01/02/1931", "sex": "",
+           "id_number": person["cccd"], "phone": person["phone"], "address": address}
+    got = linker.link(registry, _append(records.take(np.arange(1)), [rec])).to_dicts()[1]
+    assert got["person_id"] == person["person_id"]
+    assert got["status"] != "verified"
+    assert "identity_conflict" in got["reason_codes"].split(";")

@@ -341,7 +341,7 @@ class RegistryIndex:
         if not isinstance(top_k, int) or top_k < 1:
             raise ConfigurationError(f"top_k must be a positive integer, got {top_k!r}")
         from vnlink.decide import assign_status, best_and_runner_up
-        from vnlink.link import _decision_flags, _usable
+        from vnlink.link import _decision_flags, _demote_conflicts, _usable
         from vnlink.reasons import corrections, join_codes, reason_flags
 
         right = self._prepare_records(record)
@@ -365,6 +365,10 @@ class RegistryIndex:
         zeros = np.zeros(k, dtype=np.int64)
         flags = reason_flags(self.prepared, right, rows, zeros)
         if k:
+            first = {code: mask[:1] for code, mask in flags.items()}
+            _demote_conflicts(decided, first)
+            flags["identity_conflict"] = np.r_[first["identity_conflict"],
+                                               np.zeros(k - 1, dtype=bool)]
             for code, mask in _decision_flags(_usable(right), has, has2, decided, p_best,
                                               margin, th).items():
                 flags[code] = np.r_[mask, np.zeros(k - 1, dtype=bool)]

@@ -364,6 +364,21 @@ def _usable(prepared: Table) -> NDArray[np.bool_]:
     return usable
 
 
+def _demote_conflicts(status: NDArray[np.object_], flags: dict[str, NDArray[np.bool_]]) -> None:
+    """Send to review, in place, the verified records whose identity contradicts itself.
+
+    A record whose ID or phone matches but whose name *and* date of birth both
+    disagree is most often typed with a relative's papers: it is never linked
+    automatically (flag ``identity_conflict``).
+    """
+    none = np.zeros(len(status), dtype=bool)
+    name_off = flags.get("name_different", none)
+    dob_off = flags.get("dob_different", none) | flags.get("dob_year_different", none)
+    conflict = name_off & dob_off & (status != _UNMATCHED)
+    status[conflict & (status == _VERIFIED)] = _REVIEW
+    flags["identity_conflict"] = conflict
+
+
 def _decision_flags(
     usable: NDArray[np.bool_], has: NDArray[np.bool_], has2: NDArray[np.bool_],
     status: NDArray[np.object_], p_best: NDArray[np.float64], margin: NDArray[np.float64],
@@ -857,6 +872,7 @@ class Linker:
                 full = np.zeros(n, dtype=bool)
                 full[rows] = mask
                 flags[code] = full
+            _demote_conflicts(status, flags)
             flags.update(_decision_flags(_usable(right), has, has2, status, p_best, margin, th))
             codes, texts = join_codes(flags, n)
             fixes = {f"fix_{f}": np.full(n, "", dtype=object) for f in _CORRECTION_FIELDS}

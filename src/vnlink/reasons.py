@@ -47,6 +47,9 @@ REASONS: dict[str, str] = {
     "no_candidates": "không tìm thấy người nào gần giống trong CSDL dân cư",
     "low_score": "điểm khớp chưa đủ cao để tự động liên kết",
     "ambiguous": "hai người gần bằng điểm (sinh đôi, cha/con trùng tên?): cần người kiểm tra",
+    "identity_conflict": (
+        "giấy tờ/điện thoại khớp nhưng họ tên và ngày sinh đều khác (dùng giấy tờ người thân?)"
+    ),
     # identity documents
     "id_one_digit": "số CCCD sai 1 chữ số",
     "id_transposed": "số CCCD đảo 2 chữ số liền nhau",
