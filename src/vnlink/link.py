@@ -156,10 +156,11 @@ class _ResultBase:
         return self.table.to_arrow()
 
     def to_native(self) -> Any:
-        """The result in the form the records were given (pandas, polars, arrow, else a Table)."""
-        if self.origin in ("pandas", "polars", "arrow"):
-            return Table(self.table.columns, n_rows=len(self), origin=self.origin).to_origin()
-        return self.table
+        """The result in the form the records were given.
+
+        pandas, polars, pyarrow or a list of dicts; otherwise (a mapping, a file) the Table.
+        """
+        return Table(self.table.columns, n_rows=len(self), origin=self.origin).to_origin()
 
     def to_csv(self, path: str | os.PathLike[str]) -> Path:
         """Write UTF-8 CSV (with a BOM, so Excel shows Vietnamese); return the path."""
