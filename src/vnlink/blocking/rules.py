@@ -631,7 +631,7 @@ def default_rules() -> list[BlockingRule]:
     8. ``name_key & district`` — the phonetic full name where the date is wrong.
 
     On 205,075 synthetic vaccination records against a synthetic registry of
-    1,000,000 people these find 99.996% of the true pairs with 8.4
+    1,000,000 people these find 99.997% of the true pairs with 8.4
     candidates per record (docs/blocking.md, benchmarks/bench_blocking.py).
 
     >>> [r.name for r in default_rules()][:4]
