@@ -209,7 +209,10 @@ def _segments(text: str) -> tuple[_Segments, _Segments]:
 def _part(raw: str) -> tuple[_Segments, _Segments]:
     """Tokenize one comma-separated part (cached: unit names repeat, streets do not)."""
     if raw.isascii():  # the common case of a street typed without diacritics: one string
-        return _ascii_part(raw.lower().replace("'", "").replace("`", ""))
+        lowered = raw.lower()
+        if "'" in lowered or "`" in lowered:
+            lowered = lowered.replace("'", "").replace("`", "")
+        return _ascii_part(lowered)
     accented = unicodedata.normalize("NFC", raw).lower()
     accented = accented.replace("\u00f0", "đ").replace("'", "").replace("`", "")
     folded = accented.translate(_TRANSLATE)
@@ -244,11 +247,13 @@ def _part(raw: str) -> tuple[_Segments, _Segments]:
 
 def _ascii_part(folded: str) -> tuple[_Segments, _Segments]:
     folded = _GLUED.sub(_unglue, folded)
+    parts = [folded]
     if "-" in folded:
         for pattern, repl in _JOINS:
             folded = pattern.sub(repl, folded)
+        parts = _SEGMENT_SPLIT.split(folded)
     segments: list[tuple[str, ...]] = []
-    for part in _SEGMENT_SPLIT.split(folded):
+    for part in parts:
         tokens = _TOKEN.findall(part)
         if tokens:
             if any(t.isdigit() and len(t) <= 3 for t in tokens):
@@ -1035,28 +1040,32 @@ def format_address(address: Address) -> str:
 
 def _street_text(segments: _Segments) -> str:
     """The street tokens written out, abbreviations expanded, so that re-parsing keeps them."""
-    out = []
-    for seg in segments:
-        words: list[str] = []
-        for i, token in enumerate(seg):
-            nxt = seg[i + 1] if i + 1 < len(seg) else ""
-            number = nxt.isdigit() and len(nxt) <= 2
-            if nxt[:1].isdigit() and token in _STREET_WORDS:
-                # only before a number: an expansion must not make a name ("ai d" -> "ai duong")
-                words.append(_STREET_WORDS[token])
-            elif token in ("p", "f", "ph") and number:
-                words.append("phuong")  # what "P 3" reads as when parsed again
-            elif token == "q" and number:
-                words.append("quan")
-            elif _GLUED_TOKEN.match(token):  # "p0/" was not read as "phuong 0": it will be
-                glued = _GLUED_TOKEN.match(token)
-                assert glued is not None
-                words.append(f"{'quan' if token[0] == 'q' else 'phuong'} {int(glued.group(1))}")
-            else:
-                words.append(token)
-        if words:
-            out.append(" ".join(words))
-    return ", ".join(out)
+    return ", ".join(_street_segment(seg) for seg in segments if seg)
+
+
+_STREET_TRIGGERS = frozenset(_STREET_WORDS) | {"p", "f", "ph", "q"}
+
+
+def _street_segment(seg: tuple[str, ...]) -> str:
+    if not any(t in _STREET_TRIGGERS or (t[0] in "pfq" and t[-1].isdigit()) for t in seg):
+        return " ".join(seg)  # nothing to write out (the common case)
+    words: list[str] = []
+    for i, token in enumerate(seg):
+        nxt = seg[i + 1] if i + 1 < len(seg) else ""
+        number = nxt.isdigit() and len(nxt) <= 2
+        glued = _GLUED_TOKEN.match(token)
+        if nxt[:1].isdigit() and token in _STREET_WORDS:
+            # only before a number: an expansion must not make a name ("ai d" -> "ai duong")
+            words.append(_STREET_WORDS[token])
+        elif token in ("p", "f", "ph") and number:
+            words.append("phuong")  # what "P 3" reads as when parsed again
+        elif token == "q" and number:
+            words.append("quan")
+        elif glued:  # "p0/" was not read as "phuong 0": it will be
+            words.append(f"{'quan' if token[0] == 'q' else 'phuong'} {int(glued.group(1))}")
+        else:
+            words.append(token)
+    return " ".join(words)
 
 
 def _split_tail(segments: _Segments, tail: _Tail, offset: int) -> str:
@@ -1263,6 +1272,7 @@ def _from_segments(segments: _Segments, accents: _Segments, era: str) -> Address
         len(segments) > 1
         and tail.score < 3.0
         and not tail.anchored
+        and not _is_street(segments[0])  # a reversed reading must end with a whole unit
         and _looks_reversed(_index(era), segments)
     ):
         # parts written province first ("TP HCM, Quận 3, Phường 13, 12 Lê Văn Sỹ")?
@@ -1276,8 +1286,23 @@ def _from_segments(segments: _Segments, accents: _Segments, era: str) -> Address
 
 
 def _build(street: str, tail: _Tail, era: str, extra: tuple[str, ...]) -> Address:
-    units = _units_address(tail, era, extra)
-    return replace(units, street=street) if street else units
+    u = _units_address(tail, era, extra)
+    if not street:
+        return u
+    return Address(
+        street,
+        u.ward,
+        u.district,
+        u.province,
+        u.ward_code,
+        u.district_code,
+        u.province_code,
+        u.province_2025,
+        u.ward_2025,
+        u.confidence,
+        u.problems,
+        u.era,
+    )
 
 
 @lru_cache(maxsize=1 << 16)
