@@ -286,3 +286,16 @@ def test_generated_addresses_accuracy_smoke() -> None:
         a = parse_address(text)
         wrong += (a.ward_code, a.district_code, a.province_code) != (w.code, d.code, p.code)
     assert wrong == 0
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(_written_addresses(), _TEXTS), st.sampled_from(["12/3A Lê Lợi", "số 5", "Hẻm 7"]))
+def test_street_first_shortcut_gives_the_full_result(text: str, street: str) -> None:
+    """The cached "street, units..." path equals the full parse of the same text."""
+    from vnlink.normalize import address as module
+
+    full_text = f"{street}, {text}"
+    segments, accents = module._segments(full_text)
+    if not segments:
+        return
+    assert parse_address(full_text) == module._from_segments(segments, accents, "2021")

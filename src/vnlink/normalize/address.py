@@ -178,9 +178,13 @@ _HARD_SPLIT = re.compile(r"[,;|\n\t]+")
 
 def _segments(text: str) -> tuple[_Segments, _Segments]:
     """Folded token segments, and the same tokens with their diacritics (lower case)."""
+    return _segments_of_parts(_HARD_SPLIT.split(_repair(text)))
+
+
+def _segments_of_parts(parts: Sequence[str]) -> tuple[_Segments, _Segments]:
     segments: list[tuple[str, ...]] = []
     accents: list[tuple[str, ...]] = []
-    for part in _HARD_SPLIT.split(_repair(text)):
+    for part in parts:
         if part and not part.isspace():
             part_segments, part_accents = _part(part)
             segments += part_segments
@@ -1133,10 +1137,62 @@ def parse_address(text: object, *, era: str = "2021") -> Address:
     era = _check_era(era)
     if not isinstance(text, str) or not text.strip():
         return Address(problems=("address:empty",), era=era)
-    segments, accents = _segments(text)
+    parts = _HARD_SPLIT.split(_repair(text))
+    fast = _street_first(parts, era)
+    if fast is not None:
+        return fast
+    segments, accents = _segments_of_parts(parts)
     if not segments:
         return Address(problems=("address:empty",), era=era)
     return _from_segments(segments, accents, era)
+
+
+def _street_first(parts: list[str], era: str) -> Address | None:
+    """The common "house and street, units..." form, with the units read once per text.
+
+    When the first comma part is a street alone (a house number, no unit marker after
+    it), it takes no part in reading the units: the rest is parsed once (cached) and the
+    street put in front. The result is the same as the full path's (tested).
+    """
+    if len(parts) < 2 or not parts[0] or parts[0].isspace():
+        return None
+    head, head_marks = _part(parts[0])
+    if len(head) != 1 or not _is_street(head[0]) or _split_at(head[0]):
+        return None
+    rest = _rest_address(tuple(parts[1:]), head_marks[0] is not head[0], era)
+    if rest is None:
+        return None
+    street = _street_segment(head[0])
+    if rest.street:
+        street = f"{street}, {rest.street}"
+    return Address(
+        street,
+        rest.ward,
+        rest.district,
+        rest.province,
+        rest.ward_code,
+        rest.district_code,
+        rest.province_code,
+        rest.province_2025,
+        rest.ward_2025,
+        rest.confidence,
+        rest.problems,
+        rest.era,
+    )
+
+
+@lru_cache(maxsize=1 << 16)
+def _rest_address(parts: tuple[str, ...], marked: bool, era: str) -> Address | None:
+    """The address of ``parts`` read after a street-only first part (see ``_street_first``)."""
+    segments, accents = _segments_of_parts(parts)
+    if not segments:
+        return None
+    street_segment = ("0",)  # stands for any street-only segment
+    street_marks = tuple(["0"]) if marked else street_segment  # another object: diacritics
+    full = _from_segments((street_segment, *segments), (street_marks, *accents), era)
+    if full.street != "0" and not full.street.startswith("0, "):  # pragma: no cover - guard
+        return None
+    return replace(full, street=full.street[3:])
 
 
 _SPLIT_BEFORE = {"phuong", "p", "f", "ph", "tt", "x", "xa"}
