@@ -12,7 +12,7 @@ a strict ``validate`` function was asked to accept) raise one of these::
     ├── SchemaError (KeyError)       a column is missing or has the wrong content
     ├── ModelFormatError (ValueError) a model file is malformed, tampered or too new
     ├── ConfigurationError (ValueError) an argument out of range or of the wrong kind
-    └── NotFittedError               a model was used before ``fit`` (scikit-learn's, too)
+    └── NotFittedError (ValueError, AttributeError) a model was used before ``fit``
 
 Every message says what was expected and what to do.
 
@@ -29,8 +29,6 @@ InvalidLength - CCCD must have 12 digits, got 9: pass a 12-digit number
 """
 
 from __future__ import annotations
-
-from sklearn.exceptions import NotFittedError as _SklearnNotFittedError
 
 __all__ = [
     "ConfigurationError",
@@ -80,5 +78,10 @@ class ConfigurationError(VnlinkError, ValueError):
     """An argument is out of range or of the wrong kind."""
 
 
-class NotFittedError(VnlinkError, _SklearnNotFittedError):  # type: ignore[misc]
-    """A model was used before ``fit`` was called (also scikit-learn's ``NotFittedError``)."""
+class NotFittedError(VnlinkError, ValueError, AttributeError):
+    """A model was used before ``fit`` was called.
+
+    Like scikit-learn's ``NotFittedError`` it is both a ``ValueError`` and an
+    ``AttributeError``; it does not import scikit-learn, so ``import vnlink``
+    stays light.
+    """
