@@ -25,8 +25,15 @@ How it works
    the best is kept; when two different units explain the text equally well
    the level is left empty with an ``*_ambiguous`` problem: a wrong commune
    is worse than an unknown one.
-4. The result depends only on the last three comma segments (the
-   administrative tail), which is cached, so repeated units cost a lookup.
+4. Units are read only in the administrative tail: at most the last three
+   comma segments, stopping at a segment with a house number ("12/3A ...",
+   "ngõ 5", "ấp 3"; a segment typed without commas is first cut after its
+   house number, at the next commune marker). The reading of a tail is
+   cached, and for the common "street, units..." form the whole units part
+   is read once per distinct text, so repeated units cost a lookup.
+5. An old commune written with its 2025 province ("Phường Phú Hòa, TP Hồ
+   Chí Minh": Phú Hòa was in Bình Dương) is looked for in every old
+   province merged into that one, when not found in the province itself.
 
 Examples
 --------
