@@ -215,3 +215,9 @@ def test_normalize_is_idempotent(value: object) -> None:
 def test_never_raises(value: object) -> None:
     result = parse_phone(value)
     assert result.valid == bool(result.national)
+
+
+@pytest.mark.parametrize("text", ["+84", "84", "0084", "+840", "(+84)"])
+def test_country_code_alone_is_invalid_length_in_bulk_and_scalar(text: str) -> None:
+    assert parse_phone(text).problems == ("phone:invalid_length",)
+    assert parse_phones([text])["phone_problems"].tolist() == ["phone:invalid_length"]

@@ -56,6 +56,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from vnlink._table import Table
 from vnlink.classify._display import render
+from vnlink.classify._errors import EstimatorNotFittedError as VnlinkNotFittedError
 from vnlink.classify._input import (
     Vectors,
     check_levels_in_range,
@@ -68,7 +69,6 @@ from vnlink.classify._input import (
 from vnlink.classify.em import pattern_counts, run_em
 from vnlink.classify.explain import Explanation, probability_from_weight
 from vnlink.exceptions import ConfigurationError, ModelFormatError
-from vnlink.exceptions import NotFittedError as VnlinkNotFittedError
 
 __all__ = [
     "ClassifierWarning",

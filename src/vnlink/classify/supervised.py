@@ -46,6 +46,7 @@ from numpy.typing import ArrayLike, NDArray
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted
 
+from vnlink.classify._errors import EstimatorNotFittedError as VnlinkNotFittedError
 from vnlink.classify._input import (
     Vectors,
     check_levels_in_range,
@@ -56,7 +57,6 @@ from vnlink.classify._input import (
     resolve_n_levels,
 )
 from vnlink.exceptions import ConfigurationError, ModelFormatError
-from vnlink.exceptions import NotFittedError as VnlinkNotFittedError
 
 __all__ = ["SupervisedLinkClassifier"]
 

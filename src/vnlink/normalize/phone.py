@@ -155,6 +155,8 @@ def _national(national: str, problems: list[str]) -> PhoneNumber:
     """Classify a national number that starts with 0."""
     tables = _tables()
     size = len(national)
+    if size < 2:
+        return _INVALID["phone:invalid_length"]
     if national in _PLACEHOLDERS or national.count(national[1]) == size - 1:
         return _INVALID["phone:placeholder"]
     if size == 10:
