@@ -275,8 +275,9 @@ def accuracy(n: int, seed: int = 7) -> dict[str, float]:
     correct = Counter()
     counted = Counter()
     raw_correct = Counter()
+    wrong_confident_all = 0
     for i, (_text, truth, ok) in enumerate(rows):
-        bad = False
+        bad = bad_all = False
         for level in ("province", "district", "ward"):
             got = cols[level][i]
             right = got == truth[level]
@@ -284,16 +285,19 @@ def accuracy(n: int, seed: int = 7) -> dict[str, float]:
             if ok[level]:
                 counted[level] += 1
                 correct[level] += right
-            if got and not right and ok[level]:
-                bad = True
-        if bad and cols["address_confidence"][i] >= CONFIDENT:
-            wrong_confident += 1
+            if got and not right:
+                bad_all = True
+                bad = bad or ok[level]
+        confident = cols["address_confidence"][i] >= CONFIDENT
+        wrong_confident += bad and confident
+        wrong_confident_all += bad_all and confident
     for level in ("province", "district", "ward"):
         figures[f"{level}_accuracy"] = correct[level] / max(counted[level], 1)
     for level in ("province", "district", "ward"):
         figures[f"{level}_accuracy_all"] = raw_correct[level] / n
     figures["undeterminable_share"] = 1 - counted["ward"] / n
     figures["wrong_but_confident"] = wrong_confident / n
+    figures["wrong_but_confident_all"] = wrong_confident_all / n  # undeterminable ones too
     return figures
 
 
