@@ -852,9 +852,7 @@ def _namesake(idx: _Index, pm: _Match, ward: str) -> bool:
     key = " ".join(_name_tokens(unit.name))
     for code in wider[1:]:
         scope = idx.wards_in_province.get(code)
-        if scope is not None and any(
-            idx.units[c].kind == unit.kind for c in scope.keys.get(key, ())
-        ):
+        if scope is not None and key in scope.keys:
             return True
     return False
 
@@ -937,6 +935,19 @@ def _score(
         # "Xã Toàn Thắng, Hải Phòng": Hải Phòng's own, or the one of old Hải Dương that
         # is in Hải Phòng since 2025? Kept, but not trusted.
         problems.append("address:ward_2025_namesake")
+        confidence *= 0.7
+    if (
+        province
+        and wm is None
+        and dm is None
+        and pm is not None
+        and not pm.widened
+        and len(pm.codes) == 1
+        and pm.codes[0] in idx.wider
+    ):
+        # "TP Hồ Chí Minh" alone: old Hồ Chí Minh City, or Bình Dương / Bà Rịa - Vũng
+        # Tàu written with the 2025 name? province_2025 is sure, province is not
+        problems.append("address:province_2025_scope")
         confidence *= 0.7
     if pm is None and province:
         problems.append("address:province_missing")
