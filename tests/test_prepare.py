@@ -205,3 +205,12 @@ def test_every_input_form_gives_the_same_prepared_table(tmp_path: Path) -> None:
     }
     for name, form in forms.items():
         assert _comparable(prepare(form, SCHEMA)) == expected, name
+
+
+def test_reference_data_limits_are_not_row_problems() -> None:
+    prepared = prepare(
+        {"address": ["Phường Bến Nghé, Quận 1, TP Hồ Chí Minh", ""]}, Schema(address="address")
+    )
+    assert "address:ward_2025_unavailable" not in prepared["problems"][0]
+    assert prepared["ward"][0] != ""
+    assert prepared["problems"][1] == ("address:empty",)

@@ -359,6 +359,11 @@ def _empty(dtype: Any, n: int) -> NDArray[Any]:
     return np.zeros(n, dtype=dtype)
 
 
+# Codes that describe vnlink's reference data rather than the row (every row with a
+# commune has it until the gazetteer ships the 2025 communes): kept out of ``problems``.
+_NOT_ROW_PROBLEMS = frozenset({"address:ward_2025_unavailable"})
+
+
 def _problems_column(parts: list[NDArray[np.object_]], n: int) -> NDArray[np.object_]:
     """Per row, the tuple of problem codes of every ``;``-joined part (once per combination)."""
     out = np.empty(n, dtype=object)
@@ -376,7 +381,9 @@ def _problems_column(parts: list[NDArray[np.object_]], n: int) -> NDArray[np.obj
         for part in parts:
             text = part[row]
             if text:
-                problems.extend(p for p in str(text).split(";") if p)
+                problems.extend(
+                    p for p in str(text).split(";") if p and p not in _NOT_ROW_PROBLEMS
+                )
         results[u] = tuple(dict.fromkeys(problems))
     return as_object_array(results[inverse.reshape(-1)])
 
