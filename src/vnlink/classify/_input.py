@@ -119,6 +119,18 @@ def check_levels_in_range(levels: NDArray[np.int8], n_levels: Sequence[int]) -> 
             )
 
 
+def read_trained(estimator: Any, X: Any, n_levels: Sequence[int]) -> Vectors:
+    """Read ``X`` for a fitted model whose comparisons have ``n_levels`` levels."""
+    vectors = read_vectors(estimator, X, reset=False)
+    if vectors.n_levels is not None and list(vectors.n_levels) != list(n_levels):
+        raise ConfigurationError(
+            f"X has {vectors.n_levels} levels per comparison but the model was trained with "
+            f"{n_levels}; use the comparisons the model was trained with"
+        )
+    check_levels_in_range(vectors.levels, n_levels)
+    return vectors
+
+
 def comparison_names(vectors: Vectors, k: int) -> list[str]:
     """Names of the comparisons: from the vectors, else ``x0, x1, ...``."""
     if vectors.names is not None and len(vectors.names) == k:

@@ -45,7 +45,6 @@ import math
 import os
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
-from pathlib import Path
 from typing import Any, Self
 
 import numpy as np
@@ -59,10 +58,10 @@ from vnlink.classify._display import render
 from vnlink.classify._errors import EstimatorNotFittedError as VnlinkNotFittedError
 from vnlink.classify._input import (
     Vectors,
-    check_levels_in_range,
     comparison_names,
     level_labels,
     read_labels,
+    read_trained,
     read_vectors,
     resolve_n_levels,
 )
@@ -632,14 +631,7 @@ class FellegiSunter(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
 
     def _read(self, X: Any) -> Vectors:
         self._check_fitted()
-        vectors = read_vectors(self, X, reset=False)
-        if vectors.n_levels is not None and list(vectors.n_levels) != list(self.n_levels_):
-            raise ConfigurationError(
-                f"X has {vectors.n_levels} levels per comparison but the model was trained with "
-                f"{self.n_levels_}; use the comparisons the model was trained with"
-            )
-        check_levels_in_range(vectors.levels, self.n_levels_)
-        return vectors
+        return read_trained(self, X, self.n_levels_)
 
     def _columns(self, vectors: Vectors) -> Iterator[tuple[int, FloatArray, FloatArray | None]]:
         """Per comparison: the level weights and the TF parts (None when there are none)."""
@@ -738,13 +730,9 @@ class FellegiSunter(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
     # -------------------------------------------------------------- persist
     def to_json(self, path: str | os.PathLike[str] | None = None) -> str:
         """Save the trained model as JSON at ``path``; returns the JSON text."""
-        from vnlink.classify.io import dumps_model
+        from vnlink.classify._persist import write_model_json
 
-        self._check_fitted()
-        text = dumps_model(self)
-        if path is not None:
-            Path(path).write_text(text, encoding="utf-8")
-        return text
+        return write_model_json(self, path)
 
     @classmethod
     def from_json(cls, source: str | os.PathLike[str]) -> FellegiSunter:
@@ -771,14 +759,9 @@ class FellegiSunter(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
             "tf_adjustment": tf if isinstance(tf, bool) else [str(s) for s in tf],
             "tf_floor": float(self.tf_floor),
         }
-        payload: dict[str, Any] = {
-            "params": params,
-            "comparisons": {
-                "names": list(self.comparison_names_),
-                "level_labels": [list(t) for t in self.level_labels_],
-                "n_levels": [int(n) for n in self.n_levels_],
-                "spec": self.spec_,
-            },
+        from vnlink.classify._persist import model_payload
+
+        return model_payload(self, params, {
             "m": [a.tolist() for a in self.m_],
             "u": [a.tolist() for a in self.u_],
             "lambda": float(self.lambda_),
@@ -786,13 +769,7 @@ class FellegiSunter(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
             "converged": bool(self.converged_),
             "log_likelihood": None if math.isnan(self.log_likelihood_)
             else float(self.log_likelihood_),
-            "classes": self.classes_.tolist(),
-            "n_features_in": int(self.n_features_in_),
-            "training": dict(self.training_),
-        }
-        if hasattr(self, "feature_names_in_"):
-            payload["feature_names_in"] = [str(s) for s in self.feature_names_in_]
-        return payload
+        })
 
     @classmethod
     def _from_payload(cls, payload: dict[str, Any], *, schema_version: int) -> FellegiSunter:

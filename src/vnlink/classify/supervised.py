@@ -38,7 +38,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any, Self
 
 import numpy as np
@@ -49,10 +48,10 @@ from sklearn.utils.validation import check_is_fitted
 from vnlink.classify._errors import EstimatorNotFittedError as VnlinkNotFittedError
 from vnlink.classify._input import (
     Vectors,
-    check_levels_in_range,
     comparison_names,
     level_labels,
     read_labels,
+    read_trained,
     read_vectors,
     resolve_n_levels,
 )
@@ -281,13 +280,7 @@ class SupervisedLinkClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[
 
     def _match_probability(self, X: Any) -> FloatArray:
         self._check_fitted()
-        vectors = read_vectors(self, X, reset=False)
-        if vectors.n_levels is not None and list(vectors.n_levels) != list(self.n_levels_):
-            raise ConfigurationError(
-                f"X has {vectors.n_levels} levels per comparison but the model was trained with "
-                f"{self.n_levels_}; use the comparisons the model was trained with"
-            )
-        check_levels_in_range(vectors.levels, self.n_levels_)
+        vectors = read_trained(self, X, self.n_levels_)
         n = vectors.levels.shape[0]
         out = np.empty(n)
         for start in range(0, n, _CHUNK):
@@ -327,13 +320,9 @@ class SupervisedLinkClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[
 
         Only logistic models (uncalibrated or sigmoid-calibrated) can be saved.
         """
-        from vnlink.classify.io import dumps_model
+        from vnlink.classify._persist import write_model_json
 
-        self._check_fitted()
-        text = dumps_model(self)
-        if path is not None:
-            Path(path).write_text(text, encoding="utf-8")
-        return text
+        return write_model_json(self, path)
 
     @classmethod
     def from_json(cls, source: str | os.PathLike[str]) -> SupervisedLinkClassifier:
@@ -359,14 +348,9 @@ class SupervisedLinkClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[
             "n_levels": None if self.n_levels is None else [int(v) for v in self.n_levels],
             "random_state": None if self.random_state is None else int(self.random_state),
         }
-        payload: dict[str, Any] = {
-            "params": params,
-            "comparisons": {
-                "names": list(self.comparison_names_),
-                "level_labels": [list(t) for t in self.level_labels_],
-                "n_levels": [int(n) for n in self.n_levels_],
-                "spec": self.spec_,
-            },
+        from vnlink.classify._persist import model_payload
+
+        return model_payload(self, params, {
             "uses_scores": self.uses_scores_,
             "calibration": self.calibration_,
             "members": [
@@ -374,13 +358,7 @@ class SupervisedLinkClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[
                  "b": m["b"]}
                 for m in self.linear_
             ],
-            "classes": self.classes_.tolist(),
-            "n_features_in": int(self.n_features_in_),
-            "training": dict(self.training_),
-        }
-        if hasattr(self, "feature_names_in_"):
-            payload["feature_names_in"] = [str(s) for s in self.feature_names_in_]
-        return payload
+        })
 
     @classmethod
     def _from_payload(
