@@ -65,7 +65,7 @@ from typing import Any, NamedTuple
 import numpy as np
 from numpy.typing import NDArray
 
-from vnlink._bulk import factorize
+from vnlink.normalize._fallback import fill_parsed as _fill_parsed
 
 __all__ = [
     "PhoneNumber",
@@ -458,19 +458,9 @@ def parse_phones(values: Iterable[Any]) -> dict[str, NDArray[Any]]:
         problems[rows[restored]] = "phone:leading_zero_restored"
         done[rows] = True
 
-    rest = np.flatnonzero(~done)
-    if len(rest):
-        distinct, inverse = factorize([items[i] for i in rest.tolist()])
-        parsed = [parse_phone(value) for value in distinct]
-        fields = list(zip(*parsed, strict=True))
-        for column, field in zip((national, e164, kind, carrier, valid), fields[:5],
-                                 strict=True):
-            unique = np.empty(len(parsed), dtype=column.dtype)
-            unique[:] = field
-            column[rest] = unique[inverse]
-        unique = np.empty(len(parsed), dtype=object)
-        unique[:] = [";".join(p) for p in fields[5]]
-        problems[rest] = unique[inverse]
+    _fill_parsed(
+        parse_phone, items, np.flatnonzero(~done), (national, e164, kind, carrier, valid), problems
+    )
 
     return {
         "phone": national,

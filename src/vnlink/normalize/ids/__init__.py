@@ -71,7 +71,7 @@ from typing import Any, NamedTuple
 import numpy as np
 from numpy.typing import NDArray
 
-from vnlink._bulk import factorize
+from vnlink.normalize._fallback import fill_parsed as _fill_parsed
 from vnlink.normalize.ids import bhxh, cccd, cmnd  # noqa: F401 - the format modules
 from vnlink.normalize.ids._tables import _CLEAN
 from vnlink.normalize.ids._tables import clean as _clean
@@ -421,19 +421,10 @@ def parse_ids(values: Iterable[Any], *, restore_zeros: bool = True) -> dict[str,
         valid[take] = True
         done[take] = True
 
-    rest = np.flatnonzero(~done)
-    if len(rest):
-        distinct, inverse = factorize([items[i] for i in rest.tolist()])
-        parsed = [parse(value, restore_zeros=restore_zeros) for value in distinct]
-        fields = list(zip(*parsed, strict=True))
-        for column, field in zip((kind, ids, valid, province, sex, birth_year), fields[:6],
-                                 strict=True):
-            unique = np.empty(len(parsed), dtype=column.dtype)
-            unique[:] = field
-            column[rest] = unique[inverse]
-        unique = np.empty(len(parsed), dtype=object)
-        unique[:] = [";".join(p) for p in fields[6]]
-        problems[rest] = unique[inverse]
+    _fill_parsed(
+        lambda value: parse(value, restore_zeros=restore_zeros), items, np.flatnonzero(~done),
+        (kind, ids, valid, province, sex, birth_year), problems,
+    )
 
     return {
         "id_kind": kind,
