@@ -33,6 +33,7 @@ __all__ = [
     "packed_digits",
     "pair_scores",
     "string_lengths",
+    "threshold_levels",
 ]
 
 Codes = NDArray[np.integer[Any]]
@@ -115,6 +116,25 @@ def damerau_levenshtein(
 ) -> NDArray[np.int32]:
     """Damerau-Levenshtein distance (adjacent transpositions cost 1) of code pairs."""
     return pair_scores(vocab, a, b, DamerauLevenshtein.distance, workers=workers, dtype=np.int32)
+
+
+def threshold_levels(
+    raw: NDArray[Any], thresholds: tuple[float, ...], *, similarity: bool = True
+) -> NDArray[np.int8]:
+    """Level ``i`` (from 1) where ``raw`` reaches ``thresholds[i - 1]``, the last reached wins.
+
+    A similarity reaches a threshold at or above it, a distance at or below it.
+
+    >>> import numpy as np
+    >>> threshold_levels(np.array([0.5, 0.85, 0.95]), (0.8, 0.9)).tolist()
+    [0, 1, 2]
+    >>> threshold_levels(np.array([0, 1, 3]), (2, 1), similarity=False).tolist()
+    [2, 2, 0]
+    """
+    out = np.zeros(len(raw), dtype=np.int8)
+    for level, threshold in enumerate(thresholds, start=1):
+        out[raw >= threshold if similarity else raw <= threshold] = level
+    return out
 
 
 def string_lengths(vocab: NDArray[np.object_]) -> NDArray[np.int32]:

@@ -44,6 +44,7 @@ from vnlink.compare.base import (
     Levels,
     Scores,
     current_workers,
+    mark_missing,
     new_levels,
     pair_codes,
 )
@@ -94,10 +95,7 @@ class AddressComparison(Comparison):
         levels[same_d | same_w25] = 2
         levels[same_w | (~both_w & same_w25)] = 3
         missing = ~(both_p | both_p25 | both_d | both_w | both_w25)
-        scores = levels.astype(np.float32) / 3.0
-        levels[missing] = -1
-        scores[missing] = np.nan
-        return levels, scores
+        return mark_missing(levels, levels.astype(np.float32) / 3.0, missing)
 
 
 @dataclass(frozen=True)
@@ -164,12 +162,7 @@ class StreetComparison(Comparison):
             sim = _kernels.pair_scores(
                 vocab, sa[todo], sb[todo], Indel.normalized_similarity, workers=current_workers()
             )
-            sub = np.zeros(len(todo), dtype=np.int8)
-            for level, threshold in enumerate(self.thresholds, start=1):
-                sub[sim >= threshold] = level
-            levels[todo] = sub
+            levels[todo] = _kernels.threshold_levels(sim, self.thresholds)
             scores[todo] = sim
         levels[exact] = len(self.thresholds) + 1
-        levels[missing] = -1
-        scores[missing] = np.nan
-        return levels, scores
+        return mark_missing(levels, scores, missing)

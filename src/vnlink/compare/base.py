@@ -54,6 +54,7 @@ __all__ = [
     "comparison_classes",
     "comparison_from_dict",
     "current_workers",
+    "mark_missing",
     "new_levels",
     "pair_arrays",
     "pair_codes",
@@ -239,6 +240,23 @@ def pair_codes(
 def new_levels(n: int) -> Levels:
     """An all-zero (``else``) level array."""
     return np.zeros(n, dtype=np.int8)
+
+
+def mark_missing(
+    levels: Levels, scores: Scores, missing: NDArray[np.bool_]
+) -> tuple[Levels, Scores]:
+    """Set the ``missing`` pairs to level ``-1`` and score NaN, in place; returns both.
+
+    >>> import numpy as np
+    >>> levels, scores = mark_missing(np.array([1, 0], dtype=np.int8),
+    ...                               np.array([1.0, 0.0], dtype=np.float32),
+    ...                               np.array([False, True]))
+    >>> levels.tolist(), scores.tolist()
+    ([1, -1], [1.0, nan])
+    """
+    levels[missing] = -1
+    scores[missing] = np.nan
+    return levels, scores
 
 
 # ---------------------------------------------------------------------------

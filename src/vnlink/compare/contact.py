@@ -27,7 +27,7 @@ import numpy as np
 
 from vnlink._table import Table
 from vnlink.compare import _encode
-from vnlink.compare.base import Comparison, Index, Levels, Scores
+from vnlink.compare.base import Comparison, Index, Levels, Scores, mark_missing
 from vnlink.compare.ids import _number_levels
 from vnlink.exceptions import ConfigurationError
 
@@ -93,8 +93,4 @@ class SexComparison(Comparison):
         a = _encode.sex_codes(left, self.column, left_idx)
         b = _encode.sex_codes(right, self.column, right_idx)
         levels = (a == b).astype(np.int8)
-        scores = levels.astype(np.float32)
-        missing = (a == 0) | (b == 0)
-        levels[missing] = -1
-        scores[missing] = np.nan
-        return levels, scores
+        return mark_missing(levels, levels.astype(np.float32), (a == 0) | (b == 0))

@@ -31,7 +31,7 @@ from numpy.typing import NDArray
 
 from vnlink._table import Table
 from vnlink.compare import _encode, _kernels
-from vnlink.compare.base import Comparison, Index, Levels, Scores, new_levels
+from vnlink.compare.base import Comparison, Index, Levels, Scores, mark_missing, new_levels
 from vnlink.exceptions import ConfigurationError
 
 __all__ = ["DateOfBirthComparison"]
@@ -163,9 +163,7 @@ class DateOfBirthComparison(Comparison):
         levels[swapped] = 5
         levels[full & same_year & same_day_month] = 6
         scores = (1.0 - np.minimum(days, 3652) / 3652.0).astype(np.float32)
-        levels[missing] = -1
-        scores[missing] = np.nan
-        return levels, scores
+        return mark_missing(levels, scores, missing)
 
 
 def _days(year: NDArray[Any], month: NDArray[Any], day: NDArray[Any]) -> NDArray[np.int64]:

@@ -39,6 +39,7 @@ from vnlink.compare.base import (
     Levels,
     Scores,
     current_workers,
+    mark_missing,
     new_levels,
     pair_codes,
 )
@@ -81,12 +82,6 @@ def _column_pairs(
     return a, b, missing, False
 
 
-def _finish(levels: Levels, scores: Scores, missing: NDArray[np.bool_]) -> tuple[Levels, Scores]:
-    levels[missing] = -1
-    scores[missing] = np.nan
-    return levels, scores
-
-
 @dataclass(frozen=True)
 class ExactMatch(Comparison):
     """Two levels: the values are equal, or not.
@@ -120,7 +115,7 @@ class ExactMatch(Comparison):
     ) -> tuple[Levels, Scores]:
         a, b, missing, _ = _column_pairs(self.column, left_idx, right_idx, left, right)
         levels = (a == b).astype(np.int8)
-        return _finish(levels, levels.astype(np.float32), missing)
+        return mark_missing(levels, levels.astype(np.float32), missing)
 
 
 def _check_thresholds(thresholds: Any, low: float, high: float, what: str) -> tuple[float, ...]:
@@ -184,15 +179,13 @@ class _StringAtThresholds(Comparison):
         if len(todo):
             vocab = _encode.joint_vocab(left, right, self.column)
             raw = self._raw(vocab, a[todo], b[todo])
-            sub = np.zeros(len(todo), dtype=np.int8)
-            for level, threshold in enumerate(self.thresholds, start=1):
-                hit = raw >= threshold if self._similarity else raw <= threshold
-                sub[hit] = level
-            levels[todo] = sub
+            levels[todo] = _kernels.threshold_levels(
+                raw, self.thresholds, similarity=self._similarity
+            )
             scores[todo] = self._score(vocab, a[todo], b[todo], raw)
         levels[exact] = len(self.thresholds) + 1
         scores[exact] = 1.0
-        return _finish(levels, scores, missing)
+        return mark_missing(levels, scores, missing)
 
     def _score(
         self, vocab: NDArray[np.object_], a: NDArray[Any], b: NDArray[Any], raw: NDArray[Any]
@@ -350,7 +343,7 @@ class AbsoluteDifferenceAtThresholds(Comparison):
         levels[diff == 0] = len(self.thresholds) + 1
         with np.errstate(invalid="ignore"):
             scores = (1.0 / (1.0 + diff)).astype(np.float32)
-        return _finish(levels, scores, missing)
+        return mark_missing(levels, scores, missing)
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,7 @@ from vnlink.compare.base import (
     Levels,
     Scores,
     current_workers,
+    mark_missing,
     new_levels,
     pair_codes,
 )
@@ -192,6 +193,4 @@ class NameComparison(Comparison):
         if len(folded):  # the display form matters only where the folded names agree
             na, nb = pair_codes(left, right, "name", left_idx[folded], right_idx[folded])
             levels[folded[na == nb]] = 8
-        levels[missing] = -1
-        scores[missing] = np.nan
-        return levels, scores
+        return mark_missing(levels, scores, missing)
