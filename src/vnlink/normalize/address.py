@@ -63,9 +63,8 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import DamerauLevenshtein
 
 from vnlink._bulk import as_object_array, factorize
-from vnlink.exceptions import ConfigurationError
 from vnlink.normalize import gazetteer
-from vnlink.normalize.gazetteer import AdminUnit
+from vnlink.normalize.gazetteer import AdminUnit, _check_era
 
 __all__ = [
     "Address",
@@ -1124,15 +1123,6 @@ def _split_tail(segments: _Segments, tail: _Tail, offset: int) -> str:
         out.append(seg[: keep - count])
         count += len(seg)
     return _street_text(tuple(out))
-
-
-def _check_era(era: object) -> str:
-    if era not in gazetteer.ERAS:
-        raise ConfigurationError(
-            f"era must be '2021' or '2025', got {era!r}: pass era='2021' for addresses "
-            "written in the 63-province system, era='2025' for the 34-province system"
-        )
-    return str(era)
 
 
 def parse_address(text: object, *, era: str = "2021") -> Address:

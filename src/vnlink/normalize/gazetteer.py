@@ -160,7 +160,8 @@ def _check_era(era: object) -> str:
     if era not in ERAS:
         raise ConfigurationError(
             f"era must be '2021' or '2025', got {era!r}: pass era='2021' for addresses "
-            "written before 1 July 2025, era='2025' for the two-level system"
+            "written in the 63-province system (before 1 July 2025), era='2025' for the "
+            "34-province system"
         )
     return str(era)
 
