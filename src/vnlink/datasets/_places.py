@@ -14,6 +14,7 @@ from functools import cache
 import numpy as np
 from numpy.typing import NDArray
 
+from vnlink._bulk import as_object_array as _obj
 from vnlink.normalize import gazetteer
 
 # code: (population in thousands, rounded 2019 census; CMND-9 prefixes; region)
@@ -90,12 +91,6 @@ class Places:
     weights: NDArray[np.float64]
     province_codes: tuple[str, ...]
     province_weights: NDArray[np.float64]
-
-
-def _obj(values: list[str]) -> NDArray[np.object_]:
-    out = np.empty(len(values), dtype=object)
-    out[:] = values
-    return out
 
 
 @cache

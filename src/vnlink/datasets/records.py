@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
+from vnlink._bulk import as_object_array as _obj
 from vnlink._bulk import factorize
 from vnlink._table import Table, as_table
 from vnlink.datasets import corrupt
@@ -290,13 +291,6 @@ def _is_rate(value: object) -> bool:
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def _obj(values: Any) -> NDArray[np.object_]:
-    items = list(values)
-    out = np.empty(len(items), dtype=object)
-    out[:] = items
-    return out
 
 
 class _Labels:

@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from vnlink._bulk import as_object_array as _obj
 from vnlink._table import Table
 from vnlink.datasets import _places
 from vnlink.datasets.names import REGIONAL_SURNAMES as _REGIONAL_SURNAMES
@@ -71,13 +72,6 @@ def check_seed(seed: Any) -> int:
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise ConfigurationError(f"seed must be a non-negative integer, got {seed!r}")
     return int(seed)
-
-
-def _obj(values: Any) -> NDArray[np.object_]:
-    items = list(values)
-    out = np.empty(len(items), dtype=object)
-    out[:] = items
-    return out
 
 
 def _zero_pad(values: NDArray[np.int64], width: int) -> NDArray[np.object_]:
