@@ -262,3 +262,70 @@ def test_mixed_dtypes_agree_and_cached_hashes_follow_column_changes() -> None:
     assert pairs_of(candidate_pairs("y", left, right)) == [(0, 0), (2, 1), (1, 3)]
     left.columns["y"] = np.array([1990, 1990, 0], dtype=np.int16)  # a new column object
     assert pairs_of(candidate_pairs("y", left, right)) == [(0, 3), (1, 3)]
+
+
+# ---- the link-mode join on cached group indexes --------------------------------------------
+
+
+def test_group_index_sorts_exactly_when_two_hashes_share_the_high_bits() -> None:
+    from vnlink.blocking.rules import _group_index
+
+    # 3 rows: 2 low bits hold the row; 5 and 6 share the high bits and would interleave
+    hashes = np.array([5, 6, 5, 9], dtype=np.uint64)
+    index = _group_index(hashes, np.array([False, False, False, True]))
+    assert index.hashes.tolist() == [5, 6]
+    assert index.offsets.tolist() == [0, 2, 3]
+    assert index.rows.tolist() == [0, 2, 1]
+    plain = _group_index(np.array([7, 1, 7, 1], dtype=np.uint64), np.zeros(4, dtype=bool))
+    assert plain.hashes.tolist() == [1, 7]
+    assert plain.rows.tolist() == [1, 3, 0, 2]
+    empty = _group_index(np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=bool))
+    assert empty.hashes.tolist() == [] and empty.offsets.tolist() == [0]
+
+
+exact_rules = st.lists(
+    st.sampled_from([block_on("x"), block_on("y"), block_on("x", "y"), block_on("x[:1]", "y")]),
+    min_size=1,
+    max_size=4,
+)
+
+
+@given(columns, columns, exact_rules, st.sampled_from([None, 1, 2, 3, 5]))
+def test_link_join_equals_joint_code_join_with_cap(
+    left: Any, right: Any, rules: Any, cap: int | None
+) -> None:
+    """The indexes' join gives the same pairs, order and counts as the joint codes."""
+    from vnlink.blocking.pairs import _capped, _Join, _prepare
+
+    result = candidate_pairs(rules, left, right, max_block_pairs=cap)
+    got = pairs_of(result)
+    assert got == sorted(got, key=lambda p: (p[1], p[0])), "sorted by right, then left"
+    keys, plans = _prepare(rules, left, right, cap)
+    for plan in plans:
+        codes, counts = _capped(plan.rule, keys, cap)
+        assert counts == (
+            plan.pairs,
+            plan.blocks,
+            plan.largest_block,
+            plan.blocks_cut,
+            plan.pairs_cut,
+            plan.rows_cut,
+        )
+        assert np.array_equal(plan.codes, codes)
+        reference = _Join(codes, keys.n_target, False)
+        assert plan.join is not None
+        fast = plan.join.pairs(0, keys.n_probe)
+        slow = reference.pairs(0, keys.n_probe)
+        assert np.array_equal(fast[0], slow[0]) and np.array_equal(fast[1], slow[1])
+
+
+def test_group_index_is_cached_on_the_table_until_a_key_column_changes() -> None:
+    left = Table({"x": np.array(["a", "b", "a"], dtype=object), "y": np.array([1, 2, 1])})
+    right = Table({"x": np.array(["a", "b"], dtype=object), "y": np.array([1, 1])})
+    first = candidate_pairs(block_on("x", "y"), left, right)
+    cached = left._vnlink_key_index  # type: ignore[attr-defined]
+    (entry,) = cached.values()
+    assert pairs_of(candidate_pairs(block_on("x", "y"), left, right)) == pairs_of(first)
+    assert next(iter(cached.values()))[1] is entry[1], "the cached index was reused"
+    left.columns["y"] = np.array([2, 2, 1])
+    assert pairs_of(candidate_pairs(block_on("x", "y"), left, right)) == [(2, 0)]

@@ -245,18 +245,44 @@ class CandidatePairs:
         )
 
 
-@dataclass
 class _RulePlan:
-    """A rule's block codes after the size cap, and its counts (internal)."""
+    """A rule's counts after the block-size cap, and how to make its pairs (internal).
 
-    rule: BlockingRule
-    codes: Codes
-    pairs: int
-    blocks: int
-    largest_block: int
-    blocks_cut: int
-    pairs_cut: int
-    rows_cut: int
+    Link-mode exact rules carry their ``join``, made from the tables' group
+    indexes without joint codes; ``codes`` (the capped joint block codes, for
+    the other rules and for analysis) are computed when first asked for.
+    """
+
+    def __init__(
+        self,
+        rule: BlockingRule,
+        keys: _KeyCodes,
+        max_block_pairs: int | None,
+        counts: tuple[int, int, int, int, int, int],
+        *,
+        codes: Codes | None = None,
+        join: _Join | None = None,
+    ) -> None:
+        self.rule = rule
+        self.keys = keys
+        self.max_block_pairs = max_block_pairs
+        (
+            self.pairs,
+            self.blocks,
+            self.largest_block,
+            self.blocks_cut,
+            self.pairs_cut,
+            self.rows_cut,
+        ) = counts
+        self._codes = codes
+        self.join = join
+
+    @property
+    def codes(self) -> Codes:
+        """The rule's joint block codes, oversized blocks set to ``-1``."""
+        if self._codes is None:
+            self._codes = _capped(self.rule, self.keys, self.max_block_pairs)[0]
+        return self._codes
 
 
 def _check_cap(max_block_pairs: int | None) -> None:
@@ -268,44 +294,92 @@ def _check_cap(max_block_pairs: int | None) -> None:
         )
 
 
+def _capped(
+    rule: BlockingRule, keys: _KeyCodes, max_block_pairs: int | None
+) -> tuple[Codes, tuple[int, int, int, int, int, int]]:
+    """Joint block codes with the oversized blocks removed, and the rule's counts."""
+    codes = rule.block_codes(keys)
+    per_block = _block_pair_counts(codes, keys.n_target, keys.dedupe)
+    blocks = int(np.count_nonzero(per_block))
+    largest = int(per_block.max()) if len(per_block) else 0
+    blocks_cut = pairs_cut = rows_cut = 0
+    if max_block_pairs is not None and largest > max_block_pairs:
+        cut = per_block > max_block_pairs
+        blocks_cut = int(cut.sum())
+        pairs_cut = int(per_block[cut].sum())
+        in_cut = np.zeros(len(codes), dtype=bool)
+        valid = codes >= 0
+        in_cut[valid] = cut[codes[valid]]
+        rows_cut = int(in_cut[: keys.n_target].sum())
+        if not keys.dedupe:
+            rows_cut += int(in_cut[keys.n_target :].sum())
+        codes = np.where(in_cut, -1, codes)
+    # exact agreement: the pairs are the blocks' own pairs
+    pairs = (
+        int(per_block.sum()) - pairs_cut if isinstance(rule, BlockOn) else rule.count(keys, codes)
+    )
+    return codes, (pairs, blocks - blocks_cut, largest, blocks_cut, pairs_cut, rows_cut)
+
+
+def _link_plan(rule: BlockOn, keys: _KeyCodes, max_block_pairs: int | None) -> _RulePlan:
+    """An exact rule in link mode: join the two tables' group indexes on their hashes.
+
+    Only the distinct right-hand hashes are searched among the left-hand ones;
+    no joint codes are made and no table is sorted again once its index is cached.
+    """
+    left, right = keys.group_index(rule.keys)
+    if len(left.hashes) and len(right.hashes):
+        position = np.searchsorted(left.hashes, right.hashes)
+        np.minimum(position, len(left.hashes) - 1, out=position)
+        matched = np.flatnonzero(left.hashes[position] == right.hashes)
+        position = position[matched]
+    else:
+        matched = position = np.zeros(0, dtype=np.int64)
+    n_left = left.offsets[position + 1] - left.offsets[position]
+    n_right = right.offsets[matched + 1] - right.offsets[matched]
+    per_block = n_left * n_right
+    largest = int(per_block.max()) if len(per_block) else 0
+    blocks_cut = pairs_cut = rows_cut = 0
+    if max_block_pairs is not None and largest > max_block_pairs:
+        cut = per_block > max_block_pairs
+        blocks_cut = int(cut.sum())
+        pairs_cut = int(per_block[cut].sum())
+        rows_cut = int(n_left[cut].sum() + n_right[cut].sum())
+        keep = ~cut
+        matched, position, n_left = matched[keep], position[keep], n_left[keep]
+    start = np.zeros(len(right.hashes), dtype=np.int64)
+    size = np.zeros(len(right.hashes), dtype=np.int64)
+    start[matched] = left.offsets[position]
+    size[matched] = n_left
+    group = np.repeat(np.arange(len(right.hashes)), right.sizes())
+    first = np.zeros(keys.n_probe, dtype=np.int64)
+    count = np.zeros(keys.n_probe, dtype=np.int64)
+    first[right.rows] = start[group]
+    count[right.rows] = size[group]
+    counts = (
+        int(per_block.sum()) - pairs_cut,
+        len(per_block) - blocks_cut,
+        largest,
+        blocks_cut,
+        pairs_cut,
+        rows_cut,
+    )
+    join = _Join.from_groups(left.rows, first, count)
+    return _RulePlan(rule, keys, max_block_pairs, counts, join=join)
+
+
 def _plan_rules(
     rules: list[BlockingRule], keys: _KeyCodes, max_block_pairs: int | None
 ) -> list[_RulePlan]:
-    """Block codes of each rule with the oversized blocks removed (internal)."""
+    """Each rule's counts after the block-size cap, and how to make its pairs (internal)."""
     _check_cap(max_block_pairs)
     plans = []
     for rule in rules:
-        codes = rule.block_codes(keys)
-        per_block = _block_pair_counts(codes, keys.n_target, keys.dedupe)
-        blocks = int(np.count_nonzero(per_block))
-        largest = int(per_block.max()) if len(per_block) else 0
-        blocks_cut = pairs_cut = rows_cut = 0
-        if max_block_pairs is not None and largest > max_block_pairs:
-            cut = per_block > max_block_pairs
-            blocks_cut = int(cut.sum())
-            pairs_cut = int(per_block[cut].sum())
-            in_cut = np.zeros(len(codes), dtype=bool)
-            valid = codes >= 0
-            in_cut[valid] = cut[codes[valid]]
-            rows_cut = int(in_cut[: keys.n_target].sum())
-            if not keys.dedupe:
-                rows_cut += int(in_cut[keys.n_target :].sum())
-            codes = np.where(in_cut, -1, codes)
-        plans.append(
-            _RulePlan(
-                rule,
-                codes,
-                # exact agreement: the pairs are the blocks' own pairs
-                int(per_block.sum()) - pairs_cut
-                if isinstance(rule, BlockOn)
-                else rule.count(keys, codes),
-                blocks - blocks_cut,
-                largest,
-                blocks_cut,
-                pairs_cut,
-                rows_cut,
-            )
-        )
+        if isinstance(rule, BlockOn) and not keys.dedupe:
+            plans.append(_link_plan(rule, keys, max_block_pairs))
+        else:
+            codes, counts = _capped(rule, keys, max_block_pairs)
+            plans.append(_RulePlan(rule, keys, max_block_pairs, counts, codes=codes))
     return plans
 
 
@@ -359,6 +433,18 @@ class _Join:
         hi[by_query] = np.searchsorted(composite, (keys[by_query] + 1) * n_target, side="left")
         self.first[probe_rows] = lo
         self.count[probe_rows] = np.maximum(hi - lo, 0)
+
+    @classmethod
+    def from_groups(
+        cls, order: NDArray[np.int64], first: NDArray[np.int64], count: NDArray[np.int64]
+    ) -> _Join:
+        """A join whose target rows ``order`` are grouped by block, ascending in each block."""
+        join = cls.__new__(cls)
+        join.sorted = True
+        join.order = order
+        join.first = first
+        join.count = count
+        return join
 
     def pairs(self, start: int, stop: int) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
         """``(probe_rows, target_rows)`` of the probe rows ``start:stop`` (probe rows ascending)."""
@@ -434,7 +520,9 @@ def _generate(
             "split the right table and block each part"
         )
     joins = [
-        [
+        [plan.join]
+        if plan.join is not None
+        else [
             _Join(c, n_target, keys.dedupe, _code_order(keys, plan.rule))
             for c in plan.rule.components(keys, plan.codes)
         ]

@@ -54,6 +54,7 @@ __all__ = [
 ]
 
 Codes = NDArray[np.int64]
+_Hashed = tuple[NDArray[np.uint64], NDArray[np.bool_]]
 
 _SLICE = re.compile(r"^(?P<column>.+?)\[(?P<start>-?\d*):(?P<stop>-?\d*)\]$")
 
@@ -253,6 +254,57 @@ class _KeyCodes:
         found = self._cache.get(("order", tuple(keys)))
         return None if found is None else found
 
+    def side_hashes(self, keys: Sequence[Key]) -> list[_Hashed]:
+        """Per table (left, then right) the hashes of ``keys`` together and where any is missing.
+
+        The same hashes as :meth:`combined` groups (the raw hash for one key, the
+        mixed one for several), so equal hashes are equal codes there.
+        """
+        if not keys:
+            raise ConfigurationError("a blocking rule needs at least one column")
+        sides: list[list[_Hashed]] = [[] for _ in self._tables()]
+        for key in keys:
+            self._check(key.column)
+            if key.sliced:
+                joint, missing = self.hashed(key)
+                cut = [slice(0, self.n_target), slice(self.n_target, None)]
+                for i in range(len(sides)):
+                    sides[i].append((joint[cut[i]], missing[cut[i]]))
+            else:
+                for i, table in enumerate(self._tables()):
+                    sides[i].append(_table_hashes(table, key.column))
+        return [_combine(parts) for parts in sides]
+
+    def group_index(self, keys: Sequence[Key]) -> list[_GroupIndex]:
+        """Per table the rows grouped by the hash of ``keys`` (see :class:`_GroupIndex`).
+
+        Without cut keys the index is cached on the table while its key columns
+        are unchanged, so blocking the same registry again skips the sort.
+        """
+        keys = tuple(keys)
+        cache_key = ("index", keys)
+        if cache_key in self._cache:
+            return self._cache[cache_key]  # type: ignore[no-any-return]
+        tables = self._tables()
+        cacheable = not any(k.sliced for k in keys)
+        found: list[_GroupIndex | None] = [None] * len(tables)
+        for key in keys:
+            self._check(key.column)
+        if cacheable:
+            for i, table in enumerate(tables):
+                found[i] = _cached_index(table, keys)
+        if any(f is None for f in found):
+            hashes = self.side_hashes(keys)
+            for i, table in enumerate(tables):
+                if found[i] is None:
+                    index = _group_index(*hashes[i])
+                    if cacheable:
+                        _store_index(table, keys, index)
+                    found[i] = index
+        result = [f for f in found if f is not None]
+        self._cache[cache_key] = result
+        return result
+
     def ranks(self, key: Key) -> Codes:
         """Codes that are the rank of the key's value among the sorted distinct values."""
         cache_key = ("ranks", key)
@@ -304,6 +356,87 @@ def _table_hashes(table: Table, name: str) -> tuple[NDArray[np.uint64], NDArray[
     hashes, missing = _hash_values(column)
     cache[name] = (column, hashes, missing)
     return hashes, missing
+
+
+def _combine(parts: Sequence[_Hashed]) -> _Hashed:
+    """The hashes of several keys mixed into one, as :meth:`_KeyCodes.combined` does."""
+    hashes, missing = parts[0]
+    if len(parts) == 1:
+        return hashes, missing
+    missing = missing.copy()
+    for more, more_missing in parts[1:]:
+        hashes = _mix(hashes + _GOLDEN) ^ more
+        missing |= more_missing
+    return _mix(hashes), missing
+
+
+@dataclass(frozen=True, eq=False)
+class _GroupIndex:
+    """The present rows of one table grouped by key hash (internal).
+
+    ``hashes`` are the distinct hashes, ascending; group ``g`` is
+    ``rows[offsets[g]:offsets[g + 1]]``, rows ascending within a group.
+    """
+
+    hashes: NDArray[np.uint64]
+    offsets: NDArray[np.int64]
+    rows: NDArray[np.int64]
+
+    def sizes(self) -> NDArray[np.int64]:
+        """Rows per group."""
+        return np.diff(self.offsets)
+
+
+def _group_index(hashes: NDArray[np.uint64], missing: NDArray[np.bool_]) -> _GroupIndex:
+    """Group the rows not missing by hash, in one plain sort.
+
+    The row number is packed into the low bits of the hash, so sorting the
+    packed values (much faster than an argsort) orders the rows by the hash's
+    high bits, then by row. Two distinct hashes sharing the high bits would
+    interleave; that is checked, and sorted exactly when it happens.
+    """
+    rows = np.flatnonzero(~missing).astype(np.int64)
+    if len(rows) == 0:
+        return _GroupIndex(np.zeros(0, np.uint64), np.zeros(1, np.int64), rows)
+    bits = max(int(len(hashes) - 1).bit_length(), 1)
+    low = np.uint64((1 << bits) - 1)
+    packed = hashes[rows] & ~low
+    packed |= rows.view(np.uint64)
+    packed.sort()
+    ordered_rows = (packed & low).view(np.int64)
+    full = hashes[ordered_rows]
+    change = np.empty(len(full), dtype=bool)
+    change[0] = True
+    np.not_equal(full[1:], full[:-1], out=change[1:])
+    packed >>= np.uint64(bits)
+    if np.count_nonzero(packed[1:] != packed[:-1]) != np.count_nonzero(change) - 1:
+        # two keys share the high bits: order by the whole hash, then the row
+        order = np.lexsort((rows, hashes[rows]))
+        ordered_rows = rows[order]
+        full = hashes[ordered_rows]
+        np.not_equal(full[1:], full[:-1], out=change[1:])
+    starts = np.flatnonzero(change)
+    offsets = np.append(starts, len(full)).astype(np.int64)
+    return _GroupIndex(full[starts], offsets, ordered_rows)
+
+
+def _cached_index(table: Table, keys: tuple[Key, ...]) -> _GroupIndex | None:
+    cache: dict[tuple[Key, ...], Any] | None = getattr(table, "_vnlink_key_index", None)
+    entry = None if cache is None else cache.get(keys)
+    if entry is None:
+        return None
+    columns, index = entry
+    if all(table[k.column] is c for k, c in zip(keys, columns, strict=True)):
+        return index  # type: ignore[no-any-return]
+    return None
+
+
+def _store_index(table: Table, keys: tuple[Key, ...], index: _GroupIndex) -> None:
+    cache: dict[tuple[Key, ...], Any] | None = getattr(table, "_vnlink_key_index", None)
+    if cache is None:
+        cache = {}
+        table._vnlink_key_index = cache  # type: ignore[attr-defined]
+    cache[keys] = (tuple(table[k.column] for k in keys), index)
 
 
 def _hash_values(values: NDArray[Any]) -> tuple[NDArray[np.uint64], NDArray[np.bool_]]:
