@@ -32,6 +32,7 @@ from vnlink._version import __version__
 from vnlink.blocking import block_on, candidate_pairs, default_rules
 from vnlink.compare import ComparisonSet, ComparisonVectors, default_comparisons
 from vnlink.datasets import CorruptionProfile, synthetic_linkage
+from vnlink.evaluate import Evaluation
 from vnlink.exceptions import (
     ConfigurationError,
     InvalidComponent,
@@ -43,7 +44,7 @@ from vnlink.exceptions import (
     ValidationError,
     VnlinkError,
 )
-from vnlink.link import Linker, LinkResult, RegistryIndex
+from vnlink.link import DedupeResult, Linker, LinkResult, RegistryIndex
 from vnlink.normalize import (
     PersonName,
     fix_encoding,
@@ -66,6 +67,8 @@ __all__ = [
     "ComparisonVectors",
     "ConfigurationError",
     "CorruptionProfile",
+    "DedupeResult",
+    "Evaluation",
     "FellegiSunter",
     "InvalidComponent",
     "InvalidFormat",
