@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["EMResult", "encode_patterns", "pattern_counts", "run_em"]
+__all__ = ["EMResult", "encode_patterns", "level_totals", "pattern_counts", "run_em"]
 
 FloatArray = NDArray[np.float64]
 
@@ -156,17 +156,37 @@ def _pattern_log_likelihoods(
     return lm, lu
 
 
+def level_totals(
+    levels: NDArray[np.integer[Any]], n_levels: Sequence[int], weights: FloatArray | None = None
+) -> list[FloatArray]:
+    """Per comparison, how many rows (or how much ``weights``) fall in each level.
+
+    Missing levels (``-1``) are not counted.
+
+    >>> import numpy as np
+    >>> levels = np.array([[2, 1], [2, -1], [0, 0]], dtype=np.int8)
+    >>> [t.tolist() for t in level_totals(levels, [3, 2])]
+    [[1.0, 0.0, 2.0], [1.0, 1.0]]
+    >>> [t.tolist() for t in level_totals(levels, [3, 2], np.array([0.5, 1.0, 2.0]))]
+    [[2.0, 0.0, 1.5], [2.0, 0.5]]
+    """
+    out = []
+    for j, n in enumerate(n_levels):
+        col = levels[:, j]
+        present = col >= 0
+        counted: FloatArray = np.bincount(
+            col[present], weights=None if weights is None else weights[present], minlength=n
+        )[:n].astype(np.float64)
+        out.append(counted)
+    return out
+
+
 def _reestimate(
     patterns: NDArray[np.int8], weights: FloatArray, n_levels: Sequence[int], smoothing: float
 ) -> list[FloatArray]:
     out = []
-    for j, n in enumerate(n_levels):
-        idx = patterns[:, j]
-        present = idx >= 0
-        counted: FloatArray = np.bincount(
-            idx[present], weights=weights[present], minlength=n
-        )[:n].astype(np.float64)
-        counted = counted + smoothing
+    for n, totals in zip(n_levels, level_totals(patterns, n_levels, weights), strict=True):
+        counted = totals + smoothing
         total = counted.sum()
         out.append(counted / total if total > 0 else np.full(n, 1.0 / n))
     return out

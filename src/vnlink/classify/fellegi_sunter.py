@@ -65,7 +65,7 @@ from vnlink.classify._input import (
     read_vectors,
     resolve_n_levels,
 )
-from vnlink.classify.em import pattern_counts, run_em
+from vnlink.classify.em import level_totals, pattern_counts, run_em
 from vnlink.classify.explain import Explanation, probability_from_weight
 from vnlink.exceptions import ConfigurationError, ModelFormatError
 
@@ -127,28 +127,15 @@ def _probabilities(values: Any, n: int, what: str) -> FloatArray:
 def _level_counts(
     levels: NDArray[np.int8], n_levels: Sequence[int], smoothing: float
 ) -> list[FloatArray]:
-    out = []
-    for j, n in enumerate(n_levels):
-        col = levels[:, j]
-        present = col[col >= 0]
-        counted = np.bincount(present, minlength=n)[:n].astype(np.float64)
-        out.append(_normalise(counted + float(smoothing)))
-    return out
+    return [_normalise(t + float(smoothing)) for t in level_totals(levels, n_levels)]
 
 
 def _pattern_marginals(
     patterns: NDArray[np.int8], counts: NDArray[np.int64], n_levels: Sequence[int]
 ) -> list[FloatArray]:
     """Level frequencies of each comparison from the pattern counts (+1 smoothing)."""
-    out = []
-    for j, n in enumerate(n_levels):
-        col = patterns[:, j]
-        present = col >= 0
-        counted: FloatArray = np.bincount(
-            col[present], weights=counts[present].astype(np.float64), minlength=n
-        )[:n].astype(np.float64)
-        out.append(_normalise(counted + 1.0))
-    return out
+    totals = level_totals(patterns, n_levels, counts.astype(np.float64))
+    return [_normalise(t + 1.0) for t in totals]
 
 
 def u_from_vectors(X: Any, *, n_levels: Sequence[int] | None = None,
@@ -232,10 +219,7 @@ def estimate_u(
                 [int(n) for n in given] if given is not None
                 else [max(int(t) + 1, 1) for t in levels.max(axis=0, initial=0)]
             )
-        chunk = [
-            np.bincount(levels[:, j][levels[:, j] >= 0], minlength=n)[:n].astype(np.float64)
-            for j, n in enumerate(n_levels)
-        ]
+        chunk = level_totals(levels, n_levels)
         totals = chunk if totals is None else [a + b for a, b in zip(totals, chunk, strict=True)]
         done += size
     assert totals is not None
