@@ -347,15 +347,14 @@ def _link_plan(rule: BlockOn, keys: _KeyCodes, max_block_pairs: int | None) -> _
         rows_cut = int(n_left[cut].sum() + n_right[cut].sum())
         keep = ~cut
         matched, position, n_left = matched[keep], position[keep], n_left[keep]
-    start = np.zeros(len(right.hashes), dtype=np.int64)
-    size = np.zeros(len(right.hashes), dtype=np.int64)
+    # per right-hand group (and one more for rows missing the key): where its partners start
+    start = np.zeros(len(right.hashes) + 1, dtype=np.int64)
+    size = np.zeros(len(right.hashes) + 1, dtype=np.int64)
     start[matched] = left.offsets[position]
     size[matched] = n_left
-    group = np.repeat(np.arange(len(right.hashes)), right.sizes())
-    first = np.zeros(keys.n_probe, dtype=np.int64)
-    count = np.zeros(keys.n_probe, dtype=np.int64)
-    first[right.rows] = start[group]
-    count[right.rows] = size[group]
+    group = right.row_group()
+    first = start[group]
+    count = size[group]
     counts = (
         int(per_block.sum()) - pairs_cut,
         len(per_block) - blocks_cut,
@@ -456,8 +455,11 @@ class _Join:
         probes = np.repeat(np.arange(start, stop, dtype=np.int64), count)
         return probes, self.order[self._positions(start, stop, count, total)]
 
-    def encoded(self, start: int, stop: int, n_target: int, tag: int) -> NDArray[np.int64]:
-        """The pairs of probe rows ``start:stop`` as ``(probe * n_target + target) << 7 | tag``."""
+    def encoded(self, start: int, stop: int, stride: int, tag: int) -> NDArray[np.int64]:
+        """The pairs of probe rows ``start:stop`` as ``(probe * stride + target) << 7 | tag``.
+
+        ``stride`` is at least the number of target rows.
+        """
         count = self.count[start:stop]
         total = int(count.sum())
         if total == 0:
@@ -465,7 +467,7 @@ class _Join:
         out = self.order[self._positions(start, stop, count, total)]
         out *= 1 << _RULE_BITS
         base = np.arange(start, stop, dtype=np.int64)
-        base *= n_target << _RULE_BITS
+        base *= stride << _RULE_BITS
         base += tag
         out += np.repeat(base, count)
         return out
@@ -519,6 +521,10 @@ def _generate(
             "the tables are too large to pair in one index space (n_left * n_right >= 2**56): "
             "split the right table and block each part"
         )
+    # pair code = probe * stride + target; a power of two decodes with shifts when it fits
+    target_bits = max(n_target - 1, 0).bit_length()
+    shifted = keys.n_probe << target_bits < 2 ** (63 - _RULE_BITS)
+    stride = 1 << target_bits if shifted else max(n_target, 1)
     joins = [
         [plan.join]
         if plan.join is not None
@@ -545,7 +551,7 @@ def _generate(
             part
             for index, rule_joins in enumerate(joins)
             for join in rule_joins
-            if len(part := join.encoded(start, stop, n_target, index))
+            if len(part := join.encoded(start, stop, stride, index))
         ]
         if not encoded:
             tagged = np.zeros(0, dtype=np.int64)
@@ -556,17 +562,22 @@ def _generate(
             del encoded
             # sorted parts: a stable sort merges the runs; otherwise quicksort is faster
             ordered.sort(kind="stable" if all_sorted else "quicksort")
-            pair_codes = ordered >> _RULE_BITS
+            # neighbours with the same pair code differ only in the rule bits
             keep = np.empty(len(ordered), dtype=bool)
             keep[0] = True
-            np.not_equal(pair_codes[1:], pair_codes[:-1], out=keep[1:])
-            del pair_codes
+            different = ordered[1:] ^ ordered[:-1]
+            np.greater(different, _RULE_MASK, out=keep[1:])
+            del different
             tagged = ordered[keep]
             del ordered, keep
         unique = tagged >> _RULE_BITS
         rule = (tagged & _RULE_MASK).astype(np.int8)
-        probe = unique // max(n_target, 1)
-        target = unique - probe * n_target
+        if shifted:
+            probe = unique >> target_bits
+            target = unique & (stride - 1)
+        else:
+            probe = unique // stride
+            target = unique - probe * stride
         if keys.dedupe:
             left_idx, right_idx = probe, target
         else:

@@ -370,7 +370,6 @@ def _combine(parts: Sequence[_Hashed]) -> _Hashed:
     return _mix(hashes), missing
 
 
-@dataclass(frozen=True, eq=False)
 class _GroupIndex:
     """The present rows of one table grouped by key hash (internal).
 
@@ -378,13 +377,30 @@ class _GroupIndex:
     ``rows[offsets[g]:offsets[g + 1]]``, rows ascending within a group.
     """
 
-    hashes: NDArray[np.uint64]
-    offsets: NDArray[np.int64]
-    rows: NDArray[np.int64]
+    def __init__(
+        self,
+        hashes: NDArray[np.uint64],
+        offsets: NDArray[np.int64],
+        rows: NDArray[np.int64],
+        n_rows: int,
+    ) -> None:
+        self.hashes = hashes
+        self.offsets = offsets
+        self.rows = rows
+        self.n_rows = n_rows
+        self._row_group: NDArray[np.int64] | None = None
 
     def sizes(self) -> NDArray[np.int64]:
         """Rows per group."""
         return np.diff(self.offsets)
+
+    def row_group(self) -> NDArray[np.int64]:
+        """Per row of the table its group, ``len(hashes)`` where the key is missing (cached)."""
+        if self._row_group is None:
+            groups = np.full(self.n_rows, len(self.hashes), dtype=np.int64)
+            groups[self.rows] = np.repeat(np.arange(len(self.hashes)), self.sizes())
+            self._row_group = groups
+        return self._row_group
 
 
 def _group_index(hashes: NDArray[np.uint64], missing: NDArray[np.bool_]) -> _GroupIndex:
@@ -397,7 +413,7 @@ def _group_index(hashes: NDArray[np.uint64], missing: NDArray[np.bool_]) -> _Gro
     """
     rows = np.flatnonzero(~missing).astype(np.int64)
     if len(rows) == 0:
-        return _GroupIndex(np.zeros(0, np.uint64), np.zeros(1, np.int64), rows)
+        return _GroupIndex(np.zeros(0, np.uint64), np.zeros(1, np.int64), rows, len(hashes))
     bits = max(int(len(hashes) - 1).bit_length(), 1)
     low = np.uint64((1 << bits) - 1)
     packed = hashes[rows] & ~low
@@ -417,7 +433,7 @@ def _group_index(hashes: NDArray[np.uint64], missing: NDArray[np.bool_]) -> _Gro
         np.not_equal(full[1:], full[:-1], out=change[1:])
     starts = np.flatnonzero(change)
     offsets = np.append(starts, len(full)).astype(np.int64)
-    return _GroupIndex(full[starts], offsets, ordered_rows)
+    return _GroupIndex(full[starts], offsets, ordered_rows, len(hashes))
 
 
 def _cached_index(table: Table, keys: tuple[Key, ...]) -> _GroupIndex | None:
