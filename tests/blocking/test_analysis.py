@@ -9,6 +9,7 @@ from vnlink.blocking import (
     SortedNeighbourhood,
     analyse_blocking,
     block_on,
+    candidate_pairs,
     count_pairs,
     default_rules,
     rule_from_dict,
@@ -90,3 +91,24 @@ def test_largest_blocks() -> None:
     ]
     top = largest_blocks(SortedNeighbourhood("phone[:3]", window=1), LEFT, RIGHT)
     assert top[0]["key"] == {"phone[:3]": "091"} and top[0]["pairs"] == 2
+
+
+def test_true_pairs_found_agree_with_the_pairs_made_under_the_cap() -> None:
+    # phone 0912 makes 2 pairs (p1, p4 with r1): over a cap of 1 it is cut, so p1-r1 is lost
+    rules = [block_on("phone"), block_on("dob_year"), block_on("phone", "dob_year")]
+    truth = (np.array([0, 3, 2, 1]), np.array([0, 0, 1, 2]))
+    for cap in (None, 1, 2):
+        result = analyse_blocking(rules, LEFT, RIGHT, truth, max_block_pairs=cap)
+        made = candidate_pairs(rules, LEFT, RIGHT, max_block_pairs=cap)
+        found = {
+            (left, right): tag
+            for left, right, tag in zip(
+                made.left.tolist(), made.right.tolist(), made.rule.tolist(), strict=True
+            )
+        }
+        pairs = zip(truth[0].tolist(), truth[1].tolist(), strict=True)
+        expected_first = [found.get(pair, -1) for pair in pairs]
+        assert result.missed.tolist() == [i for i, f in enumerate(expected_first) if f < 0]
+        assert [r.new_true_pairs for r in result.rules] == [
+            expected_first.count(k) for k in range(len(rules))
+        ]

@@ -432,10 +432,20 @@ def analyse_blocking(
     first = np.full(n_true, -1, dtype=np.int64)
     found_by: list[int] = []
     for index, plan in enumerate(plans):
-        hit = np.zeros(n_true, dtype=bool)
-        for component in plan.rule.components(keys, plan.codes):
-            t, p = component[targets], component[keys.n_target + probes]
-            hit |= (t >= 0) & (t == p)
+        if plan.join is not None and isinstance(plan.rule, BlockOn):
+            # link mode, exact rule: equal key hashes, neither missing, block not cut
+            (left_hash, left_missing), (right_hash, right_missing) = keys.side_hashes(
+                plan.rule.keys
+            )
+            hit = left_hash[targets] == right_hash[probes]
+            hit &= ~left_missing[targets]
+            hit &= ~right_missing[probes]
+            hit &= plan.join.count[probes] > 0
+        else:
+            hit = np.zeros(n_true, dtype=bool)
+            for component in plan.rule.components(keys, plan.codes):
+                t, p = component[targets], component[keys.n_target + probes]
+                hit |= (t >= 0) & (t == p)
         hit &= distinct
         found_by.append(int(hit.sum()))
         first[(first < 0) & hit] = index
