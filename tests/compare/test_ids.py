@@ -41,6 +41,12 @@ CASES = [
     ("CMND of another person", cmnd("987654321"), 0),
     ("no number", {"dob_year": 1980, "sex": "M"}, -1),
     ("no common kind (BHXH)", other("bhxh", "0123456789"), -1),
+    ("same number, birth year contradicts it: a relative's number",
+     cccd("001080012345", dob_year=2012), 1),
+    ("same number, one year digit and the sex contradict it: a relative's number",
+     cccd("001080012345", dob_year=1981, record_sex="F"), 1),
+    ("same number, one mistyped year digit: still exact", cccd("001080012345", dob_year=1981), 4),
+    ("same number, wrong sex alone: still exact", cccd("001080012345", record_sex="F"), 4),
     ("no common kind, contradicting dob", {"id_kind": "bhxh", "id": "0123456789",
                                            "dob_year": 1975, "sex": "M"}, 1),
 ]
@@ -78,11 +84,27 @@ def test_without_cccd_check(make_table: Any) -> None:
     assert levels.tolist() == [0]
 
 
-def test_exact_beats_contradiction(make_table: Any) -> None:
-    # the same number, but the record's date of birth was mistyped: still exact
-    table = make_table([BASE, cccd("001080012345", dob_year=1990)])
-    levels, scores = IdComparison().compute(np.array([0]), np.array([1]), table, table)
-    assert levels.tolist() == [4] and scores.tolist() == [1.0]
+def test_contradiction_beats_exact(make_table: Any) -> None:
+    # the same number, but the record's birth year is not the one the number encodes:
+    # typed with a relative's CCCD, so not an exact agreement (whichever side is left)
+    table = make_table([BASE, cccd("001080012345", dob_year=2012)])
+    for left, right in ((0, 1), (1, 0)):
+        levels, scores = IdComparison().compute(np.array([left]), np.array([right]), table,
+                                                table)
+        assert levels.tolist() == [1] and scores.tolist() == [1.0]
+
+
+def test_contradiction_needs_both_values(make_table: Any) -> None:
+    # the same number and no date of birth or sex on the other record: exact
+    table = make_table([BASE, cccd("001080012345", dob_year=0, record_sex="")])
+    levels, _ = IdComparison().compute(np.array([0]), np.array([1]), table, table)
+    assert levels.tolist() == [4]
+
+
+def test_near_miss_keeps_its_level_despite_contradiction(make_table: Any) -> None:
+    table = make_table([BASE, cccd("001080012346", dob_year=1990)])
+    levels, _ = IdComparison().compute(np.array([0]), np.array([1]), table, table)
+    assert levels.tolist() == [3]
 
 
 def _near(a: str, b: str) -> int:
@@ -116,6 +138,17 @@ def reference(a: dict[str, Any], b: dict[str, Any]) -> int:
 
     if level <= 0 and (contradicts(a, b) or contradicts(b, a)):
         return 1
+
+    def relative(x: dict[str, Any], y: dict[str, Any]) -> bool:
+        if not (x["id_birth_year"] and y["dob_year"]):
+            return False
+        digits = sum(p != q for p, q in zip(f"{x['id_birth_year']:04d}", f"{y['dob_year']:04d}",
+                                            strict=True))
+        sex = bool(x["id_sex"] and y["sex"] and x["id_sex"] != y["sex"])
+        return digits >= 2 or (digits == 1 and sex)
+
+    if level == 4 and (relative(a, b) or relative(b, a)):
+        return 1
     return level
 
 
@@ -128,7 +161,7 @@ def id_rows(draw: st.DrawFn) -> dict[str, Any]:
         "id_kind": draw(st.sampled_from(["", "cccd", "cmnd9", "bhxh", "bhyt"])),
         "id_birth_year": draw(st.sampled_from([0, 1980, 1981])),
         "id_sex": draw(st.sampled_from(["", "M", "F"])),
-        "dob_year": draw(st.sampled_from([0, 1980, 1981])),
+        "dob_year": draw(st.sampled_from([0, 1980, 1981, 1955])),
         "sex": draw(st.sampled_from(["", "M", "F"])),
     }
     row["id"] = draw(digits)

@@ -123,15 +123,19 @@ class IdComparison(Comparison):
     4    exact                                  the same number
     3    one digit different                    a typing slip
     2    adjacent digits swapped                ``...12345`` against ``...12354``
-    1    CCCD contradicts birth year or sex     numbers differ or cannot be compared, and a
-                                                CCCD's encoded birth year or sex disagrees
-                                                with the other record's
+    1    CCCD contradicts birth year or sex     a CCCD's encoded birth year or sex disagrees
+                                                with the other record's, and the numbers
+                                                differ or cannot be compared; or the numbers
+                                                are equal but the birth year differs in two
+                                                or more digits, or in one digit and the sex
+                                                differs too (a relative's number)
     0    different
     -1   missing                                no number of a common kind (a CMND against
                                                 a CCCD), and no contradiction
     ===  =====================================  ==========================================
 
-    Scores are the share of equal digits (NaN when missing).
+    Scores are the share of equal digits (NaN when missing; 0 for a contradiction
+    without comparable numbers).
 
     Parameters
     ----------
@@ -186,7 +190,19 @@ class IdComparison(Comparison):
             contradicts = _contradicts(left, right, left_idx, right_idx) | _contradicts(
                 right, left, right_idx, left_idx
             )
+            # Equal numbers whose encoded birth year clearly contradicts the other record
+            # are a relative's number (a parent's CCCD typed for a child), not an exact
+            # agreement. "Clearly": a birth year differing in two or more digits, or in
+            # any digit together with the sex (one mistyped digit of the date, or a wrong
+            # sex alone, stays exact). Near misses keep their level.
             hit = contradicts & (levels <= 0)
+            exact = np.flatnonzero(levels == 4)
+            if len(exact):
+                li, ri = left_idx[exact], right_idx[exact]
+                relative = _relative_number(left, right, li, ri) | _relative_number(
+                    right, left, ri, li
+                )
+                hit[exact[relative]] = True
             levels[hit] = 1
             scores[hit] = np.where(np.isnan(scores[hit]), 0.0, scores[hit])
         return levels, scores
@@ -215,4 +231,22 @@ def _contradicts(a: Table, b: Table, a_idx: Index, b_idx: Index) -> NDArray[np.b
     sex = _encode.sex_codes(a, "id_sex", a_idx)
     other_sex = _encode.sex_codes(b, "sex", b_idx)
     out |= (sex > 0) & (other_sex > 0) & (sex != other_sex)
+    return out
+
+
+def _relative_number(a: Table, b: Table, a_idx: Index, b_idx: Index) -> NDArray[np.bool_]:
+    """``a``'s CCCD encodes a birth year that ``b``'s date of birth clearly contradicts.
+
+    Clearly: two or more of the four digits differ, or one differs and the sex differs too.
+    """
+    year = _encode.numeric_column(a, "id_birth_year")[a_idx].astype(np.int64)
+    other_year = _encode.numeric_column(b, "dob_year")[b_idx].astype(np.int64)
+    known = (year > 0) & (other_year > 0)
+    digits = np.zeros(len(year), dtype=np.int8)
+    for power in (1, 10, 100, 1000):
+        digits += (year // power % 10 != other_year // power % 10).astype(np.int8)
+    sex = _encode.sex_codes(a, "id_sex", a_idx)
+    other_sex = _encode.sex_codes(b, "sex", b_idx)
+    sex_differs = (sex > 0) & (other_sex > 0) & (sex != other_sex)
+    out: NDArray[np.bool_] = known & ((digits >= 2) | ((digits == 1) & sex_differs))
     return out
