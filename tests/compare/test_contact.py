@@ -88,3 +88,18 @@ def test_bulk_equals_reference_and_is_symmetric(
     n = len(rows)
     for lv in (levels, sex_levels):
         assert (lv.reshape(n, n) == lv.reshape(n, n).T).all()
+
+
+def test_phone_exact_level_reports_term_frequency(make_table: Any) -> None:
+    # a household phone shared by three people is three times as frequent as a phone of one
+    from vnlink.compare import ComparisonSet
+
+    registry = make_table([{"phone": "0912345678"}, {"phone": "0912345678"},
+                           {"phone": "0912345678"}, {"phone": "0987654321"}])
+    record = make_table([{"phone": "0912345678"}, {"phone": "0987654321"},
+                         {"phone": "0987654320"}])
+    cset = ComparisonSet([PhoneComparison()])
+    v = cset.compute((np.array([0, 3, 3]), np.array([0, 1, 2])), registry, record)
+    assert v.levels[:, 0].tolist() == [2, 2, 1]
+    assert v.tf[:2, 0].tolist() == [0.75, 0.25] and np.isnan(v.tf[2, 0])
+    assert PhoneComparison(tf_column=None).tf_levels == ()

@@ -21,7 +21,7 @@ Examples
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -48,10 +48,20 @@ class PhoneComparison(Comparison):
         The phone column (default ``phone``).
     near_miss
         Keep level 1; with ``False`` the levels are just different / exact.
+    tf_column
+        Term-frequency column for the exact level (default ``phone``): a
+        household phone given for several people weighs less than a phone of
+        one person; ``None`` for no adjustment.
+
+    Examples
+    --------
+    >>> PhoneComparison().tf_levels
+    (2,)
     """
 
     column: str = "phone"
     near_miss: bool = True
+    tf_column: str | None = field(default="phone", kw_only=True)
 
     def __post_init__(self) -> None:
         if not isinstance(self.near_miss, bool):
