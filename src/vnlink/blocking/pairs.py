@@ -335,8 +335,8 @@ def _link_plan(rule: BlockOn, keys: _KeyCodes, max_block_pairs: int | None) -> _
         position = position[matched]
     else:
         matched = position = np.zeros(0, dtype=np.int64)
-    n_left = left.offsets[position + 1] - left.offsets[position]
-    n_right = right.offsets[matched + 1] - right.offsets[matched]
+    n_left = (left.offsets[position + 1] - left.offsets[position]).astype(np.int64)
+    n_right = (right.offsets[matched + 1] - right.offsets[matched]).astype(np.int64)
     per_block = n_left * n_right
     largest = int(per_block.max()) if len(per_block) else 0
     blocks_cut = pairs_cut = rows_cut = 0
@@ -433,9 +433,11 @@ class _Join:
         self.first[probe_rows] = lo
         self.count[probe_rows] = np.maximum(hi - lo, 0)
 
+    order: NDArray[np.integer[Any]]
+
     @classmethod
     def from_groups(
-        cls, order: NDArray[np.int64], first: NDArray[np.int64], count: NDArray[np.int64]
+        cls, order: NDArray[np.integer[Any]], first: NDArray[np.int64], count: NDArray[np.int64]
     ) -> _Join:
         """A join whose target rows ``order`` are grouped by block, ascending in each block."""
         join = cls.__new__(cls)
@@ -453,7 +455,8 @@ class _Join:
             empty = np.zeros(0, dtype=np.int64)
             return empty, empty
         probes = np.repeat(np.arange(start, stop, dtype=np.int64), count)
-        return probes, self.order[self._positions(start, stop, count, total)]
+        targets = self.order[self._positions(start, stop, count, total)]
+        return probes, targets.astype(np.int64, copy=False)
 
     def encoded(self, start: int, stop: int, stride: int, tag: int) -> NDArray[np.int64]:
         """The pairs of probe rows ``start:stop`` as ``(probe * stride + target) << 7 | tag``.
@@ -464,7 +467,7 @@ class _Join:
         total = int(count.sum())
         if total == 0:
             return np.zeros(0, dtype=np.int64)
-        out = self.order[self._positions(start, stop, count, total)]
+        out = self.order[self._positions(start, stop, count, total)].astype(np.int64, copy=False)
         out *= 1 << _RULE_BITS
         base = np.arange(start, stop, dtype=np.int64)
         base *= stride << _RULE_BITS

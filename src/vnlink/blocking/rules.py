@@ -375,29 +375,31 @@ class _GroupIndex:
 
     ``hashes`` are the distinct hashes, ascending; group ``g`` is
     ``rows[offsets[g]:offsets[g + 1]]``, rows ascending within a group.
+    Offsets and rows are ``int32`` when the table allows it (the index is kept
+    on the table; half the memory).
     """
 
     def __init__(
         self,
         hashes: NDArray[np.uint64],
-        offsets: NDArray[np.int64],
-        rows: NDArray[np.int64],
+        offsets: NDArray[np.integer[Any]],
+        rows: NDArray[np.integer[Any]],
         n_rows: int,
     ) -> None:
         self.hashes = hashes
         self.offsets = offsets
         self.rows = rows
         self.n_rows = n_rows
-        self._row_group: NDArray[np.int64] | None = None
+        self._row_group: NDArray[np.integer[Any]] | None = None
 
     def sizes(self) -> NDArray[np.int64]:
         """Rows per group."""
-        return np.diff(self.offsets)
+        return np.diff(self.offsets).astype(np.int64, copy=False)
 
-    def row_group(self) -> NDArray[np.int64]:
+    def row_group(self) -> NDArray[np.integer[Any]]:
         """Per row of the table its group, ``len(hashes)`` where the key is missing (cached)."""
         if self._row_group is None:
-            groups = np.full(self.n_rows, len(self.hashes), dtype=np.int64)
+            groups = np.full(self.n_rows, len(self.hashes), dtype=self.rows.dtype)
             groups[self.rows] = np.repeat(np.arange(len(self.hashes)), self.sizes())
             self._row_group = groups
         return self._row_group
@@ -432,8 +434,9 @@ def _group_index(hashes: NDArray[np.uint64], missing: NDArray[np.bool_]) -> _Gro
         full = hashes[ordered_rows]
         np.not_equal(full[1:], full[:-1], out=change[1:])
     starts = np.flatnonzero(change)
-    offsets = np.append(starts, len(full)).astype(np.int64)
-    return _GroupIndex(full[starts], offsets, ordered_rows, len(hashes))
+    small = np.dtype(np.int32 if len(hashes) < 2**31 else np.int64)
+    offsets: NDArray[np.integer[Any]] = np.append(starts, len(full)).astype(small)
+    return _GroupIndex(full[starts], offsets, ordered_rows.astype(small), len(hashes))
 
 
 def _cached_index(table: Table, keys: tuple[Key, ...]) -> _GroupIndex | None:
