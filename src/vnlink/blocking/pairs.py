@@ -3,11 +3,15 @@
 :func:`candidate_pairs` is the plain entry point; :func:`iter_candidate_pairs`
 yields the same pairs in bounded chunks for pair sets too big for memory.
 
-Pairs are made by sort joins in numpy on jointly factorized keys: the left rows
-are sorted by key once, each right row finds its block with a binary search,
-and the pairs of every block come out of one ``np.repeat``/``cumsum`` step —
-no Python loop over blocks or pairs. The union of several rules drops duplicate
-pairs and tags each pair with the first rule that produced it.
+Pairs are made by sort joins in numpy, never a Python loop over blocks or
+pairs. In link mode an exact rule groups each table's rows by the 64-bit hash
+of the rule's key (one sort per table and rule, kept on the table while its
+columns are unchanged, so blocking the same registry again does not sort it
+again), searches the right table's distinct keys among the left's, and makes
+the pairs of every block in one ``np.repeat``/``cumsum`` step. Sorted
+neighbourhood rules and dedupe mode join on keys factorized over both tables.
+The union of several rules drops duplicate pairs (one sort of 64-bit pair
+codes) and tags each pair with the first rule that produced it.
 
 Link mode (``right`` given) pairs every left row with every right row of the
 same block; dedupe mode (``right=None``) pairs rows of one table, each
@@ -385,33 +389,20 @@ def _plan_rules(
 class _Join:
     """One equi-join prepared for pair generation (internal).
 
-    Target rows are grouped by code — sorted by ``(code, row)``, or in the order
-    the key grouping already produced (link mode, exact rules) — and each probe
-    row knows the first position of its partners in that order and how many
-    there are.
+    Target rows are grouped by block, ascending within a block (sorted by
+    ``(code, row)`` here, or taken from the tables' group indexes by
+    :meth:`from_groups`), and each probe row knows the first position of its
+    partners in that order and how many there are. The pairs therefore come
+    out sorted by probe row, then target row.
     """
 
-    def __init__(
-        self,
-        codes: Codes,
-        n_target: int,
-        dedupe: bool,
-        code_order: NDArray[np.intp] | None = None,
-    ) -> None:
+    def __init__(self, codes: Codes, n_target: int, dedupe: bool) -> None:
         target, probe = codes[:n_target], codes[n_target:]
-        self.sorted = code_order is None
-        if code_order is not None and not dedupe:
-            # joint rows already in code order (from grouping the keys): keep the targets;
-            # rows within a block are then in no particular order
-            rows = code_order[code_order < n_target].astype(np.int64)
-            self.order = rows[target[rows] >= 0]
-            composite = self.order  # unused in link mode
-        else:
-            rows = np.flatnonzero(target >= 0).astype(np.int64)
-            composite = target[rows] * n_target + rows  # unique, so any sort is deterministic
-            by_key = np.argsort(composite)
-            composite = composite[by_key]
-            self.order = rows[by_key]
+        rows = np.flatnonzero(target >= 0).astype(np.int64)
+        composite = target[rows] * n_target + rows  # unique, so any sort is deterministic
+        by_key = np.argsort(composite)
+        composite = composite[by_key]
+        self.order: NDArray[np.integer[Any]] = rows[by_key]
         probe_rows = np.flatnonzero(probe >= 0)
         keys = probe[probe_rows]
         self.first = np.zeros(len(probe), dtype=np.int64)
@@ -433,15 +424,12 @@ class _Join:
         self.first[probe_rows] = lo
         self.count[probe_rows] = np.maximum(hi - lo, 0)
 
-    order: NDArray[np.integer[Any]]
-
     @classmethod
     def from_groups(
         cls, order: NDArray[np.integer[Any]], first: NDArray[np.int64], count: NDArray[np.int64]
     ) -> _Join:
         """A join whose target rows ``order`` are grouped by block, ascending in each block."""
         join = cls.__new__(cls)
-        join.sorted = True
         join.order = order
         join.first = first
         join.count = count
@@ -508,13 +496,6 @@ def _chunks(per_row: NDArray[np.int64], chunk_pairs: int) -> Iterator[tuple[int,
         start = stop
 
 
-def _code_order(keys: _KeyCodes, rule: BlockingRule) -> NDArray[np.intp] | None:
-    """The joint rows in the code order of an exact rule, when grouping computed it."""
-    if keys.dedupe or not isinstance(rule, BlockOn):
-        return None
-    return keys.sorted_order(rule.keys)
-
-
 def _generate(
     keys: _KeyCodes, plans: list[_RulePlan], chunk_pairs: int | None
 ) -> Iterator[CandidatePairs]:
@@ -531,13 +512,9 @@ def _generate(
     joins = [
         [plan.join]
         if plan.join is not None
-        else [
-            _Join(c, n_target, keys.dedupe, _code_order(keys, plan.rule))
-            for c in plan.rule.components(keys, plan.codes)
-        ]
+        else [_Join(c, n_target, keys.dedupe) for c in plan.rule.components(keys, plan.codes)]
         for plan in plans
     ]
-    all_sorted = all(join.sorted for rule_joins in joins for join in rule_joins)
     names = tuple(plan.rule.name for plan in plans)
     if chunk_pairs is None:
         bounds: Iterable[tuple[int, int]] = [(0, keys.n_probe)]
@@ -558,13 +535,12 @@ def _generate(
         ]
         if not encoded:
             tagged = np.zeros(0, dtype=np.int64)
-        elif len(encoded) == 1 and all_sorted:
+        elif len(encoded) == 1:
             tagged = encoded[0]
         else:
             ordered = np.concatenate(encoded)
             del encoded
-            # sorted parts: a stable sort merges the runs; otherwise quicksort is faster
-            ordered.sort(kind="stable" if all_sorted else "quicksort")
+            ordered.sort(kind="stable")  # sorted parts: a stable sort merges the runs
             # neighbours with the same pair code differ only in the rule bits
             keep = np.empty(len(ordered), dtype=bool)
             keep[0] = True

@@ -218,10 +218,9 @@ class _KeyCodes:
         if cache_key in self._cache:
             return self._cache[cache_key]  # type: ignore[no-any-return]
         hashes, missing = self.hashed(key)
-        codes, representatives, order = _group(hashes)
+        codes, representatives = _group(hashes)
         codes[missing] = -1
         self._cache[cache_key] = (codes, representatives)
-        self._cache[("order", (key,))] = order
         return codes, representatives
 
     def single(self, key: Key) -> Codes:
@@ -243,16 +242,10 @@ class _KeyCodes:
             more, more_missing = self.hashed(key)
             hashes = _mix(hashes + _GOLDEN) ^ more
             missing |= more_missing
-        codes, _, order = _group(_mix(hashes))
+        codes, _ = _group(_mix(hashes))
         codes[missing] = -1
         self._cache[cache_key] = codes
-        self._cache[("order", tuple(keys))] = order
         return codes
-
-    def sorted_order(self, keys: Sequence[Key]) -> NDArray[np.intp] | None:
-        """Joint rows in code order for the codes of ``keys`` (``None`` if not computed)."""
-        found = self._cache.get(("order", tuple(keys)))
-        return None if found is None else found
 
     def side_hashes(self, keys: Sequence[Key]) -> list[_Hashed]:
         """Per table (left, then right) the hashes of ``keys`` together and where any is missing.
@@ -490,12 +483,11 @@ def _hash_values(values: NDArray[Any]) -> tuple[NDArray[np.uint64], NDArray[np.b
     return hashes.view(np.uint64), missing
 
 
-def _group(values: NDArray[Any]) -> tuple[Codes, NDArray[np.intp], NDArray[np.intp]]:
-    """Codes of equal values (0..k-1 in sorted order), one position holding each code,
-    and the positions in code order."""
+def _group(values: NDArray[Any]) -> tuple[Codes, NDArray[np.intp]]:
+    """Codes of equal values (0..k-1 in sorted order) and one position holding each code."""
     n = len(values)
     if n == 0:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp)
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.intp)
     order = np.argsort(values)
     ordered = values[order]
     starts = np.empty(n, dtype=bool)
@@ -503,7 +495,7 @@ def _group(values: NDArray[Any]) -> tuple[Codes, NDArray[np.intp], NDArray[np.in
     np.not_equal(ordered[1:], ordered[:-1], out=starts[1:])
     codes = np.empty(n, dtype=np.int64)
     codes[order] = np.cumsum(starts) - 1
-    return codes, order[starts], order
+    return codes, order[starts]
 
 
 def _sort_key(value: Any) -> tuple[int, Any]:
