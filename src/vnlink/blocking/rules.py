@@ -321,15 +321,20 @@ _NONE_HASH = hash(None)
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _MIX1 = np.uint64(0xBF58476D1CE4E5B9)
 _MIX2 = np.uint64(0x94D049BB133111EB)
+_SHIFT30, _SHIFT27, _SHIFT31 = np.uint64(30), np.uint64(27), np.uint64(31)
 
 
 def _mix(h: NDArray[np.uint64]) -> NDArray[np.uint64]:
     """The splitmix64 finaliser, elementwise (wrapping arithmetic)."""
-    h = h ^ (h >> np.uint64(30))
-    h = h * _MIX1
-    h = h ^ (h >> np.uint64(27))
-    h = h * _MIX2
-    return h ^ (h >> np.uint64(31))
+    out = h >> _SHIFT30
+    out ^= h
+    out *= _MIX1
+    scratch = out >> _SHIFT27
+    out ^= scratch
+    out *= _MIX2
+    np.right_shift(out, _SHIFT31, out=scratch)
+    out ^= scratch
+    return out
 
 
 def _table_hashes(table: Table, name: str) -> tuple[NDArray[np.uint64], NDArray[np.bool_]]:
@@ -358,7 +363,8 @@ def _combine(parts: Sequence[_Hashed]) -> _Hashed:
         return hashes, missing
     missing = missing.copy()
     for more, more_missing in parts[1:]:
-        hashes = _mix(hashes + _GOLDEN) ^ more
+        hashes = _mix(hashes + _GOLDEN)
+        hashes ^= more
         missing |= more_missing
     return _mix(hashes), missing
 
@@ -406,12 +412,12 @@ def _group_index(hashes: NDArray[np.uint64], missing: NDArray[np.bool_]) -> _Gro
     high bits, then by row. Two distinct hashes sharing the high bits would
     interleave; that is checked, and sorted exactly when it happens.
     """
-    rows = np.flatnonzero(~missing).astype(np.int64)
+    rows = np.flatnonzero(~missing)
     if len(rows) == 0:
         return _GroupIndex(np.zeros(0, np.uint64), np.zeros(1, np.int64), rows, len(hashes))
     bits = max(int(len(hashes) - 1).bit_length(), 1)
     low = np.uint64((1 << bits) - 1)
-    packed = hashes[rows] & ~low
+    packed = (hashes if len(rows) == len(hashes) else hashes[rows]) & ~low
     packed |= rows.view(np.uint64)
     packed.sort()
     ordered_rows = (packed & low).view(np.int64)
@@ -469,15 +475,15 @@ def _hash_values(values: NDArray[Any]) -> tuple[NDArray[np.uint64], NDArray[np.b
         return hashed.view(np.uint64), missing
     if values.dtype != object:
         values = as_object_array(values)
-    items = values.tolist()
     try:
-        hashes = np.fromiter(map(hash, items), dtype=np.int64, count=len(items))
+        # iterating the object array yields its items without building a list
+        hashes = np.fromiter(map(hash, values), dtype=np.int64, count=len(values))
     except TypeError:
-        _, inverse = factorize(items)
+        _, inverse = factorize(values.tolist())
         hashes = np.asarray(inverse, dtype=np.int64)
     # "", 0 and False hash to 0 and None to a constant: check those rows exactly
     suspects = np.flatnonzero((hashes == 0) | (hashes == _NONE_HASH))
-    missing = np.zeros(len(items), dtype=bool)
+    missing = np.zeros(len(values), dtype=bool)
     sub = values[suspects]
     missing[suspects] = (sub == "") | (sub == None) | (sub == 0)  # noqa: E711
     return hashes.view(np.uint64), missing
