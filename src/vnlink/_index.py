@@ -278,11 +278,14 @@ class RegistryIndex:
         """Compare the candidates only; term frequencies from the precomputed arrays."""
         if len(left_rows) == 0:
             return None, np.zeros(0), np.zeros(0)
-        # Compare against a slice of the candidate rows only: nothing done per query may
-        # grow with the registry (encodings of a 1M-row table are not touched).
+        # Compare within one small table: the candidate rows followed by the records.
+        # Nothing done per query grows with the registry (encodings of a 1M-row table are
+        # not touched), and comparing a table with itself encodes each column once, with
+        # no joint vocabulary of two tables to build.
         uniq, local = np.unique(left_rows, return_inverse=True)
-        sub = self.prepared.take(uniq)
-        vectors = self._fast.compute((local.reshape(-1).astype(np.int64), rec_rows), sub, right)
+        both = _stack(self.prepared, uniq, right)
+        vectors = self._fast.compute(
+            (local.reshape(-1).astype(np.int64), rec_rows + len(uniq)), both, both)
         tf = np.full(vectors.levels.shape, np.nan, dtype=np.float64)
         for j, column, tf_levels in self._tf_slots:
             mask = np.isin(vectors.levels[:, j], np.asarray(tf_levels, dtype=np.int8))
@@ -479,6 +482,15 @@ def _slim(prepared: Any) -> Any:
     columns = {k: v for k, v in prepared.columns.items() if k != "problems"}
     return PreparedTable(columns, source=slim_source, schema=prepared.schema,
                          n_rows=prepared.n_rows)
+
+
+def _stack(prepared: Table, rows: NDArray[np.int64], right: Table) -> Table:
+    """The registry ``rows`` followed by all rows of ``right``, columns of both only."""
+    columns = {}
+    for name in prepared.column_names:
+        if name in right and name != "problems":
+            columns[name] = np.concatenate([prepared[name][rows], right[name]])
+    return Table(columns, n_rows=len(rows) + right.n_rows)
 
 
 def _without_tf(cset: Any) -> Any:
