@@ -62,20 +62,22 @@ def factorize(values: Iterable[Any]) -> tuple[list[Any], NDArray[np.intp]]:
     ([None, 'x'], array([0, 1, 0]))
     """
     items = values.tolist() if isinstance(values, np.ndarray) else list(values)
+    n = len(items)
+    # One pass: each value is mapped to the position where it was first seen.
+    first: dict[Any, int] = {}
     try:
-        distinct = dict.fromkeys(items)
-        keys = items
+        seen = list(map(first.setdefault, items, range(n)))
     except TypeError:
-        keys = [_key(v) for v in items]
-        distinct = dict.fromkeys(keys)
-    position = dict(zip(distinct, range(len(distinct)), strict=True))
-    inverse = np.fromiter(map(position.__getitem__, keys), dtype=np.intp, count=len(keys))
-    if keys is items:
-        return list(distinct), inverse
-    originals: list[Any] = [None] * len(position)
-    for item, index in zip(items, inverse.tolist(), strict=True):
-        originals[index] = item
-    return originals, inverse
+        first = {}
+        seen = list(map(first.setdefault, map(_key, items), range(n)))
+        distinct = [items[at] for at in first.values()]
+    else:
+        distinct = list(first)
+    positions = np.array(seen, dtype=np.intp)
+    # First-seen positions -> 0, 1, 2 ... in order of appearance.
+    code = np.cumsum(positions == np.arange(n), dtype=np.intp)
+    code -= 1
+    return distinct, code[positions]
 
 
 def map_unique(
