@@ -329,3 +329,29 @@ def test_group_index_is_cached_on_the_table_until_a_key_column_changes() -> None
     assert next(iter(cached.values()))[1] is entry[1], "the cached index was reused"
     left.columns["y"] = np.array([2, 2, 1])
     assert pairs_of(candidate_pairs(block_on("x", "y"), left, right)) == [(2, 0)]
+
+
+@given(columns, exact_rules, st.sampled_from([None, 1, 2, 3, 5]))
+def test_dedupe_join_equals_joint_code_join_with_cap(
+    table: Any, rules: Any, cap: int | None
+) -> None:
+    from vnlink.blocking.pairs import _capped, _Join, _prepare
+
+    result = candidate_pairs(rules, table, max_block_pairs=cap)
+    got = pairs_of(result)
+    assert got == sorted(got) and all(i < j for i, j in got)
+    keys, plans = _prepare(rules, table, None, cap)
+    for plan in plans:
+        codes, counts = _capped(plan.rule, keys, cap)
+        assert counts == (
+            plan.pairs,
+            plan.blocks,
+            plan.largest_block,
+            plan.blocks_cut,
+            plan.pairs_cut,
+            plan.rows_cut,
+        )
+        assert plan.join is not None
+        fast = plan.join.pairs(0, keys.n_probe)
+        slow = _Join(codes, keys.n_target, True).pairs(0, keys.n_probe)
+        assert np.array_equal(fast[0], slow[0]) and np.array_equal(fast[1], slow[1])

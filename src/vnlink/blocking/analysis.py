@@ -432,7 +432,7 @@ def analyse_blocking(
     first = np.full(n_true, -1, dtype=np.int64)
     found_by: list[int] = []
     for index, plan in enumerate(plans):
-        if plan.join is not None and isinstance(plan.rule, BlockOn):
+        if plan.join is not None and isinstance(plan.rule, BlockOn) and not keys.dedupe:
             # link mode, exact rule: equal key hashes, neither missing, block not cut
             (left_hash, left_missing), (right_hash, right_missing) = keys.side_hashes(
                 plan.rule.keys

@@ -371,6 +371,38 @@ def _link_plan(rule: BlockOn, keys: _KeyCodes, max_block_pairs: int | None) -> _
     return _RulePlan(rule, keys, max_block_pairs, counts, join=join)
 
 
+def _dedupe_plan(rule: BlockOn, keys: _KeyCodes, max_block_pairs: int | None) -> _RulePlan:
+    """An exact rule in dedupe mode: each row pairs with the later rows of its group."""
+    (index,) = keys.group_index(rule.keys)
+    sizes = index.sizes()
+    per_block = sizes * (sizes - 1) // 2
+    largest = int(per_block.max()) if len(per_block) else 0
+    blocks_cut = pairs_cut = rows_cut = 0
+    ends = index.offsets[1:].astype(np.int64)
+    if max_block_pairs is not None and largest > max_block_pairs:
+        cut = per_block > max_block_pairs
+        blocks_cut = int(cut.sum())
+        pairs_cut = int(per_block[cut].sum())
+        rows_cut = int(sizes[cut].sum())
+        ends = np.where(cut, index.offsets[:-1], ends)  # a cut group pairs nothing
+    # the row at position i of the index pairs with positions i + 1 .. end of its group
+    position = np.arange(len(index.rows), dtype=np.int64)
+    first = np.zeros(keys.n_probe, dtype=np.int64)
+    count = np.zeros(keys.n_probe, dtype=np.int64)
+    first[index.rows] = position + 1
+    count[index.rows] = np.maximum(np.repeat(ends, sizes) - position - 1, 0)
+    counts = (
+        int(per_block.sum()) - pairs_cut,
+        int(np.count_nonzero(per_block)) - blocks_cut,
+        largest,
+        blocks_cut,
+        pairs_cut,
+        rows_cut,
+    )
+    join = _Join.from_groups(index.rows, first, count)
+    return _RulePlan(rule, keys, max_block_pairs, counts, join=join)
+
+
 def _plan_rules(
     rules: list[BlockingRule], keys: _KeyCodes, max_block_pairs: int | None
 ) -> list[_RulePlan]:
@@ -378,8 +410,9 @@ def _plan_rules(
     _check_cap(max_block_pairs)
     plans = []
     for rule in rules:
-        if isinstance(rule, BlockOn) and not keys.dedupe:
-            plans.append(_link_plan(rule, keys, max_block_pairs))
+        if isinstance(rule, BlockOn):
+            make = _dedupe_plan if keys.dedupe else _link_plan
+            plans.append(make(rule, keys, max_block_pairs))
         else:
             codes, counts = _capped(rule, keys, max_block_pairs)
             plans.append(_RulePlan(rule, keys, max_block_pairs, counts, codes=codes))
