@@ -355,3 +355,36 @@ def test_dedupe_join_equals_joint_code_join_with_cap(
         fast = plan.join.pairs(0, keys.n_probe)
         slow = _Join(codes, keys.n_target, True).pairs(0, keys.n_probe)
         assert np.array_equal(fast[0], slow[0]) and np.array_equal(fast[1], slow[1])
+
+
+def test_new_records_against_a_cached_registry_index_only_the_records() -> None:
+    registry = Table({"x": np.array(["a", "b", "a", ""], dtype=object), "y": np.arange(4)})
+    first = Table({"x": np.array(["a"], dtype=object), "y": np.array([2])})
+    second = Table({"x": np.array(["b", "a", "c"], dtype=object), "y": np.array([1, 0, 3])})
+    rules = [block_on("x"), block_on("x", "y")]
+    assert pairs_of(candidate_pairs(rules, registry, first)) == [(0, 0), (2, 0)]
+    cached = dict(registry._vnlink_key_index)  # type: ignore[attr-defined]
+    got = candidate_pairs(rules, registry, second)
+    assert list(zip(pairs_of(got), got.rule.tolist(), strict=True)) == [
+        ((1, 0), 0),
+        ((0, 1), 0),
+        ((2, 1), 0),
+    ]
+    # the registry's indexes were reused, not rebuilt
+    for key, (_, index) in registry._vnlink_key_index.items():  # type: ignore[attr-defined]
+        assert cached[key][1] is index
+    assert set(second._vnlink_key_index) == set(cached)  # type: ignore[attr-defined]
+
+
+def test_repeated_joins_follow_the_other_table_and_the_cap() -> None:
+    records = Table({"x": np.array(["a", "b", "a"], dtype=object)})
+    one = Table({"x": np.array(["a", "a", "b"], dtype=object)})
+    two = Table({"x": np.array(["b", "c"], dtype=object)})
+    every = [(0, 0), (1, 0), (2, 1), (0, 2), (1, 2)]
+    for _ in range(2):
+        assert pairs_of(candidate_pairs("x", one, records)) == every
+        capped = candidate_pairs("x", one, records, max_block_pairs=3)
+        assert pairs_of(capped) == [(2, 1)]
+        assert capped.report is not None and capped.report.pairs_cut == 4
+        assert pairs_of(candidate_pairs("x", two, records)) == [(0, 1)]
+        assert count_pairs("x", one, records).total_pairs == 5

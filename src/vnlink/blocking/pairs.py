@@ -332,6 +332,13 @@ def _link_plan(rule: BlockOn, keys: _KeyCodes, max_block_pairs: int | None) -> _
     no joint codes are made and no table is sorted again once its index is cached.
     """
     left, right = keys.group_index(rule.keys)
+    last = right.last_join
+    if last is not None and last[0] is left and last[1] == max_block_pairs:
+        # the same two tables joined again (count_pairs, then candidate_pairs, then analysis)
+        _, _, counts, first, count = last
+        return _RulePlan(
+            rule, keys, max_block_pairs, counts, join=_Join.from_groups(left.rows, first, count)
+        )
     if len(left.hashes) and len(right.hashes):
         position = np.searchsorted(left.hashes, right.hashes)
         np.minimum(position, len(left.hashes) - 1, out=position)
@@ -367,6 +374,9 @@ def _link_plan(rule: BlockOn, keys: _KeyCodes, max_block_pairs: int | None) -> _
         pairs_cut,
         rows_cut,
     )
+    first.flags.writeable = False
+    count.flags.writeable = False
+    right.last_join = (left, max_block_pairs, counts, first, count)
     join = _Join.from_groups(left.rows, first, count)
     return _RulePlan(rule, keys, max_block_pairs, counts, join=join)
 

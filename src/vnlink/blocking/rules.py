@@ -247,26 +247,30 @@ class _KeyCodes:
         self._cache[cache_key] = codes
         return codes
 
-    def side_hashes(self, keys: Sequence[Key]) -> list[_Hashed]:
+    def side_hashes(self, keys: Sequence[Key], only: int | None = None) -> list[_Hashed]:
         """Per table (left, then right) the hashes of ``keys`` together and where any is missing.
 
         The same hashes as :meth:`combined` groups (the raw hash for one key, the
-        mixed one for several), so equal hashes are equal codes there.
+        mixed one for several), so equal hashes are equal codes there. ``only``
+        (0 or 1) computes that table's alone; the other entry is then empty.
         """
         if not keys:
             raise ConfigurationError("a blocking rule needs at least one column")
-        sides: list[list[_Hashed]] = [[] for _ in self._tables()]
+        tables = self._tables()
+        wanted = range(len(tables)) if only is None else [only]
+        sides: list[list[_Hashed]] = [[] for _ in tables]
         for key in keys:
             self._check(key.column)
             if key.sliced:
                 joint, missing = self.hashed(key)
                 cut = [slice(0, self.n_target), slice(self.n_target, None)]
-                for i in range(len(sides)):
+                for i in wanted:
                     sides[i].append((joint[cut[i]], missing[cut[i]]))
             else:
-                for i, table in enumerate(self._tables()):
-                    sides[i].append(_table_hashes(table, key.column))
-        return [_combine(parts) for parts in sides]
+                for i in wanted:
+                    sides[i].append(_table_hashes(tables[i], key.column))
+        empty = (np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=bool))
+        return [_combine(parts) if parts else empty for parts in sides]
 
     def group_index(self, keys: Sequence[Key]) -> list[_GroupIndex]:
         """Per table the rows grouped by the hash of ``keys`` (see :class:`_GroupIndex`).
@@ -286,14 +290,12 @@ class _KeyCodes:
         if cacheable:
             for i, table in enumerate(tables):
                 found[i] = _cached_index(table, keys)
-        if any(f is None for f in found):
-            hashes = self.side_hashes(keys)
-            for i, table in enumerate(tables):
-                if found[i] is None:
-                    index = _group_index(*hashes[i])
-                    if cacheable:
-                        _store_index(table, keys, index)
-                    found[i] = index
+        for i, table in enumerate(tables):
+            if found[i] is None:  # e.g. a new batch of records against a cached registry
+                index = _group_index(*self.side_hashes(keys, only=i)[i])
+                if cacheable:
+                    _store_index(table, keys, index)
+                found[i] = index
         result = [f for f in found if f is not None]
         self._cache[cache_key] = result
         return result
@@ -390,6 +392,17 @@ class _GroupIndex:
         self.rows = rows
         self.n_rows = n_rows
         self._row_group: NDArray[np.integer[Any]] | None = None
+        # the latest join of this (right-hand) index: left index, cap, counts, first, count
+        self.last_join: (
+            tuple[
+                _GroupIndex,
+                int | None,
+                tuple[int, int, int, int, int, int],
+                NDArray[np.int64],
+                NDArray[np.int64],
+            ]
+            | None
+        ) = None
 
     def sizes(self) -> NDArray[np.int64]:
         """Rows per group."""
