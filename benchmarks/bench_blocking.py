@@ -15,7 +15,8 @@ Figures:
   are given cold (``*_cold``: new tables, hashing and grouping included) and
   warm (the tables already blocked once, by ``count_pairs``, as a linker's
   fit and link do), in wall-clock and CPU seconds (the CPU figure is the
-  steadier one on a busy machine);
+  steadier one on a busy machine), and for a new records table against the
+  registry blocked before (``*_new_records``: the records hashed and grouped);
 - a stress run: a deliberately loose rule (birth year and province) streamed
   with ``iter_candidate_pairs`` in chunks of 5 million pairs;
 - peak resident memory of the process (it includes prepare()).
@@ -99,6 +100,17 @@ def main() -> None:
     figures["pairs_per_second_cpu"] = round(len(pairs) / cpu)
     assert np.array_equal(cold.left, pairs.left) and np.array_equal(cold.rule, pairs.rule)
     del cold
+
+    # a new batch of records against the registry blocked before (the production case)
+    new_right = Table(dict(right.columns))
+    cpu = time.process_time()
+    with timer() as t:
+        batch = candidate_pairs(rules, left, new_right)
+    cpu = time.process_time() - cpu
+    figures["candidate_pairs_new_records_seconds"] = round(t["seconds"], 3)
+    figures["candidate_pairs_new_records_cpu_seconds"] = round(cpu, 3)
+    figures["pairs_per_second_new_records"] = round(len(batch) / t["seconds"])
+    del batch, new_right
     figures["pairs_cut_by_block_cap"] = report.pairs_cut
     assert report.total_pairs == len(pairs), "count_pairs disagrees with candidate_pairs"
 
