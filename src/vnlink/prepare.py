@@ -325,11 +325,25 @@ def _combinations(
     plain: list[NDArray[np.object_]], n: int
 ) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
     """A row of each distinct combination of the columns' values, and each row's combination."""
+    return _combine([factorize(part) for part in plain], n)
+
+
+def _combine(
+    factorized: list[tuple[list[Any], NDArray[np.intp]]], n: int
+) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+    """:func:`_combinations` of already factorized columns.
+
+    The codes are packed into one integer (re-numbered only when the product of
+    the numbers of distinct values would overflow), then sorted once.
+    """
     combined = np.zeros(n, dtype=np.int64)
-    for part in plain:
-        distinct, inverse = factorize(part)
-        combined = np.unique(combined * len(distinct) + inverse, return_inverse=True)[1]
-        combined = combined.reshape(-1).astype(np.int64)
+    size = 1
+    for distinct, inverse in factorized:
+        if size * len(distinct) >= 1 << 62:
+            combined = np.unique(combined, return_inverse=True)[1].reshape(-1).astype(np.int64)
+            size = int(combined.max()) + 1 if n else 1
+        combined = combined * len(distinct) + inverse
+        size *= max(len(distinct), 1)
     _, first, inverse = np.unique(combined, return_index=True, return_inverse=True)
     return first.astype(np.intp), inverse.reshape(-1).astype(np.intp)
 
@@ -359,6 +373,9 @@ def _input_column(table: Table, columns: tuple[str, ...], separator: str) -> NDA
     return as_object_array(joined[inverse])
 
 
+_PLAIN_TYPES = frozenset({str, type(None)})
+
+
 def _plain_array(values: NDArray[Any]) -> NDArray[np.object_]:
     """The column as the scalar normalizers take it (see :func:`_plain`)."""
     if values.dtype.kind in "iub":
@@ -366,7 +383,7 @@ def _plain_array(values: NDArray[Any]) -> NDArray[np.object_]:
     if values.dtype.kind == "M":
         return as_object_array([_plain(v) for v in values])
     items = values.tolist()
-    if all(type(v) is str or v is None for v in items):
+    if set(map(type, items)) <= _PLAIN_TYPES:
         return as_object_array(values)
     distinct, inverse = factorize(items)
     mapped = np.empty(len(distinct), dtype=object)
@@ -514,22 +531,19 @@ def _problems_column(parts: list[NDArray[np.object_]], n: int) -> NDArray[np.obj
     if not parts or n == 0:
         out[:] = [()] * n
         return out
-    codes = np.zeros(n, dtype=np.int64)
-    for part in parts:
-        distinct, inverse = factorize(part)
-        codes = np.unique(codes * len(distinct) + inverse, return_inverse=True)[1].reshape(-1)
-    _, first, inverse = np.unique(codes, return_index=True, return_inverse=True)
+    factorized = [factorize(part) for part in parts]
+    kept = [i for i, (distinct, _) in enumerate(factorized) if any(distinct)]
+    parts = [parts[i] for i in kept]  # a part without a problem on any row adds nothing
+    first, inverse = _combine([factorized[i] for i in kept], n)
     results = np.empty(len(first), dtype=object)
     for u, row in enumerate(first.tolist()):
         problems: list[str] = []
         for part in parts:
             text = part[row]
             if text:
-                problems.extend(
-                    p for p in str(text).split(";") if p and p not in _NOT_ROW_PROBLEMS
-                )
+                problems.extend(p for p in str(text).split(";") if p and p not in _NOT_ROW_PROBLEMS)
         results[u] = tuple(dict.fromkeys(problems))
-    return as_object_array(results[inverse.reshape(-1)])
+    return as_object_array(results[inverse])
 
 
 def _has_problem(problems: NDArray[np.object_], code: str) -> NDArray[np.bool_]:
@@ -537,10 +551,8 @@ def _has_problem(problems: NDArray[np.object_], code: str) -> NDArray[np.bool_]:
 
 
 def _is_blank(values: NDArray[np.object_]) -> NDArray[np.bool_]:
-    return np.fromiter(
-        (v is None or (isinstance(v, str) and not v.strip()) for v in values.tolist()),
-        dtype=bool,
-        count=len(values),
+    return map_unique(
+        lambda v: v is None or (isinstance(v, str) and not v.strip()), values, dtype=bool
     )
 
 
@@ -616,8 +628,13 @@ def prepare(table: Any, schema: Schema | Mapping[str, Any] | None = None) -> Pre
     schema.validate(source)
     n = source.n_rows
     used = schema.fields_used()
-    out: dict[str, NDArray[Any]] = {k: _empty(t, n) for k, t in DERIVED_COLUMNS.items()}
+    out: dict[str, NDArray[Any]] = {}  # the columns not derived are filled at the end
     problem_parts: list[NDArray[np.object_]] = []
+
+    def column(key: str) -> NDArray[Any]:
+        if key not in out:
+            out[key] = _empty(DERIVED_COLUMNS[key], n)
+        return out[key]
 
     def values(field_name: str, separator: str = " ") -> NDArray[np.object_]:
         return _input_column(source, used[field_name], separator)
@@ -631,7 +648,7 @@ def prepare(table: Any, schema: Schema | Mapping[str, Any] | None = None) -> Pre
         sex_hint = parsed["sex_hint"]
         problem_parts.append(parsed["name_problems"])
     else:
-        sex_hint = out["sex"]
+        sex_hint = column("sex")
 
     if "dob" in used:
         from vnlink.normalize.dates import parse_dates
@@ -681,11 +698,11 @@ def prepare(table: Any, schema: Schema | Mapping[str, Any] | None = None) -> Pre
             problem_parts.append(
                 map_unique(lambda p: str(p).replace("id:", "old_id:"), old["id_problems"])
             )
-    kind = out["id_kind"]
+    kind = column("id_kind")
     twelve = ((kind == "cccd") | (kind == "cmnd12")) & ~placeholder
-    out["id_cccd"] = np.where(twelve, out["id"], "").astype(object)
+    out["id_cccd"] = np.where(twelve, column("id"), "").astype(object)
     nine = (kind == "cmnd9") & ~placeholder
-    out["id_cmnd9"] = np.where(nine, out["id"], old_cmnd9).astype(object)
+    out["id_cmnd9"] = np.where(nine, column("id"), old_cmnd9).astype(object)
 
     if "phone" in used:
         from vnlink.normalize.phone import parse_phones
@@ -708,7 +725,10 @@ def prepare(table: Any, schema: Schema | Mapping[str, Any] | None = None) -> Pre
 
     if "record_id" in used:
         ids = values("record_id", "-")
-        record_id = as_object_array(["" if v is None else str(v) for v in ids.tolist()])
+        if set(map(type, ids.tolist())) == {str}:
+            record_id = ids.copy()
+        else:
+            record_id = as_object_array(["" if v is None else str(v) for v in ids.tolist()])
         blank = record_id == ""
         distinct, inverse = factorize(record_id)
         repeated = np.bincount(inverse, minlength=len(distinct))[inverse] > 1
@@ -716,6 +736,9 @@ def prepare(table: Any, schema: Schema | Mapping[str, Any] | None = None) -> Pre
         problem_parts.append(_flag(repeated & ~blank, "record_id:duplicate", n))
     else:
         record_id = as_object_array([str(i) for i in range(n)])
-    out["record_id"] = record_id
-    out["problems"] = _problems_column(problem_parts, n)
-    return PreparedTable(out, source=source, schema=schema, n_rows=n)
+    columns = {key: column(key) for key in DERIVED_COLUMNS}
+    if "address_confidence" in out:
+        columns["address_confidence"] = out["address_confidence"]
+    columns["record_id"] = record_id
+    columns["problems"] = _problems_column(problem_parts, n)
+    return PreparedTable(columns, source=source, schema=schema, n_rows=n)
