@@ -525,8 +525,12 @@ def _empty(dtype: Any, n: int) -> NDArray[Any]:
 _NOT_ROW_PROBLEMS = frozenset({"address:ward_2025_unavailable"})
 
 
+_NO_PROBLEM: NDArray[np.object_] = np.empty(0, dtype=object)
+
+
 def _problems_column(parts: list[NDArray[np.object_]], n: int) -> NDArray[np.object_]:
     """Per row, the tuple of problem codes of every ``;``-joined part (once per combination)."""
+    parts = [part for part in parts if part is not _NO_PROBLEM]
     out = np.empty(n, dtype=object)
     if not parts or n == 0:
         out[:] = [()] * n
@@ -557,6 +561,8 @@ def _is_blank(values: NDArray[np.object_]) -> NDArray[np.bool_]:
 
 
 def _flag(mask: NDArray[np.bool_], code: str, n: int) -> NDArray[np.object_]:
+    if not mask.any():
+        return _NO_PROBLEM  # a part without a problem: left out of the problems column
     out = np.full(n, "", dtype=object)
     out[mask] = code
     return out
@@ -730,8 +736,11 @@ def prepare(table: Any, schema: Schema | Mapping[str, Any] | None = None) -> Pre
         else:
             record_id = as_object_array(["" if v is None else str(v) for v in ids.tolist()])
         blank = record_id == ""
-        distinct, inverse = factorize(record_id)
-        repeated = np.bincount(inverse, minlength=len(distinct))[inverse] > 1
+        if len(set(record_id.tolist())) == n:  # the common case: every id distinct
+            repeated = np.zeros(n, dtype=bool)
+        else:
+            distinct, inverse = factorize(record_id)
+            repeated = np.bincount(inverse, minlength=len(distinct))[inverse] > 1
         problem_parts.append(_flag(blank, "record_id:missing", n))
         problem_parts.append(_flag(repeated & ~blank, "record_id:duplicate", n))
     else:
