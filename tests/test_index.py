@@ -78,3 +78,27 @@ def test_save_load_round_trip(setup: Any, tmp_path: Path) -> None:
     broken.write_bytes(b"not an index")
     with pytest.raises(ModelFormatError):
         RegistryIndex.load(broken)
+
+
+def test_index_prepared_in_chunks_equals_one_piece(setup: Any,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    import vnlink._index
+
+    linker, registry, records, result, index = setup
+    monkeypatch.setattr(vnlink._index, "_PREPARE_CHUNK", 170)  # 500 rows: 3 chunks
+    chunked = linker.index(registry)
+    assert chunked.prepared.column_names == index.prepared.column_names
+    for name in index.prepared.column_names:
+        assert chunked.prepared[name].dtype == index.prepared[name].dtype, name
+        assert chunked.prepared[name].tolist() == index.prepared[name].tolist(), name
+    batch = chunked.query_many(records)
+    assert batch["person_id"].tolist() == result["person_id"].tolist()
+    assert batch["reason_codes"].tolist() == result["reason_codes"].tolist()
+
+
+def test_key_positions_are_int32_and_lookups_int64(setup: Any) -> None:
+    index = setup[-1]
+    rule = index._rules[0]
+    assert rule.rows.dtype == np.int32 and rule.offsets.dtype == np.int32
+    key = next(k for k in rule.row_keys(index.prepared) if k is not None)
+    assert rule.lookup(key).dtype == np.int64

@@ -24,6 +24,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from vnlink._table import Table, as_table
+from vnlink.compare import _encode
 from vnlink.exceptions import ConfigurationError, ModelFormatError, SchemaError
 
 if TYPE_CHECKING:
@@ -33,6 +34,7 @@ __all__ = ["RegistryIndex"]
 
 _SEP = b"\x1f"
 _INDEX_FORMAT = "vnlink-registry-index"
+_PREPARE_CHUNK = 200_000  # registry rows prepared at a time when building an index
 
 
 def _is_missing(value: Any) -> bool:
@@ -135,8 +137,11 @@ class _RuleIndex:
         else:
             starts = np.zeros(0, dtype=np.int64)
         self.keys = sorted_values[starts]
-        self.offsets = np.r_[starts, len(sorted_values)].astype(np.int64)
-        self.rows = rows[order].astype(np.int64)
+        # int32 positions while the registry allows (half the memory of int64)
+        small = len(rows) < 2**31 - 1 and (len(rows) == 0 or int(rows.max()) < 2**31 - 1)
+        position: Any = np.int32 if small else np.int64
+        self.offsets = np.r_[starts, len(sorted_values)].astype(position)
+        self.rows = rows[order].astype(position)
         self.pending: dict[Any, list[int]] = {}
 
     def add(self, keys: Sequence[Any], rows: NDArray[np.int64]) -> None:
@@ -170,9 +175,10 @@ class _RuleIndex:
             h = self.window_half
             lo = max(0, pos - h)
             hi = min(len(self.keys), pos + h + 1 if exact else pos + h)
-        found = self.rows[self.offsets[lo]:self.offsets[hi]] if hi > lo else self.rows[:0]
+        found: NDArray[np.int64] = (self.rows[self.offsets[lo]:self.offsets[hi]] if hi > lo
+                                    else self.rows[:0]).astype(np.int64)
         if self.max_block is not None and self.window_half == 0 and len(found) > self.max_block:
-            found = self.rows[:0]
+            found = found[:0]
         if self.pending:
             extra = self.pending.get(key)
             if extra:
@@ -206,8 +212,9 @@ class RegistryIndex:
         start = time.perf_counter()
         if _prepared is None:
             assert registry is not None
-            _prepared = linker._prepare(registry, linker.registry_schema_)
-        self.prepared: Any = _slim(_prepared)
+            self.prepared: Any = _prepare_slim(linker, registry)
+        else:
+            self.prepared = _slim(_prepared)
         self._build()
         self.build_seconds = time.perf_counter() - start
 
@@ -231,6 +238,9 @@ class RegistryIndex:
                                               dtype=np.float64)
         self._fast = _without_tf(cset)
         self._spec = cset.to_dict()
+        # Queries never encode the registry (they compare within a small table of the
+        # candidates): the encodings made for the frequencies above are dropped.
+        _encode.forget(self.prepared)
 
     def __len__(self) -> int:
         return int(self.prepared.n_rows)
@@ -419,6 +429,7 @@ class RegistryIndex:
         for column in list(self._tf):
             self._tf[column] = np.asarray(
                 self.linker.comparisons_.row_frequencies(self.prepared, column), dtype=np.float64)
+        _encode.forget(self.prepared)
         return self
 
     # ----- persistence -----------------------------------------------------
@@ -467,6 +478,29 @@ class RegistryIndex:
         return cls(linker, None, _prepared=prepared)
 
 
+def _prepare_slim(linker: Linker, registry: Table) -> Any:
+    """The slim prepared registry, prepared in chunks of ``_PREPARE_CHUNK`` rows.
+
+    Preparing is row by row, so chunks give the same table; what a chunk leaves
+    behind (its problem tuples, its intermediate strings) is freed before the next,
+    which keeps the memory high-water mark, and what the process keeps, lower.
+    """
+    from vnlink.prepare import PreparedTable
+
+    table = registry
+    n = table.n_rows
+    if isinstance(table, PreparedTable) or n <= _PREPARE_CHUNK:
+        return _slim(linker._prepare(table, linker.registry_schema_))
+    parts = [_slim(linker._prepare(table.take(np.arange(start, min(n, start + _PREPARE_CHUNK))),
+                                   linker.registry_schema_))
+             for start in range(0, n, _PREPARE_CHUNK)]
+    first = parts[0]
+    columns = {name: np.concatenate([p[name] for p in parts]) for name in first.column_names}
+    source = Table({name: np.concatenate([np.asarray(p.source[name]) for p in parts])
+                    for name in first.source.column_names}, n_rows=n)
+    return PreparedTable(columns, source=source, schema=first.schema, n_rows=n)
+
+
 def _slim(prepared: Any) -> Any:
     """The prepared registry without what lookups never read (memory: 1M rows and more).
 
@@ -512,6 +546,8 @@ class _Pairs:
 
 
 def _strings(values: NDArray[Any]) -> NDArray[np.object_]:
+    if values.dtype == object and all(type(v) is str for v in values.tolist()):
+        return values  # already strings: shared, not copied
     out = np.empty(len(values), dtype=object)
     out[:] = ["" if v is None else str(v) for v in values.tolist()]
     return out

@@ -21,6 +21,7 @@ column array), so a registry encoded once serves every later call.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import weakref
 from collections.abc import Callable
@@ -37,6 +38,7 @@ from vnlink.exceptions import SchemaError
 __all__ = [
     "Encoding",
     "encode",
+    "forget",
     "is_missing_value",
     "joint_codes",
     "joint_vocab",
@@ -132,6 +134,19 @@ def _table_cache(table: Table) -> dict[Any, Any]:
         return cache
     except TypeError:  # pragma: no cover - a table type that refuses weak references
         return {}
+
+
+def forget(table: Table) -> None:
+    """Drop everything cached for ``table`` (the memory of a large registry's encodings).
+
+    >>> t = Table({"g": ["an", "bình"]})
+    >>> _ = encode(t, "g")
+    >>> forget(t)
+    >>> t in _CACHE
+    False
+    """
+    with contextlib.suppress(TypeError):  # a table type that refuses weak references
+        _CACHE.pop(table, None)
 
 
 def _column(table: Table, column: str) -> NDArray[Any]:
