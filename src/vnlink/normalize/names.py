@@ -55,7 +55,7 @@ import math
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Literal
@@ -350,6 +350,11 @@ def _hint_words(family_fold: str, middle: list[str] | tuple[str, ...]) -> Sex | 
 _HINT_MARKED: dict[str, Sex] = {k.title(): v for k, v in _SEX_OF_MIDDLE.items()}
 _HINT_FOLDED: dict[str, Sex] = {k.title(): v for k, v in _SEX_OF_FOLDED.items()}
 _STRONG_TITLE = ("Thị", "Văn", "Thi", "Van")
+#: The hint of a one-word middle name, marked or not (what ``_hint_words`` gives for it).
+_HINT_ONE: dict[str, Sex] = {
+    **{word: sex for word, sex in _HINT_MARKED.items() if not word.isascii()},
+    **_HINT_FOLDED,
+}
 
 _Row = tuple[str, str, str, str, str, str, str, str, str]
 _NOT_TEXT = frozenset({"NAType", "NaTType"})
@@ -489,7 +494,7 @@ def _flag(problems: list[str], n_words: int, flags: int) -> None:
 _COMPOUND_STARTS = frozenset({"ton", "au", "tu", "gia", "cong"})
 
 
-def _split(folds: list[str]) -> tuple[int, int]:
+def _split(folds: Sequence[str]) -> tuple[int, int]:
     """Number of family words and index of the given name."""
     n = len(folds)
     if n == 1:
@@ -501,12 +506,14 @@ def _split(folds: list[str]) -> tuple[int, int]:
     return 1, n - 1
 
 
-def _fast_row(text: str) -> _Row | None:
+def _fast_row(text: Any) -> _Row | None:
     """The row of a plain name (2-7 Vietnamese words, clean Unicode or ASCII), else ``None``.
 
     The same result as the general path, without its clean-up steps; most
     names in a column take this path.
     """
+    if text.__class__ is not str:
+        return None
     if text.isascii():
         if _maybe_viqr(text):
             return None
@@ -520,47 +527,58 @@ def _fast_row(text: str) -> _Row | None:
     n = len(tokens)
     if n < 2 or n > 7:
         return None
-    words = [_single(token) for token in tokens]
+    words = list(map(_single, tokens))
     if None in words:
         return None
     displays, folds, keys, all_flags = zip(*words, strict=True)
-    flags = 0
-    for token_flags in all_flags:
-        flags |= token_flags
-    folded = " ".join(folds)
-    if folds[0] in _PLACEHOLDER_FIRST and folded in _PLACEHOLDERS:
-        return None
     display = " ".join(displays)
-    if display != text and not (
-        not _maybe_viqr(display)
-        if display.isascii()
-        else bool(_BEYOND_LATIN1.search(display)) or _stable(display)
-    ):
+    # A word's flags here are only _F_MARKED (its display has a mark) and _F_UNMARKED.
+    if display.isascii():
+        if display != text and _maybe_viqr(display):
+            return None
+        problems = "name:no_diacritics" if n > 2 or _F_UNMARKED in all_flags else ""
+    else:
+        if display != text and not (_BEYOND_LATIN1.search(display) or _stable(display)):
+            return None
+        problems = ""
+    folded = " ".join(folds)
+    first = folds[0]
+    if first in _PLACEHOLDER_FIRST and folded in _PLACEHOLDERS:
         return None
-    problems = ""
-    if not flags & _F_MARKED and (flags & _F_UNMARKED or n > 2):
-        problems = "name:no_diacritics"
-    if n > 2 and folds[0] in _COMPOUND_STARTS:
+    given_at = n - 1
+    if n > 2 and first in _COMPOUND_STARTS:
         n_family, given_at = _split(folds)
+        if n_family > 1:
+            family = " ".join(folds[:n_family])
+            return (
+                display,
+                folded,
+                family,
+                " ".join(folds[n_family:given_at]),
+                folds[given_at],
+                " ".join(keys),
+                keys[given_at],
+                _hint_words(family, displays[n_family:given_at]) or "",
+                problems,
+            )
+    # One family word (a one-word family is never a female compound family).
+    if n == 3:
+        middle_fold = folds[1]
+        hint = _HINT_ONE.get(displays[1], "")
+    elif n == 2:
+        middle_fold = hint = ""
     else:
-        n_family, given_at = 1, n - 1
-    if n_family == 1:
-        family = folds[0]
-        middle = displays[1:given_at]
-        middle_fold = folds[1] if given_at == 2 else " ".join(folds[1:given_at])
-    else:
-        family = " ".join(folds[:n_family])
-        middle = displays[n_family:given_at]
-        middle_fold = " ".join(folds[n_family:given_at])
+        middle_fold = " ".join(folds[1:given_at])
+        hint = _hint_words(first, displays[1:given_at]) or ""
     return (
         display,
         folded,
-        family,
+        first,
         middle_fold,
         folds[given_at],
         " ".join(keys),
         keys[given_at],
-        (_hint_words(family, middle) or "") if middle or n_family > 1 else "",
+        hint,
         problems,
     )
 
@@ -585,10 +603,9 @@ def _single(token: str) -> tuple[str, str, str, int] | None:
 
 
 def _row(value: Any) -> _Row:
-    if value.__class__ is str:
-        fast = _fast_row(value)
-        if fast is not None:
-            return fast
+    fast = _fast_row(value)
+    if fast is not None:
+        return fast
     words = _analyse_name(value)
     if words is None:
         return ("", "", "", "", "", "", "", "", "name:missing")
@@ -728,21 +745,25 @@ def parse_names(
     >>> cols["name_problems"].tolist()
     ['', 'name:missing', 'name:no_diacritics', '']
     """
+    rows, inverse = _rows(values, encoding)
+    # One (rows x columns) table, transposed so that each column is contiguous, then one
+    # fancy index spreads every column to the input length.
+    table = np.empty((len(rows), len(NAME_COLUMNS)), dtype=object)
+    if rows:
+        table[:] = rows
+    spread = np.ascontiguousarray(table.T)[:, inverse]
+    return dict(zip(NAME_COLUMNS, spread, strict=True))
+
+
+def _rows(values: Iterable[Any], encoding: str) -> tuple[list[_Row], NDArray[np.intp]]:
+    """The row of each distinct value of ``values`` and the index of each value's row."""
     prefer = _check_encoding(encoding)
     distinct, inverse = factorize(values)
     if encoding == "column":
         prefer = _column_encoding(distinct)
     if prefer is None:
-        rows = [_row(value) for value in distinct]
-    else:
-        rows = [_row_prefer(value, prefer) for value in distinct]
-    out: dict[str, NDArray[np.object_]] = {}
-    columns = list(zip(*rows, strict=True)) if rows else [() for _ in NAME_COLUMNS]
-    for name, column in zip(NAME_COLUMNS, columns, strict=True):
-        array = np.empty(len(column), dtype=object)
-        array[:] = column
-        out[name] = array[inverse]
-    return out
+        return list(map(_row, distinct)), inverse
+    return [_row_prefer(value, prefer) for value in distinct], inverse
 
 
 def normalize_names(values: Iterable[Any], *, encoding: str = "auto") -> NDArray[np.object_]:
@@ -758,7 +779,10 @@ def normalize_names(values: Iterable[Any], *, encoding: str = "auto") -> NDArray
     >>> normalize_names(column, encoding="column").tolist()
     ['Nguyễn Văn Tuấn', 'Trần Thị Lan', 'Mai Thị Thu']
     """
-    return parse_names(values, encoding=encoding)["name"]
+    rows, inverse = _rows(values, encoding)
+    names = np.empty(len(rows), dtype=object)
+    names[:] = [row[0] for row in rows]
+    return names[inverse]
 
 
 _ENCODING_CHOICES = ("auto", "column", *_ENCODINGS)
