@@ -7,8 +7,6 @@ from typing import Any
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from vnlink.exceptions import ConfigurationError, SchemaError
 from vnlink.prepare import DERIVED_COLUMNS, PreparedTable, Schema, prepare
@@ -218,75 +216,41 @@ def test_reference_data_limits_are_not_row_problems() -> None:
     assert prepared["problems"][1] == ("address:empty",)
 
 
-# Address parts as separate columns: the first is read as the street part. Rows cover the
-# street-first shortcut, hamlets without a number, missing parts, numbers, a comma inside the
-# street, ASCII, legacy encodings (TCVN3 "Hµ Néi", VIQR) and units typed in the street column.
-ADDRESS_PARTS: list[tuple[Any, Any, Any, Any]] = [
+# prepare() with the address in several columns: parse_address_columns (its equality with
+# parsing the joined text is tested in tests/normalize/test_address_columns.py), and the
+# problems column that of the joined text.
+ADDRESS_ROWS: list[tuple[Any, Any, Any, Any]] = [
     ("12/3A hẻm 45 Lê Văn Sỹ", "P.13", "Q3", "TPHCM"),
-    ("12/3a hem 45 le van sy", "P.13", "Q3", "TPHCM"),
     ("Số 5 ngõ 12 phố Huế", "Phường Phố Huế", "Quận Hai Bà Trưng", "Hà Nội"),
     ("Thôn Tân Phú", "Xã Tam Hưng", "Huyện Thanh Oai", "Thành phố Hà Nội"),
     ("Ấp 3", "xã Tân Hòa", "huyện Lai Vung", "tỉnh Đồng Tháp"),
-    ("  27 Nguyễn Văn Cừ ", "", None, "Hà Nội"),
-    ("27 Nguyễn Văn Cừ, P.1", "Q5", None, "TPHCM"),
-    ("", "Phường Bến Nghé", "Quận 1", "TP Hồ Chí Minh"),
-    (None, None, None, None),
-    ("   ", "", "", ""),
-    ("15 Lê Lợi", None, None, None),
+    ("8 TrÇn Phó", "P.1", "Q3", "Hµ Néi"),  # TCVN3 read as Latin-1
     (15, "Phường 1", "Quận 3", "HCM"),
-    ("số 8 Trần Phú", "Phường 1", "Quận 3", "Hµ Néi"),
-    ("so 8 Tran Phu", "Phuong Phuc Xa", "Ba Dinh", "Ha` No^.i"),
-    ("8 TrÇn Phó", "P.1", "Q3", "Hµ Néi"),  # TCVN3 read as Latin-1: repaired whole
-    ("Phường 13, Quận 3", "TPHCM", None, None),
+    (None, None, None, None),
     ("TP HCM", "Quận 3", "Phường 13", "12 Lê Văn Sỹ"),
-    ("45 p 3", "Xã Phúc Xá", "Ba Đình", "HN"),
 ]
-
-
-def _joined_address(parts: tuple[Any, ...]) -> str | None:
-    texts = [str(p).strip() for p in parts if p is not None and str(p).strip()]
-    return ", ".join(texts) if texts else None
-
-
-def _address_table(rows: list[tuple[Any, ...]]) -> dict[str, list[Any]]:
-    return {c: [r[i] for r in rows] for i, c in enumerate(("so_nha", "xa", "huyen", "tinh"))}
-
-
-ADDRESS_COLUMNS = ("province", "district", "ward", "street", "province_2025", "ward_2025")
-
-
-def _assert_same_as_joined(rows: list[tuple[Any, ...]], columns: tuple[str, ...]) -> None:
-    from vnlink.normalize.address import parse_addresses
-
-    table = _address_table(rows)
-    out = prepare(table, Schema(address=columns))
-    index = {c: i for i, c in enumerate(("so_nha", "xa", "huyen", "tinh"))}
-    joined = [_joined_address(tuple(r[index[c]] for c in columns)) for r in rows]
-    expected = parse_addresses(joined)
-    whole = prepare({"dc": joined}, Schema(address="dc"))
-    for key in ADDRESS_COLUMNS:
-        assert out[key].tolist() == expected[key].tolist(), key
-    assert out["address_confidence"].tolist() == expected["address_confidence"].tolist()
-    assert out["problems"].tolist() == whole["problems"].tolist()
+ADDRESS_NAMES = ("so_nha", "xa", "huyen", "tinh")
 
 
 def test_address_columns_read_as_the_joined_text() -> None:
-    _assert_same_as_joined(ADDRESS_PARTS, ("so_nha", "xa", "huyen", "tinh"))
-    _assert_same_as_joined(ADDRESS_PARTS, ("so_nha", "tinh"))
-    _assert_same_as_joined(ADDRESS_PARTS, ("xa", "so_nha", "huyen"))  # no street column first
-    out = prepare(
-        _address_table(ADDRESS_PARTS[:4]), Schema(address=("so_nha", "xa", "huyen", "tinh"))
-    )
-    assert out["street"].tolist() == [
-        "12/3a hem 45 le van sy", "12/3a hem 45 le van sy", "so 5 ngo 12 pho hue", "thon tan phu",
+    from vnlink.normalize.address import parse_address_columns
+
+    table = {c: [r[i] for r in ADDRESS_ROWS] for i, c in enumerate(ADDRESS_NAMES)}
+    for columns in (ADDRESS_NAMES, ("xa", "so_nha", "huyen")):
+        out = prepare(table, Schema(address=columns))
+        expected = parse_address_columns([table[c] for c in columns])
+        for key in ("province", "district", "ward", "street", "province_2025", "ward_2025"):
+            assert out[key].tolist() == expected[key].tolist(), key
+        assert out["address_confidence"].tolist() == expected["address_confidence"].tolist()
+        joined = [
+            ", ".join(t for t in (str(v).strip() for v in parts if v is not None) if t) or None
+            for parts in zip(*(table[c] for c in columns), strict=True)
+        ]
+        whole = prepare({"dc": joined}, Schema(address="dc"))
+        assert out["problems"].tolist() == whole["problems"].tolist()
+    out = prepare(table, Schema(address=ADDRESS_NAMES))
+    assert out["street"].tolist()[:4] == [
+        "12/3a hem 45 le van sy", "so 5 ngo 12 pho hue", "thon tan phu", "ap 3",
     ]  # fmt: skip
-    assert out["ward"].tolist() == ["27136", "27136", "00262", "10138"]  # P. 13, Phố Huế, Tam Hưng
+    assert out["ward"].tolist()[:4] == ["27136", "00262", "10138", "30235"]
     assert prepare({"a": [], "b": []}, Schema(address=("a", "b")))["street"].tolist() == []
-
-
-@settings(max_examples=60, deadline=None)
-@given(st.lists(st.tuples(*[st.integers(0, len(ADDRESS_PARTS) - 1)] * 4), min_size=1, max_size=12))
-def test_address_columns_property(picks: list[tuple[int, int, int, int]]) -> None:
-    # columns drawn independently from the pool: any mix of streets, units and blanks
-    rows = [tuple(ADDRESS_PARTS[p][i] for i, p in enumerate(pick)) for pick in picks]
-    _assert_same_as_joined(rows, ("so_nha", "xa", "huyen", "tinh"))

@@ -391,129 +391,6 @@ def _plain_array(values: NDArray[Any]) -> NDArray[np.object_]:
     return as_object_array(mapped[inverse])
 
 
-_ADDRESS_OUTPUT = (
-    "street", "province", "district", "ward", "province_2025", "ward_2025",
-    "address_confidence", "address_problems",
-)  # fmt: skip
-
-
-def _repair_kinds(texts: list[str]) -> NDArray[np.int8]:
-    """Per text: 0 ASCII, 1 has a character no legacy byte shows as, 2 neither.
-
-    :func:`vnlink.normalize.address.parse_address` first repairs legacy
-    encodings of the whole text; it leaves ASCII text alone, and text with a
-    character of kind 1 (real Unicode). So ``street + ", " + units`` reads the
-    same as its two parts when both are ASCII or either has such a character.
-    """
-    try:
-        from vnlink.normalize.legacy import _non_surface
-
-        unicode_only = _non_surface()
-    except ImportError:  # pragma: no cover - no repair module: only ASCII is known safe
-        unicode_only = None
-    kinds = np.full(len(texts), 2, dtype=np.int8)
-    for i, text in enumerate(texts):
-        if text.isascii():
-            kinds[i] = 0
-        elif unicode_only is not None and unicode_only.search(text):
-            kinds[i] = 1
-    return kinds
-
-
-def _address_columns(table: Table, columns: tuple[str, ...]) -> dict[str, NDArray[Any]]:
-    """``parse_addresses`` of the columns joined with ``", "``, the first one being the street.
-
-    The output is that of parsing each joined text. Where the street part is a
-    street alone (a house number, no unit marker: what the parser's street-first
-    shortcut takes), the units (every column but the first) are read once per
-    distinct combination and the street text is normalized once per distinct
-    street, instead of parsing every distinct joined text; the other rows are
-    parsed whole, once per distinct combination of the columns.
-    """
-    from vnlink.normalize import address as addr
-
-    era = "2021"
-    n = table.n_rows
-    plain = [_plain_array(table[c]) for c in columns]
-    s_distinct, s_inv = factorize(plain[0])
-    s_text = ["" if v is None else str(v).strip() for v in s_distinct]
-    r_first, r_inv = _combinations(plain[1:], n)
-    r_text = [_joined(plain[1:], row, ", ") for row in r_first.tolist()]
-
-    # per distinct street: does the parser's street-first shortcut take it, and how?
-    s_ok = np.zeros(len(s_text), dtype=bool)
-    s_marked = np.zeros(len(s_text), dtype=np.int64)
-    s_street = np.full(len(s_text), "", dtype=object)
-    for i, text in enumerate(s_text):
-        if not text or addr._HARD_SPLIT.search(text):
-            continue
-        head, marks = addr._part(text)
-        if len(head) != 1 or not addr._is_street(head[0]) or addr._split_at(head[0]):
-            continue
-        s_ok[i] = True
-        s_marked[i] = marks[0] is not head[0]
-        s_street[i] = addr._street_segment(head[0])
-    s_kind = _repair_kinds(s_text)
-    r_kind = _repair_kinds([t or "" for t in r_text])
-    r_ok = np.array([t is not None for t in r_text], dtype=bool)
-    row_s_kind, row_r_kind = s_kind[s_inv], r_kind[r_inv]
-    fast = (
-        s_ok[s_inv]
-        & r_ok[r_inv]
-        & (((row_s_kind == 0) & (row_r_kind == 0)) | (row_s_kind == 1) | (row_r_kind == 1))
-    )
-
-    # the units of the fast rows, once per (units combination, street has diacritics)
-    key = r_inv.astype(np.int64) * 2 + s_marked[s_inv]
-    keys, key_inv = np.unique(key[fast], return_inverse=True)
-    rests: list[Any] = []
-    for k in keys.tolist():
-        parts = tuple(addr._HARD_SPLIT.split(", " + str(r_text[k // 2]))[1:])
-        rests.append(addr._rest_address(parts, bool(k % 2), era))
-    no_rest = np.array([r is None for r in rests], dtype=bool)
-    group = np.zeros(n, dtype=np.intp)
-    group[fast] = key_inv.reshape(-1)
-    if no_rest.any():  # the shortcut does not apply: parse those rows whole
-        fast[np.flatnonzero(fast)[no_rest[key_inv.reshape(-1)]]] = False
-
-    # every other row: parse the joined text, once per distinct combination
-    slow = np.flatnonzero(~fast)
-    pair = s_inv[slow].astype(np.int64) * len(r_text) + r_inv[slow]
-    _, pair_first, pair_inv = np.unique(pair, return_index=True, return_inverse=True)
-    wholes: list[Any] = []
-    for row in slow[pair_first].tolist():
-        texts = [t for t in (s_text[s_inv[row]], r_text[r_inv[row]]) if t]
-        wholes.append(", ".join(texts) if texts else None)
-    group[slow] = len(rests) + pair_inv.reshape(-1)
-
-    found = [r if r is not None else addr.Address() for r in rests]
-    found += [addr.parse_address(w, era=era) for w in wholes]
-    m = len(found)
-    unit_cols: dict[str, NDArray[Any]] = {k: np.empty(m, dtype=object) for k in _ADDRESS_OUTPUT}
-    unit_cols["address_confidence"] = np.empty(m, dtype=np.float32)
-    for j, a in enumerate(found):
-        unit_cols["street"][j] = a.street
-        unit_cols["province"][j] = a.province_code
-        unit_cols["district"][j] = a.district_code
-        unit_cols["ward"][j] = a.ward_code
-        unit_cols["province_2025"][j] = a.province_2025
-        unit_cols["ward_2025"][j] = a.ward_2025
-        unit_cols["address_confidence"][j] = a.confidence
-        unit_cols["address_problems"][j] = ";".join(a.problems)
-    out = {k: v[group] for k, v in unit_cols.items()}
-
-    # the street of the fast rows: the street column's text, then what the units left
-    fast_rows = np.flatnonzero(fast)
-    street = out["street"]
-    tail = street[fast_rows]
-    street[fast_rows] = s_street[s_inv[fast_rows]]
-    with_tail = np.flatnonzero(tail != "")
-    if len(with_tail):
-        rows = fast_rows[with_tail]
-        street[rows] = [f"{h}, {t}" for h, t in zip(street[rows], tail[with_tail], strict=True)]
-    return out
-
-
 def _empty(dtype: Any, n: int) -> NDArray[Any]:
     if np.dtype(dtype) == object:
         return np.full(n, "", dtype=object)
@@ -604,11 +481,12 @@ def prepare(table: Any, schema: Schema | Mapping[str, Any] | None = None) -> Pre
       either column, both empty for placeholders such as ``000000000``;
     - phone: :func:`vnlink.normalize.phone.parse_phones`;
     - address: :func:`vnlink.normalize.address.parse_addresses`; for an
-      address in several columns, the first one a street alone ("12/3A hẻm
-      45 Lê Văn Sỹ"), the units are read once per distinct combination of
-      the other columns and the street text is normalized once per distinct
-      street (the parser's own street-first shortcut, without joining and
-      parsing every row); the result is that of the joined text.
+      address in several columns,
+      :func:`vnlink.normalize.address.parse_address_columns`: where the first
+      one is a street alone ("12/3A hẻm 45 Lê Văn Sỹ"), the units are read
+      once per distinct combination of the other columns and the street text
+      is normalized once per distinct street; the result is that of the
+      joined text.
 
     Examples
     --------
@@ -718,10 +596,10 @@ def prepare(table: Any, schema: Schema | Mapping[str, Any] | None = None) -> Pre
         problem_parts.append(parsed["phone_problems"])
 
     if "address" in used:
-        from vnlink.normalize.address import parse_addresses
+        from vnlink.normalize.address import parse_address_columns, parse_addresses
 
         if len(used["address"]) > 1:
-            parsed = _address_columns(source, used["address"])
+            parsed = parse_address_columns([_plain_array(source[c]) for c in used["address"]])
         else:
             parsed = parse_addresses(values("address"))
         for key in _ADDRESS_KEYS:
