@@ -102,3 +102,15 @@ def test_key_positions_are_int32_and_lookups_int64(setup: Any) -> None:
     assert rule.rows.dtype == np.int32 and rule.offsets.dtype == np.int32
     key = next(k for k in rule.row_keys(index.prepared) if k is not None)
     assert rule.lookup(key).dtype == np.int64
+
+
+def test_saved_columns_come_back_equal_with_shared_strings(setup: Any, tmp_path: Path) -> None:
+    index = setup[-1]
+    again = RegistryIndex.load(index.save(tmp_path / "registry.vnidx"))
+    assert again.prepared.column_names == index.prepared.column_names
+    for name in index.prepared.column_names:
+        before, after = index.prepared[name], again.prepared[name]
+        assert after.dtype == before.dtype, name
+        assert after.tolist() == before.tolist(), name
+    sex = again.prepared["sex"]
+    assert len({id(v) for v in sex.tolist()}) <= len(set(sex.tolist()))  # one object per value

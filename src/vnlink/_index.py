@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
+from vnlink._bulk import factorize
 from vnlink._table import Table, as_table
 from vnlink.compare import _encode
 from vnlink.exceptions import ConfigurationError, ModelFormatError, SchemaError
@@ -441,10 +442,10 @@ class RegistryIndex:
         meta: dict[str, Any] = {"format": _INDEX_FORMAT, "version": 1,
                                 "model": self.linker.to_dict(), "columns": {}, "source": {}}
         for name in self.prepared.column_names:
-            arrays[f"c:{name}"], meta["columns"][name] = _to_storable(self.prepared[name])
+            meta["columns"][name] = _store(arrays, f"c:{name}", self.prepared[name])
         source = self.prepared.source
         for name in source.column_names:
-            arrays[f"s:{name}"], meta["source"][name] = _to_storable(source[name])
+            meta["source"][name] = _store(arrays, f"s:{name}", source[name])
         arrays["meta"] = np.frombuffer(json.dumps(meta, ensure_ascii=False).encode(), np.uint8)
         with target.open("wb") as handle:
             np.savez(handle, allow_pickle=False, **arrays)
@@ -460,9 +461,9 @@ class RegistryIndex:
                 meta = json.loads(bytes(data["meta"]).decode())
                 if meta.get("format") != _INDEX_FORMAT:
                     raise ModelFormatError("not a vnlink registry index file")
-                columns = {name: _from_storable(data[f"c:{name}"], kind)
+                columns = {name: _restore(data, f"c:{name}", kind)
                            for name, kind in meta["columns"].items()}
-                source = {name: _from_storable(data[f"s:{name}"], kind)
+                source = {name: _restore(data, f"s:{name}", kind)
                           for name, kind in meta["source"].items()}
         except (OSError, ValueError, KeyError, zipfile.BadZipFile) as error:
             if isinstance(error, ModelFormatError):
@@ -551,6 +552,32 @@ def _strings(values: NDArray[Any]) -> NDArray[np.object_]:
     out = np.empty(len(values), dtype=object)
     out[:] = ["" if v is None else str(v) for v in values.tolist()]
     return out
+
+
+def _store(arrays: dict[str, NDArray[Any]], key: str, values: NDArray[Any]) -> str:
+    """Put ``values`` into ``arrays`` under ``key``; return its kind for :func:`_restore`.
+
+    String columns are stored as their distinct values (``key + ":vocab"``) and int32
+    codes: a smaller file, and on loading each distinct string exists once in memory
+    (a province name is not a million strings).
+    """
+    if values.dtype == object and len(values) and not isinstance(values[0], tuple):
+        distinct, inverse = factorize(values)
+        text = ["" if v is None else str(v) for v in distinct]
+        arrays[key] = inverse.astype(np.int32)
+        arrays[key + ":vocab"] = np.asarray(text, dtype=str) if text else np.zeros(0, "U1")
+        return "codes"
+    arrays[key], kind = _to_storable(values)
+    return kind
+
+
+def _restore(data: Any, key: str, kind: str) -> NDArray[Any]:
+    """The column stored by :func:`_store` (or by the first format's ``_to_storable``)."""
+    if kind == "codes":
+        vocab = np.asarray(data[key + ":vocab"]).astype(object)
+        out: NDArray[Any] = vocab[np.asarray(data[key], dtype=np.int64)]
+        return out
+    return _from_storable(data[key], kind)
 
 
 def _to_storable(values: NDArray[Any]) -> tuple[NDArray[Any], str]:
