@@ -27,7 +27,13 @@ address             :func:`parse_address`                       :func:`parse_add
 """
 
 from vnlink.normalize import ids
-from vnlink.normalize.address import Address, parse_address, parse_addresses, to_2025
+from vnlink.normalize.address import (
+    Address,
+    parse_address,
+    parse_address_columns,
+    parse_addresses,
+    to_2025,
+)
 from vnlink.normalize.dates import PartialDate, normalize_date, parse_date, parse_dates
 from vnlink.normalize.ids import IdNumber, parse_ids
 from vnlink.normalize.ids import parse as parse_id
@@ -76,6 +82,7 @@ __all__ = [
     "normalize_sexes",
     "normalize_tones",
     "parse_address",
+    "parse_address_columns",
     "parse_addresses",
     "parse_date",
     "parse_dates",
