@@ -55,10 +55,11 @@ import math
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any, Literal
+from functools import lru_cache, partial
+from itertools import chain
+from typing import Any, Literal, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -95,6 +96,7 @@ NAME_COLUMNS = (
 )  # fmt: skip
 
 Sex = Literal["M", "F"]
+_T = TypeVar("_T")
 
 # --------------------------------------------------------------------------- tables
 
@@ -506,45 +508,45 @@ def _split(folds: Sequence[str]) -> tuple[int, int]:
     return 1, n - 1
 
 
-def _fast_row(text: Any) -> _Row | None:
-    """The row of a plain name (2-7 Vietnamese words, clean Unicode or ASCII), else ``None``.
+def _plain_row(otherwise: Callable[[Any], _T], text: Any) -> _Row | _T:
+    """The row of a plain name (2-7 Vietnamese words, clean Unicode or ASCII).
 
     The same result as the general path, without its clean-up steps; most
-    names in a column take this path.
+    names in a column take this path. Any other value gives ``otherwise(text)``.
     """
     if text.__class__ is not str:
-        return None
+        return otherwise(text)
     if text.isascii():
         if _maybe_viqr(text):
-            return None
+            return otherwise(text)
     # ASCII and composed Vietnamese letters only (so NFC, nothing to translate); a letter
     # beyond Latin-1 shows it is Unicode, else it may still be a legacy encoding
     elif _PLAIN.fullmatch(text) is None or (
         not _BEYOND_LATIN1.search(text) and fix_encoding(text) != text
     ):
-        return None
+        return otherwise(text)
     tokens = text.split()
     n = len(tokens)
     if n < 2 or n > 7:
-        return None
+        return otherwise(text)
     words = list(map(_single, tokens))
     if None in words:
-        return None
+        return otherwise(text)
     displays, folds, keys, all_flags = zip(*words, strict=True)
     display = " ".join(displays)
     # A word's flags here are only _F_MARKED (its display has a mark) and _F_UNMARKED.
     if display.isascii():
         if display != text and _maybe_viqr(display):
-            return None
+            return otherwise(text)
         problems = "name:no_diacritics" if n > 2 or _F_UNMARKED in all_flags else ""
     else:
         if display != text and not (_BEYOND_LATIN1.search(display) or _stable(display)):
-            return None
+            return otherwise(text)
         problems = ""
     folded = " ".join(folds)
     first = folds[0]
     if first in _PLACEHOLDER_FIRST and folded in _PLACEHOLDERS:
-        return None
+        return otherwise(text)
     given_at = n - 1
     if n > 2 and first in _COMPOUND_STARTS:
         n_family, given_at = _split(folds)
@@ -602,10 +604,16 @@ def _single(token: str) -> tuple[str, str, str, int] | None:
     return displays[0], folds[0], keys[0], flags
 
 
-def _row(value: Any) -> _Row:
-    fast = _fast_row(value)
-    if fast is not None:
-        return fast
+def _no_row(text: Any) -> None:
+    return None
+
+
+#: The row of a plain name, else ``None``.
+_fast_row = partial(_plain_row, _no_row)
+
+
+def _general_row(value: Any) -> _Row:
+    """The row of any value (what :func:`_plain_row` gives for a plain name)."""
     words = _analyse_name(value)
     if words is None:
         return ("", "", "", "", "", "", "", "", "name:missing")
@@ -633,6 +641,11 @@ def _row(value: Any) -> _Row:
         _hint_words(family, middle) or "",
         ";".join(words.problems),
     )
+
+
+#: The row of any value: the plain-name path, else the general one (a C-level partial, so
+#: one Python call per distinct value).
+_row = partial(_plain_row, _general_row)
 
 
 # --------------------------------------------------------------------------- public API
@@ -747,11 +760,10 @@ def parse_names(
     """
     rows, inverse = _rows(values, encoding)
     # One (rows x columns) table, transposed so that each column is contiguous, then one
-    # fancy index spreads every column to the input length.
-    table = np.empty((len(rows), len(NAME_COLUMNS)), dtype=object)
-    if rows:
-        table[:] = rows
-    spread = np.ascontiguousarray(table.T)[:, inverse]
+    # take spreads every column to the input length.
+    width = len(NAME_COLUMNS)
+    table = np.fromiter(chain.from_iterable(rows), dtype=object, count=len(rows) * width)
+    spread = np.ascontiguousarray(table.reshape(-1, width).T).take(inverse, axis=1)
     return dict(zip(NAME_COLUMNS, spread, strict=True))
 
 
