@@ -114,3 +114,14 @@ def test_saved_columns_come_back_equal_with_shared_strings(setup: Any, tmp_path:
         assert after.tolist() == before.tolist(), name
     sex = again.prepared["sex"]
     assert len({id(v) for v in sex.tolist()}) <= len(set(sex.tolist()))  # one object per value
+
+
+def test_query_weights_equal_the_models_exactly(setup: Any) -> None:
+    linker, _, records, _, index = setup
+    right = index._prepare_records(records)
+    left_rows, rec_rows, _ = index._candidates(right)
+    vectors, weight, prob = index._score(left_rows, right, rec_rows)
+    expected_weight, expected_prob = linker._weight_and_probability(vectors)
+    assert len(weight) > 100
+    assert weight.tolist() == expected_weight.tolist()
+    assert prob.tolist() == expected_prob.tolist()

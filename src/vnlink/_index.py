@@ -302,8 +302,30 @@ class RegistryIndex:
             mask = np.isin(vectors.levels[:, j], np.asarray(tf_levels, dtype=np.int8))
             tf[mask, j] = self._tf[column][left_rows[mask]]
         vectors = dataclasses.replace(vectors, tf=tf, spec=self._spec)
-        weight, prob = self.linker._weight_and_probability(vectors)
+        weight, prob = self._weigh(vectors)
         return vectors, weight, prob
+
+    def _weigh(self, vectors: Any) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """Match weight and probability; for Fellegi–Sunter without re-validating the vectors.
+
+        The vectors were made here by the model's own comparisons, so the checks of
+        ``match_weight`` (a third of a millisecond per query) are skipped; the sum is the
+        same, in the same order, as ``FellegiSunter.match_weight``.
+        """
+        from vnlink.classify import FellegiSunter
+        from vnlink.classify.explain import probability_from_weight
+
+        model = self.linker.classifier_
+        if type(model) is not FellegiSunter:
+            out: tuple[NDArray[np.float64], NDArray[np.float64]] = (
+                self.linker._weight_and_probability(vectors))
+            return out
+        weight = np.full(vectors.levels.shape[0], model.prior_weight_, dtype=np.float64)
+        for _, level_weights, tf_part in model._columns(vectors):
+            weight += level_weights
+            if tf_part is not None:
+                weight += tf_part
+        return weight, np.asarray(probability_from_weight(weight), dtype=np.float64)
 
     def _prepare_records(self, records: Any) -> Table:
         if isinstance(records, Mapping) and not any(
