@@ -36,3 +36,10 @@ def test_unique_columns_dtypes() -> None:
     cols = unique_columns(len, ["ab", "", "ab"], {"n": (lambda n: n, np.int16)})
     assert cols["n"].dtype == np.int16
     assert cols["n"].tolist() == [2, 0, 2]
+
+
+def test_factorize_equal_mixed_values_keep_the_first_seen() -> None:
+    distinct, inverse = factorize([3, 3.0, [1], [1]])
+    assert distinct == [3, [1]]
+    assert isinstance(distinct[0], int)
+    assert inverse.tolist() == [0, 0, 1, 1]
