@@ -220,6 +220,15 @@ def evaluate(result: Any, truth: Any, *, error_column: str | None = None) -> Eva
     Returns
     -------
     Evaluation
+
+    Examples
+    --------
+    >>> result = {"record_id": ["r1", "r2", "r3"], "person_id": ["p1", "p9", ""],
+    ...           "status": ["verified", "verified", "unmatched"]}
+    >>> truth = {"record_id": ["r1", "r2", "r3"], "person_id": ["p1", "p2", ""]}
+    >>> report = evaluate(result, truth)
+    >>> report.precision, report.recall
+    (0.5, 0.5)
     """
     a = _align(result, truth, error_column)
     n_true = int((a.true != "").sum())

@@ -105,6 +105,11 @@ def guess_schema(table: Table, preferred: Any = None) -> Any:
     Headers are matched without case or diacritics against common English
     and Vietnamese names ("Họ và tên", "ngay_sinh", "CCCD", "SĐT" ...); see
     ``Schema.infer``.
+
+    >>> from vnlink import as_table
+    >>> schema = guess_schema(as_table({"Họ và tên": ["Lê Văn Tám"], "Ngày sinh": ["1/2/1990"]}))
+    >>> schema.name, schema.dob
+    ('Họ và tên', 'Ngày sinh')
     """
     if preferred is not None and all(c in table for c in preferred.columns()):
         return preferred

@@ -174,6 +174,15 @@ def load_model(
     """Load a model from a file path (or from JSON text starting with ``{``).
 
     Any class in the registry is accepted unless ``expected_class`` names one.
+
+    >>> import numpy as np, tempfile, pathlib
+    >>> from vnlink.classify import FellegiSunter
+    >>> levels = np.array([[2, 1], [2, 1], [0, 0], [0, 1], [1, 0], [0, 0]], dtype=np.int8)
+    >>> model = FellegiSunter().fit(levels, np.array([1, 1, 0, 0, 1, 0]))
+    >>> path = save_model(model, pathlib.Path(tempfile.mkdtemp()) / "model.json")
+    >>> again = load_model(path, expected_class="FellegiSunter")
+    >>> bool(np.array_equal(again.match_weight(levels), model.match_weight(levels)))
+    True
     """
     if isinstance(source, str) and source.lstrip().startswith("{"):
         return loads_model(source, expected_class=expected_class)

@@ -21,6 +21,9 @@ def default_comparisons() -> list[Comparison]:
 
     Each works on the derived columns of ``vnlink.prepare`` with no arguments.
     Add :class:`~vnlink.compare.StreetComparison` when the street text is reliable.
+
+    >>> [c.name for c in default_comparisons()]
+    ['name', 'dob', 'id', 'phone', 'sex', 'address']
     """
     return [
         NameComparison(),
