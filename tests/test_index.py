@@ -125,3 +125,40 @@ def test_query_weights_equal_the_models_exactly(setup: Any) -> None:
     assert len(weight) > 100
     assert weight.tolist() == expected_weight.tolist()
     assert prob.tolist() == expected_prob.tolist()
+
+
+def test_built_index_holds_text_columns_compact_with_values_unchanged(setup: Any) -> None:
+    from vnlink._index import _prepare_slim
+
+    linker, registry, _, _, index = setup
+    plain = _prepare_slim(linker, registry)  # as prepared, one object per row
+    assert index.prepared.column_names == plain.column_names
+    for name in plain.column_names:
+        assert index.prepared[name].dtype == plain[name].dtype, name
+        assert index.prepared[name].tolist() == plain[name].tolist(), name
+    for name in plain.source.column_names:
+        assert index.prepared.source[name].tolist() == np.asarray(plain.source[name]).tolist()
+    for name in ("sex", "province"):
+        if name in plain.column_names:
+            values = index.prepared[name].tolist()
+            assert len({id(v) for v in values}) == len(set(values)), name  # one object per value
+
+
+@pytest.mark.parametrize(("values", "shared"), [
+    (["Nguyễn", "Lê", None, "Nguyễn", None], True),
+    (["An", "Bình"], False),              # all distinct: the column itself comes back
+    ([1, True, 1.0, "x"], False),         # 1 == True == 1.0: not merged, left as is
+    ([("a",), ("a",)], False),            # tuples are not text
+])
+def test_shared_keeps_values_and_types(values: list[Any], shared: bool) -> None:
+    from vnlink._index import _shared
+
+    column = np.empty(len(values), dtype=object)
+    for i, v in enumerate(values):
+        column[i] = "".join(["", v]) if isinstance(v, str) else v  # fresh string objects
+    out = _shared(column)
+    assert out.tolist() == values
+    assert [type(v) for v in out.tolist()] == [type(v) for v in values]
+    assert (out is not column) == shared
+    if shared:
+        assert out[0] is out[3] and column[0] is not column[3]

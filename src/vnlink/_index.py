@@ -11,6 +11,7 @@ scores and explains them with the linker's model.
 from __future__ import annotations
 
 import dataclasses
+import gc
 import hashlib
 import json
 import os
@@ -213,10 +214,15 @@ class RegistryIndex:
         start = time.perf_counter()
         if _prepared is None:
             assert registry is not None
-            self.prepared: Any = _prepare_slim(linker, registry)
+            # the compact form a loaded index has: each distinct string one object
+            self.prepared: Any = _compact(_prepare_slim(linker, registry))
         else:
             self.prepared = _slim(_prepared)
         self._build()
+        # what preparing left behind (cycles of its intermediate objects) is freed now,
+        # not at some later query, and the C heap's free pages go back to the system
+        gc.collect()
+        _release_free_heap()
         self.build_seconds = time.perf_counter() - start
 
     def _build(self) -> None:
@@ -541,6 +547,59 @@ def _slim(prepared: Any) -> Any:
                          n_rows=prepared.n_rows)
 
 
+def _release_free_heap() -> None:
+    """Return the C heap's free pages to the system (glibc ``malloc_trim``; else nothing).
+
+    Preparing a large registry frees far more than the index keeps; glibc keeps those
+    pages mapped (the process's resident memory) until trimmed.
+    """
+    import contextlib
+    import ctypes
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return
+    with contextlib.suppress(OSError, AttributeError):  # not glibc (musl, ...): nothing to do
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
+def _compact(prepared: Any) -> Any:
+    """``prepared`` with its string columns in the form :meth:`RegistryIndex.load` gives.
+
+    A column of a million rows typed row by row holds a million string objects, even
+    when it has a few thousand distinct values; here each column is rebuilt from its
+    distinct values and codes (:func:`_from_codes`, as loading does), so equal values
+    share one object. Values are kept as they are (``None`` stays ``None``).
+    """
+    from vnlink.prepare import PreparedTable
+
+    source = prepared.source
+    columns = {name: _shared(prepared[name]) for name in prepared.column_names}
+    slim_source = Table({name: _shared(np.asarray(source[name])) for name in source.column_names},
+                        n_rows=prepared.n_rows)
+    return PreparedTable(columns, source=slim_source, schema=prepared.schema,
+                         n_rows=prepared.n_rows)
+
+
+def _shared(values: NDArray[Any]) -> NDArray[Any]:
+    """A text column rebuilt so that equal values are one object (others unchanged)."""
+    if values.dtype != object or not len(values):
+        return values
+    distinct, inverse = factorize(values)
+    # only text (and None): other values could be merged by equality (1 == 1.0 == True)
+    if len(distinct) == len(values) or not {type(v) for v in distinct} <= {str, type(None)}:
+        return values
+    vocab = np.empty(len(distinct), dtype=object)
+    vocab[:] = distinct
+    return _from_codes(vocab, inverse)
+
+
+def _from_codes(vocab: NDArray[np.object_], codes: NDArray[Any]) -> NDArray[np.object_]:
+    """The column whose row ``i`` is ``vocab[codes[i]]``: one object per distinct value."""
+    out: NDArray[np.object_] = vocab[np.asarray(codes, dtype=np.intp)]
+    return out
+
+
 def _stack(prepared: Table, rows: NDArray[np.int64], right: Table) -> Table:
     """The registry ``rows`` followed by all rows of ``right``, columns of both only."""
     columns = {}
@@ -596,9 +655,7 @@ def _store(arrays: dict[str, NDArray[Any]], key: str, values: NDArray[Any]) -> s
 def _restore(data: Any, key: str, kind: str) -> NDArray[Any]:
     """The column stored by :func:`_store` (or by the first format's ``_to_storable``)."""
     if kind == "codes":
-        vocab = np.asarray(data[key + ":vocab"]).astype(object)
-        out: NDArray[Any] = vocab[np.asarray(data[key], dtype=np.int64)]
-        return out
+        return _from_codes(np.asarray(data[key + ":vocab"]).astype(object), data[key])
     return _from_storable(data[key], kind)
 
 
