@@ -34,7 +34,7 @@ from vnlink._table import as_table
 from vnlink.blocking.pairs import DEFAULT_MAX_BLOCK_PAIRS as _DEFAULT_CAP
 from vnlink.blocking.pairs import (
     BlockingReport,
-    RuleReport,
+    _blocking_report,
     _generate,
     _prepare,
     _RulePlan,
@@ -206,27 +206,7 @@ def _report(keys: _KeyCodes, plans: list[_RulePlan], max_block_pairs: int | None
         new_pairs = counts.tolist()
     else:
         new_pairs = _cumulative(keys, plans)
-    cumulative = np.cumsum(new_pairs).tolist()
-    return BlockingReport(
-        tuple(
-            RuleReport(
-                plan.rule.name,
-                plan.pairs,
-                int(new_pairs[i]),
-                int(cumulative[i]),
-                plan.blocks,
-                plan.largest_block,
-                plan.blocks_cut,
-                plan.pairs_cut,
-                plan.rows_cut,
-            )
-            for i, plan in enumerate(plans)
-        ),
-        keys.n_target,
-        keys.n_probe,
-        keys.dedupe,
-        max_block_pairs,
-    )
+    return _blocking_report(keys, plans, new_pairs, max_block_pairs)
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -609,6 +609,36 @@ def _generate(
         )
 
 
+def _blocking_report(
+    keys: _KeyCodes,
+    plans: Sequence[_RulePlan],
+    new_pairs: Sequence[int],
+    max_block_pairs: int | None,
+) -> BlockingReport:
+    """The report of a blocking run: each rule's plan with the new pairs it added."""
+    cumulative = np.cumsum(new_pairs).tolist() if len(new_pairs) else []
+    return BlockingReport(
+        tuple(
+            RuleReport(
+                plan.rule.name,
+                plan.pairs,
+                int(new_pairs[i]),
+                int(cumulative[i]),
+                plan.blocks,
+                plan.largest_block,
+                plan.blocks_cut,
+                plan.pairs_cut,
+                plan.rows_cut,
+            )
+            for i, plan in enumerate(plans)
+        ),
+        keys.n_target,
+        keys.n_probe,
+        keys.dedupe,
+        max_block_pairs,
+    )
+
+
 def candidate_pairs(
     rules: _Rules,
     left: Any,
@@ -649,27 +679,7 @@ def candidate_pairs(
     keys, plans = _prepare(rules, left, right, max_block_pairs)
     pairs = next(_generate(keys, plans, None))
     new = np.bincount(pairs.rule.astype(np.int64), minlength=len(plans)).tolist()
-    cumulative = np.cumsum(new).tolist() if new else []
-    report = BlockingReport(
-        tuple(
-            RuleReport(
-                plan.rule.name,
-                plan.pairs,
-                int(new[i]),
-                int(cumulative[i]),
-                plan.blocks,
-                plan.largest_block,
-                plan.blocks_cut,
-                plan.pairs_cut,
-                plan.rows_cut,
-            )
-            for i, plan in enumerate(plans)
-        ),
-        keys.n_target,
-        keys.n_probe,
-        keys.dedupe,
-        max_block_pairs,
-    )
+    report = _blocking_report(keys, plans, new, max_block_pairs)
     return CandidatePairs(
         pairs.left,
         pairs.right,
