@@ -42,6 +42,7 @@ from typing import Any, ClassVar
 import numpy as np
 from numpy.typing import NDArray
 
+from vnlink import plugins
 from vnlink._table import Table, as_table
 from vnlink.compare import _encode
 from vnlink.compare.levels import MISSING, Level, levels_from_labels
@@ -65,7 +66,6 @@ Levels = NDArray[np.int8]
 Scores = NDArray[np.float32]
 Index = NDArray[np.int64]
 
-_REGISTRY: dict[str, type[Comparison]] = {}
 _WORKERS: contextvars.ContextVar[int] = contextvars.ContextVar("vnlink_compare_workers", default=1)
 
 
@@ -104,17 +104,7 @@ class Comparison(ABC):
         super().__init_subclass__(**kwargs)
         if cls.__name__.startswith("_") or cls.__dict__.get("_abstract", False):
             return
-        existing = _REGISTRY.get(cls.__name__)
-        if (
-            existing is not None
-            and existing.__module__.startswith("vnlink.")
-            and not cls.__module__.startswith("vnlink.")
-        ):
-            raise ConfigurationError(
-                f"a vnlink comparison is already called {cls.__name__!r}; "
-                "give your comparison class another name"
-            )
-        _REGISTRY[cls.__name__] = cls
+        plugins.register("comparison", cls.__name__)(cls)
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str):
@@ -200,11 +190,13 @@ def _jsonable(value: Any) -> Any:
 def comparison_classes() -> dict[str, type[Comparison]]:
     """The registered comparison classes by name (vnlink's and every user subclass).
 
+    The same as ``vnlink.plugins.registered("comparison")``.
+
     >>> from vnlink.compare import comparison_classes
     >>> "NameComparison" in comparison_classes()
     True
     """
-    return dict(_REGISTRY)
+    return dict(plugins.registered("comparison"))
 
 
 def comparison_from_dict(data: Mapping[str, Any]) -> Comparison:
@@ -221,12 +213,13 @@ def comparison_from_dict(data: Mapping[str, Any]) -> Comparison:
             "pass the output of Comparison.to_dict()"
         )
     name = data["class"]
-    cls = _REGISTRY.get(name) if isinstance(name, str) else None
-    if cls is None:
+    try:
+        cls: type[Comparison] = plugins.lookup("comparison", str(name))
+    except ConfigurationError:
         raise ModelFormatError(
             f"unknown comparison class {name!r}: import the module that defines it "
-            "before loading, or use one of " + ", ".join(sorted(_REGISTRY))
-        )
+            "before loading, or use one of " + ", ".join(sorted(comparison_classes()))
+        ) from None
     params = data.get("params", {})
     if not isinstance(params, Mapping):
         raise ModelFormatError(f"the params of {name} must be a mapping")
