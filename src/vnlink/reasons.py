@@ -29,13 +29,18 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from vnlink.exceptions import ConfigurationError
+
 __all__ = [
     "CORRECTION_FIELDS",
+    "LOCALES",
     "REASONS",
+    "check_locale",
     "corrections",
     "explain_links",
     "join_codes",
     "reason_flags",
+    "reason_text",
 ]
 
 #: code -> Vietnamese text, in the order reasons are listed in a result row.
@@ -75,6 +80,28 @@ REASONS: dict[str, str] = {
     "address_old_units": "địa chỉ cũ (trước 2025)",
     "address_different": "địa chỉ khác",
 }
+
+#: The languages reason texts come in.
+LOCALES = ("vi", "en")
+
+
+def check_locale(locale: str) -> str:
+    """``locale`` if vnlink has reason texts in it, else ConfigurationError.
+
+    >>> check_locale("en")
+    'en'
+    """
+    if locale not in LOCALES:
+        raise ConfigurationError(f"locale must be one of {LOCALES}, got {locale!r}")
+    return locale
+
+
+def reason_text(code: str, locale: str = "vi") -> str:
+    """The text of reason ``code`` in ``locale``."""
+    if locale == "vi":
+        return REASONS.get(code, code)
+    return code.replace("_", " ")
+
 
 #: fields that :func:`corrections` can give a registry value for.
 CORRECTION_FIELDS = ("name", "dob", "sex", "id", "phone", "address")
@@ -141,7 +168,7 @@ def _id_errors(a: NDArray[np.object_], b: NDArray[np.object_]) -> tuple[
     return one, swapped
 
 
-def join_codes(flags: dict[str, NDArray[np.bool_]], n: int) -> tuple[
+def join_codes(flags: dict[str, NDArray[np.bool_]], n: int, *, locale: str = "vi") -> tuple[
     NDArray[np.object_], NDArray[np.object_]
 ]:
     """Join boolean flags per code into ``;``-joined codes and ``; ``-joined Vietnamese texts.
@@ -166,7 +193,7 @@ def join_codes(flags: dict[str, NDArray[np.bool_]], n: int) -> tuple[
         sep_c = np.where(codes[rows] == "", "", ";").astype(object)
         sep_t = np.where(texts[rows] == "", "", "; ").astype(object)
         codes[rows] = codes[rows] + sep_c + code
-        texts[rows] = texts[rows] + sep_t + REASONS[code]
+        texts[rows] = texts[rows] + sep_t + reason_text(code, locale)
     return codes, texts
 
 

@@ -42,6 +42,7 @@ from vnlink.exceptions import ConfigurationError
 __all__ = [
     "FieldSpec",
     "TextField",
+    "empty_column",
     "field_spec",
     "register_field",
     "registered_fields",
@@ -231,9 +232,10 @@ def register_field(spec: FieldSpec, *, replace: bool = False) -> FieldSpec:
 
 
 def registered_fields() -> dict[str, FieldSpec]:
-    """The registered field specifications, in derivation order."""
-    from vnlink.fields import person  # noqa: F401 - registers the Vietnamese fields
+    """The registered field specifications, in derivation order.
 
+    The Vietnamese person fields are registered when :mod:`vnlink.fields` is imported.
+    """
     return dict(_FIELDS)
 
 

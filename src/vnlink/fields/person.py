@@ -23,6 +23,7 @@ from vnlink._bulk import as_object_array, map_unique
 from vnlink.fields.base import Columns, FieldSpec, register_field
 
 __all__ = [
+    "COMPARISON_ORDER",
     "AddressField",
     "DateOfBirthField",
     "IdNumberField",
