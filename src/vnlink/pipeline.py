@@ -317,15 +317,14 @@ class Pipeline:
         demote_conflicts(status, flags)
         flags.update(decision_flags(usable_rows(right, self.records_schema), has, has2, status,
                                     best.prob, margin, th))
-        from vnlink.reasons import CORRECTION_FIELDS, join_codes
+        from vnlink.reasons import join_codes
 
         codes, texts = join_codes(flags, n, locale=self.locale)
-        fixes = {f"fix_{f}": np.full(n, "", dtype=object) for f in CORRECTION_FIELDS}
+        fixes = {f"fix_{f}": np.full(n, "", dtype=object) for f in self.correction_fields()}
         fixes["corrections"] = np.full(n, "", dtype=object)
         verified = status[rows] == _VERIFIED
         for key, values in fixes_rows.items():
-            if key in fixes:
-                fixes[key][rows[verified]] = values[verified]
+            fixes.setdefault(key, np.full(n, "", dtype=object))[rows[verified]] = values[verified]
         columns: dict[str, NDArray[Any]] = {
             "record_id": _strings(right["record_id"]),
             "person_id": person,
@@ -345,6 +344,30 @@ class Pipeline:
         }
         return Table(columns, n_rows=n)
 
+    def field_specs(self) -> list[Any]:
+        """The field specifications of this pipeline: the registered ones and the schemas' own."""
+        from vnlink.fields import field_spec, registered_fields
+
+        specs = dict(registered_fields())
+        for schema in (self.registry_schema, self.records_schema):
+            for name in schema.custom_fields():
+                specs.setdefault(name, field_spec(name))
+        return list(specs.values())
+
+    def correction_fields(self) -> list[str]:
+        """The fields a result offers corrections for (its ``fix_<field>`` columns).
+
+        The Vietnamese person fields always (``name, dob, sex, id, phone,
+        address``), then the fields of the caller's own that have a comparison.
+        """
+        from vnlink.reasons import CORRECTION_FIELDS, comparison_fields
+
+        names = list(CORRECTION_FIELDS)
+        for spec in comparison_fields(self.comparisons, self.field_specs()):
+            if spec is not None and spec.correction and spec.correction not in names:
+                names.append(spec.correction)
+        return names
+
     def explain(self, left: Table, right: Table, left_rows: NDArray[np.int64],
                 right_rows: NDArray[np.int64], *, levels: NDArray[np.int8] | None = None
                 ) -> tuple[dict[str, NDArray[np.bool_]], dict[str, NDArray[np.object_]]]:
@@ -357,8 +380,11 @@ class Pipeline:
 
         li = np.asarray(left_rows, dtype=np.int64)
         ri = np.asarray(right_rows, dtype=np.int64)
-        del levels  # the reasons are read from the prepared columns (levels: next step)
-        return reason_flags(left, right, li, ri), corrections(left, right, li, ri)
+        if levels is None:
+            levels = self.compare((li, ri), left, right).levels
+        fields = self.field_specs()
+        return (reason_flags(self.comparisons, left, right, li, ri, levels, fields=fields),
+                corrections(self.comparisons, left, right, li, ri, levels, fields=fields))
 
     def candidates(self, left: Table, right: Table, scored: ScoredPairs, *,
                    top_k: int = 3) -> Table:
@@ -534,7 +560,7 @@ def demote_conflicts(status: NDArray[np.object_], flags: dict[str, NDArray[np.bo
     automatically (flag ``identity_conflict``).
     """
     none = np.zeros(len(status), dtype=bool)
-    name_off = flags.get("name_different", none)
+    name_off = flags.get("name_different", none) | flags.get("name_given_only", none)
     dob_off = flags.get("dob_different", none) | flags.get("dob_year_different", none)
     conflict = name_off & dob_off & (status != _UNMATCHED)
     status[conflict & (status == _VERIFIED)] = _REVIEW

@@ -209,6 +209,12 @@ class TextField(FieldSpec):
         out[self.name] = as_object_array(map_unique(one, values))
         return None
 
+    def comparison(self) -> Any:
+        """Exact agreement of the text (:class:`~vnlink.compare.ExactMatch`)."""
+        from vnlink.compare import ExactMatch
+
+        return ExactMatch(self.name)
+
 
 # ---------------------------------------------------------------------------
 # the registry of fields (in derivation order)
