@@ -233,6 +233,10 @@ def register_field(spec: FieldSpec, *, replace: bool = False) -> FieldSpec:
     if spec.name in _FIELDS and not replace and type(_FIELDS[spec.name]) is not type(spec):
         raise ConfigurationError(
             f"a field called {spec.name!r} is registered already; pass replace=True to replace it")
+    if spec.reasons:
+        from vnlink.reason_texts import declare_reasons
+
+        declare_reasons({k: dict(v) for k, v in spec.reasons.items()})
     _FIELDS[spec.name] = spec
     return spec
 
