@@ -376,15 +376,15 @@ class Pipeline:
         Returns ``(flags, fixes)``: a boolean array per reason code, and the
         ``fix_<field>`` columns plus the readable ``corrections`` column.
         """
-        from vnlink.reasons import corrections, reason_flags
+        from vnlink.reasons import level_corrections, level_reasons
 
         li = np.asarray(left_rows, dtype=np.int64)
         ri = np.asarray(right_rows, dtype=np.int64)
         if levels is None:
             levels = self.compare((li, ri), left, right).levels
         fields = self.field_specs()
-        return (reason_flags(self.comparisons, left, right, li, ri, levels, fields=fields),
-                corrections(self.comparisons, left, right, li, ri, levels, fields=fields))
+        return (level_reasons(self.comparisons, left, right, li, ri, levels, fields=fields),
+                level_corrections(self.comparisons, left, right, li, ri, levels, fields=fields))
 
     def candidates(self, left: Table, right: Table, scored: ScoredPairs, *,
                    top_k: int = 3) -> Table:

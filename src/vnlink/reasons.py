@@ -18,11 +18,11 @@ Examples
 >>> records = prepare({"dob": ["03/05/1980"]}, Schema(dob="dob"))
 >>> cset = ComparisonSet([DateOfBirthComparison()])
 >>> levels = cset.compute(([0], [0]), registry, records).levels
->>> flags = reason_flags(cset, registry, records, np.array([0]), np.array([0]), levels)
+>>> flags = level_reasons(cset, registry, records, np.array([0]), np.array([0]), levels)
 >>> codes, texts = join_codes(flags, 1)
 >>> codes.tolist(), texts.tolist()
 (['dob_day_month_swapped'], ['ngày sinh: ngày/tháng bị đảo'])
->>> corrections(cset, registry, records, np.array([0]), np.array([0]), levels)["corrections"]
+>>> level_corrections(cset, registry, records, np.array([0]), np.array([0]), levels)["corrections"]
 array(['dob: 03/05/1980 -> 05/03/1980'], dtype=object)
 """
 
@@ -44,8 +44,10 @@ __all__ = [
     "check_locale",
     "comparison_fields",
     "corrections",
+    "explain_links",
     "join_codes",
-    "reason_flags",
+    "level_corrections",
+    "level_reasons",
     "reason_text",
 ]
 
@@ -107,7 +109,7 @@ def _present(table: Any, spec: Any, rows: NDArray[np.int64]) -> NDArray[np.bool_
     return present
 
 
-def reason_flags(comparisons: Any, left: Any, right: Any, left_rows: NDArray[np.int64],
+def level_reasons(comparisons: Any, left: Any, right: Any, left_rows: NDArray[np.int64],
                  right_rows: NDArray[np.int64], levels: NDArray[np.int8], *,
                  fields: Sequence[Any] | None = None) -> dict[str, NDArray[np.bool_]]:
     """Boolean flag per reason code for aligned (registry row, record row) pairs.
@@ -142,10 +144,12 @@ def reason_flags(comparisons: Any, left: Any, right: Any, left_rows: NDArray[np.
             seen.add(id(spec))
             for code, mask in spec.record_flags(right, ri).items():
                 add(code, mask)
+            for code, mask in spec.pair_flags(left, right, li, ri).items():
+                add(code, mask)
     return flags
 
 
-def corrections(comparisons: Any, left: Any, right: Any, left_rows: NDArray[np.int64],
+def level_corrections(comparisons: Any, left: Any, right: Any, left_rows: NDArray[np.int64],
                 right_rows: NDArray[np.int64], levels: NDArray[np.int8], *,
                 fields: Sequence[Any] | None = None) -> dict[str, NDArray[np.object_]]:
     """The registry value of every field whose comparison did not reach an exact level.
@@ -210,3 +214,55 @@ def join_codes(flags: dict[str, NDArray[np.bool_]], n: int, *, locale: str = "vi
         codes[rows] = codes[rows] + sep_c + code
         texts[rows] = texts[rows] + sep_t + reason_text(code, locale)
     return codes, texts
+
+
+def _complete(table: Any) -> Any:
+    """``table`` with every derived column of the person fields (missing ones empty)."""
+    from vnlink._table import Table
+    from vnlink.fields.base import empty_column
+    from vnlink.prepare import DERIVED_COLUMNS
+
+    if all(name in table for name in DERIVED_COLUMNS):
+        return table
+    columns = dict(table.columns)
+    for name, dtype in DERIVED_COLUMNS.items():
+        columns.setdefault(name, empty_column(dtype, table.n_rows))
+    completed = Table(columns, n_rows=table.n_rows)
+    for attr in ("source", "schema"):
+        if hasattr(table, attr):
+            setattr(completed, attr, getattr(table, attr))
+    return completed
+
+
+def _levels_of(comparisons: Any, left: Any, right: Any, li: NDArray[np.int64],
+               ri: NDArray[np.int64]) -> tuple[Any, Any, Any, NDArray[np.int8]]:
+    from vnlink.compare import ComparisonSet, default_comparisons
+
+    cset = ComparisonSet(default_comparisons()) if comparisons is None else comparisons
+    left, right = _complete(left), _complete(right)
+    return cset, left, right, cset.compute((li, ri), left, right).levels
+
+
+def explain_links(left: Any, right: Any, left_rows: NDArray[np.int64],
+                  right_rows: NDArray[np.int64], *, comparisons: Any = None,
+                  locale: str = "vi") -> tuple[NDArray[np.object_], NDArray[np.object_]]:
+    """Reason codes and texts of aligned (registry row, record row) pairs of prepared tables.
+
+    The pairs are compared with ``comparisons`` (default: the Vietnamese
+    default comparisons) and the reasons read from their levels; derived
+    columns a table lacks count as missing values.
+    """
+    li = np.asarray(left_rows, dtype=np.int64)
+    ri = np.asarray(right_rows, dtype=np.int64)
+    cset, left, right, levels = _levels_of(comparisons, left, right, li, ri)
+    return join_codes(level_reasons(cset, left, right, li, ri, levels), len(ri), locale=locale)
+
+
+def corrections(left: Any, right: Any, left_rows: NDArray[np.int64],
+                right_rows: NDArray[np.int64], *, comparisons: Any = None
+                ) -> dict[str, NDArray[np.object_]]:
+    """:func:`level_corrections` of pairs compared with ``comparisons`` (default: the defaults)."""
+    li = np.asarray(left_rows, dtype=np.int64)
+    ri = np.asarray(right_rows, dtype=np.int64)
+    cset, left, right, levels = _levels_of(comparisons, left, right, li, ri)
+    return level_corrections(cset, left, right, li, ri, levels)

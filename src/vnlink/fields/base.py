@@ -128,6 +128,16 @@ class FieldSpec:
         """Reason flags about the record itself (not its pair), for ``rows`` of ``table``."""
         return {}
 
+    def pair_flags(self, left: Any, right: Any, left_rows: NDArray[np.int64],
+                   right_rows: NDArray[np.int64]) -> dict[str, NDArray[np.bool_]]:
+        """Reason flags about a pair that no comparison level says (default: none).
+
+        For what the record *used* rather than how well it agrees: an old
+        CMND given where the registry has a CCCD, an address written in the
+        units before 2025.
+        """
+        return {}
+
     def display(self, table: Any, rows: NDArray[np.int64]) -> NDArray[np.object_]:
         """The value shown for ``rows`` in corrections (default: the presence column)."""
         column = self.presence_column
