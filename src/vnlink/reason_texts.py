@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from vnlink.exceptions import ConfigurationError
 
-__all__ = ["LOCALES", "REASON_TEMPLATES", "REASON_TEXTS", "reason_text"]
+__all__ = ["LOCALES", "REASON_TEMPLATES", "REASON_TEXTS", "declare_reasons", "reason_text"]
 
 #: The locales every reason has a text in.
 LOCALES = ("vi", "en")
@@ -140,6 +140,24 @@ REASON_TEMPLATES: dict[str, dict[str, str]] = {
 }
 
 
+_DECLARED: dict[str, dict[str, str]] = {}
+
+
+def declare_reasons(texts: dict[str, dict[str, str]]) -> None:
+    """Add the texts of reason codes of your own (a field's, a comparison's).
+
+    >>> declare_reasons({"bhyt_expired": {"vi": "thẻ BHYT hết hạn", "en": "BHYT card expired"}})
+    >>> reason_text("bhyt_expired", "en")
+    'BHYT card expired'
+    """
+    for code, by_locale in texts.items():
+        if not isinstance(code, str) or not isinstance(by_locale, dict):
+            raise ConfigurationError("reasons are declared as {code: {locale: text}}")
+        if code in REASON_TEXTS:
+            raise ConfigurationError(f"{code!r} is a vnlink reason code; pick another code")
+        _DECLARED[code] = {str(k): str(v) for k, v in by_locale.items()}
+
+
 def reason_text(code: str, locale: str = "vi") -> str:
     """The text of a reason code in ``locale`` (``"vi"`` or ``"en"``).
 
@@ -156,9 +174,9 @@ def reason_text(code: str, locale: str = "vi") -> str:
         raise ConfigurationError(
             f"locale must be one of {', '.join(LOCALES)}, got {locale!r}"
         )
-    known = REASON_TEXTS.get(code)
+    known = REASON_TEXTS.get(code) or _DECLARED.get(code)
     if known is not None:
-        return known[locale]
+        return known.get(locale) or known.get("en") or code
     field, _, suffix = code.rpartition("_")
     template = REASON_TEMPLATES.get(suffix)
     if field and template is not None:
