@@ -207,13 +207,3 @@ def test_comparison_set_of_third_party_parts_round_trips() -> None:
     assert again.comparisons == cset.comparisons
     assert again.levels_of("decade_given")[0].reason == "birth_decade_different"
 
-
-def test_a_linker_model_of_format_1_still_loads_and_links_the_same() -> None:
-    import json
-
-    data = Path(__file__).parent / "data"
-    expected = json.loads((data / "linker_v1_expected.json").read_text(encoding="utf-8"))
-    registry, records, _ = synthetic_linkage(expected["n_persons"], seed=expected["seed"])
-    result = Linker.load(data / "linker_v1.json", progress=False).link(registry, records).table
-    for column in ("status", "person_id", "reason_codes"):
-        assert np.asarray(result[column]).tolist() == expected[column], column
