@@ -39,7 +39,7 @@ from vnlink.blocking.pairs import (
     _prepare,
     _RulePlan,
 )
-from vnlink.blocking.rules import BlockingRule, BlockOn, Codes, Key, _KeyCodes, as_rules
+from vnlink.blocking.rules import BlockingRule, BlockOn, Codes, Key, KeyCodes, as_rules
 from vnlink.exceptions import ConfigurationError, SchemaError
 
 __all__ = ["BlockingAnalysis", "RuleRecall", "analyse_blocking", "count_pairs", "largest_blocks"]
@@ -66,7 +66,7 @@ def _compact_state(
     return rows[keep], codes[keep]
 
 
-def _count_state(rows: NDArray[np.int64], codes: Codes, keys: _KeyCodes) -> int:
+def _count_state(rows: NDArray[np.int64], codes: Codes, keys: KeyCodes) -> int:
     """Ordered pairs (target, probe) with equal codes; self pairs excluded in dedupe mode."""
     if len(rows) == 0:
         return 0
@@ -84,7 +84,7 @@ def _count_state(rows: NDArray[np.int64], codes: Codes, keys: _KeyCodes) -> int:
     return total
 
 
-def _intersection_counts(keys: _KeyCodes, components: list[list[Codes]]) -> dict[int, int]:
+def _intersection_counts(keys: KeyCodes, components: list[list[Codes]]) -> dict[int, int]:
     """Pairs in the intersection of every non-empty subset of rules (bitmask -> count).
 
     In dedupe mode the components are the ordered (both orientations) joins and
@@ -128,7 +128,7 @@ def _intersection_counts(keys: _KeyCodes, components: list[list[Codes]]) -> dict
     return counts
 
 
-def _ordered_components(keys: _KeyCodes, plan: _RulePlan) -> list[Codes]:
+def _ordered_components(keys: KeyCodes, plan: _RulePlan) -> list[Codes]:
     """The rule's joins as ordered-pair conditions (both orientations in dedupe mode)."""
     parts = plan.rule.components(keys, plan.codes)
     if not keys.dedupe or len(parts) == 1:
@@ -137,7 +137,7 @@ def _ordered_components(keys: _KeyCodes, plan: _RulePlan) -> list[Codes]:
     return parts
 
 
-def _cumulative(keys: _KeyCodes, plans: list[_RulePlan]) -> list[int]:
+def _cumulative(keys: KeyCodes, plans: list[_RulePlan]) -> list[int]:
     components = [_ordered_components(keys, plan) for plan in plans]
     counts = _intersection_counts(keys, components)
     divisor = 2 if keys.dedupe else 1
@@ -193,7 +193,7 @@ def count_pairs(
     return _report(keys, plans, max_block_pairs)
 
 
-def _report(keys: _KeyCodes, plans: list[_RulePlan], max_block_pairs: int | None) -> BlockingReport:
+def _report(keys: KeyCodes, plans: list[_RulePlan], max_block_pairs: int | None) -> BlockingReport:
     raw_total = sum(plan.pairs for plan in plans)
     if len(plans) == 1:
         new_pairs = [plans[0].pairs]
@@ -289,7 +289,7 @@ class BlockingAnalysis:
 
 def _truth_rows(
     truth: Any,
-    keys: _KeyCodes,
+    keys: KeyCodes,
     truth_left: str,
     truth_right: str,
 ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:

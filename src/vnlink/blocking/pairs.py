@@ -46,8 +46,7 @@ from vnlink.blocking.rules import (
     BlockingRule,
     BlockOn,
     Codes,
-    _block_pair_counts,
-    _KeyCodes,
+    KeyCodes,
     as_rules,
 )
 from vnlink.exceptions import ConfigurationError
@@ -260,7 +259,7 @@ class _RulePlan:
     def __init__(
         self,
         rule: BlockingRule,
-        keys: _KeyCodes,
+        keys: KeyCodes,
         max_block_pairs: int | None,
         counts: tuple[int, int, int, int, int, int],
         *,
@@ -299,11 +298,11 @@ def _check_cap(max_block_pairs: int | None) -> None:
 
 
 def _capped(
-    rule: BlockingRule, keys: _KeyCodes, max_block_pairs: int | None
+    rule: BlockingRule, keys: KeyCodes, max_block_pairs: int | None
 ) -> tuple[Codes, tuple[int, int, int, int, int, int]]:
     """Joint block codes with the oversized blocks removed, and the rule's counts."""
     codes = rule.block_codes(keys)
-    per_block = _block_pair_counts(codes, keys.n_target, keys.dedupe)
+    per_block = keys.pair_counts(codes)
     blocks = int(np.count_nonzero(per_block))
     largest = int(per_block.max()) if len(per_block) else 0
     blocks_cut = pairs_cut = rows_cut = 0
@@ -325,7 +324,7 @@ def _capped(
     return codes, (pairs, blocks - blocks_cut, largest, blocks_cut, pairs_cut, rows_cut)
 
 
-def _link_plan(rule: BlockOn, keys: _KeyCodes, max_block_pairs: int | None) -> _RulePlan:
+def _link_plan(rule: BlockOn, keys: KeyCodes, max_block_pairs: int | None) -> _RulePlan:
     """An exact rule in link mode: join the two tables' group indexes on their hashes.
 
     Only the distinct right-hand hashes are searched among the left-hand ones;
@@ -381,7 +380,7 @@ def _link_plan(rule: BlockOn, keys: _KeyCodes, max_block_pairs: int | None) -> _
     return _RulePlan(rule, keys, max_block_pairs, counts, join=join)
 
 
-def _dedupe_plan(rule: BlockOn, keys: _KeyCodes, max_block_pairs: int | None) -> _RulePlan:
+def _dedupe_plan(rule: BlockOn, keys: KeyCodes, max_block_pairs: int | None) -> _RulePlan:
     """An exact rule in dedupe mode: each row pairs with the later rows of its group."""
     (index,) = keys.group_index(rule.keys)
     sizes = index.sizes()
@@ -414,7 +413,7 @@ def _dedupe_plan(rule: BlockOn, keys: _KeyCodes, max_block_pairs: int | None) ->
 
 
 def _plan_rules(
-    rules: list[BlockingRule], keys: _KeyCodes, max_block_pairs: int | None
+    rules: list[BlockingRule], keys: KeyCodes, max_block_pairs: int | None
 ) -> list[_RulePlan]:
     """Each rule's counts after the block-size cap, and how to make its pairs (internal)."""
     _check_cap(max_block_pairs)
@@ -517,11 +516,11 @@ class _Join:
 
 def _prepare(
     rules: _Rules, left: Any, right: Any, max_block_pairs: int | None
-) -> tuple[_KeyCodes, list[_RulePlan]]:
+) -> tuple[KeyCodes, list[_RulePlan]]:
     rule_list = as_rules(rules)
     left_table = as_table(left)
     right_table = None if right is None else as_table(right)
-    keys = _KeyCodes(left_table, right_table)
+    keys = KeyCodes(left_table, right_table)
     return keys, _plan_rules(rule_list, keys, max_block_pairs)
 
 
@@ -540,7 +539,7 @@ def _chunks(per_row: NDArray[np.int64], chunk_pairs: int) -> Iterator[tuple[int,
 
 
 def _generate(
-    keys: _KeyCodes, plans: list[_RulePlan], chunk_pairs: int | None
+    keys: KeyCodes, plans: list[_RulePlan], chunk_pairs: int | None
 ) -> Iterator[CandidatePairs]:
     n_target = keys.n_target
     if keys.n_target * keys.n_probe >= 2 ** (63 - _RULE_BITS):
@@ -610,7 +609,7 @@ def _generate(
 
 
 def _blocking_report(
-    keys: _KeyCodes,
+    keys: KeyCodes,
     plans: Sequence[_RulePlan],
     new_pairs: Sequence[int],
     max_block_pairs: int | None,

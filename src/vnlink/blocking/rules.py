@@ -47,6 +47,7 @@ __all__ = [
     "BlockOn",
     "BlockingRule",
     "Key",
+    "KeyCodes",
     "RowKeys",
     "SortedNeighbourhood",
     "as_rules",
@@ -145,12 +146,15 @@ def _is_missing(value: Any) -> bool:
     return False
 
 
-class _KeyCodes:
-    """Jointly factorized key codes of the two tables, cached per key (internal).
+class KeyCodes:
+    """Jointly factorized key codes of the two tables, cached per key.
 
-    Each code array is ``int64`` over the *joint* rows: the ``n_target`` rows of
-    the left table, then the ``n_probe`` rows of the right table (in dedupe
-    mode the one table twice). Equal codes mean equal keys; ``-1`` is missing.
+    What a rule's blocking methods (:meth:`BlockingRule.block_codes`,
+    ``components``, ``count``) receive; a rule that only implements
+    :meth:`BlockingRule.row_keys` never needs it. Each code array is
+    ``int64`` over the *joint* rows: the ``n_target`` rows of the left
+    table, then the ``n_probe`` rows of the right table (in dedupe mode the
+    one table twice). Equal codes mean equal keys; ``-1`` is missing.
 
     Keys are hashed per row (Python's ``hash`` for text, the value for numbers),
     several columns are mixed into one 64-bit hash, and one sort per rule turns
@@ -158,6 +162,10 @@ class _KeyCodes:
     64-bit hash collision (about one chance in 10^7 for a million distinct
     keys), which at worst adds a harmless candidate pair.
     """
+
+    def pair_counts(self, codes: Codes) -> NDArray[np.int64]:
+        """Pairs per block code (index = code) of joint ``codes``, in this link or dedupe mode."""
+        return _block_pair_counts(codes, self.n_target, self.dedupe)
 
     def __init__(self, left: Table, right: Table | None) -> None:
         self.left = left
@@ -362,7 +370,7 @@ def _table_hashes(table: Table, name: str) -> tuple[NDArray[np.uint64], NDArray[
 
 
 def _combine(parts: Sequence[_Hashed]) -> _Hashed:
-    """The hashes of several keys mixed into one, as :meth:`_KeyCodes.combined` does."""
+    """The hashes of several keys mixed into one, as :meth:`KeyCodes.combined` does."""
     hashes, missing = parts[0]
     if len(parts) == 1:
         return hashes, missing
@@ -718,7 +726,7 @@ class BlockingRule(ABC):
         blocking methods below pair rows on it.
         """
 
-    def block_codes(self, keys: _KeyCodes) -> Codes:
+    def block_codes(self, keys: KeyCodes) -> Codes:
         """Joint codes whose equal values form this rule's blocks (the unit of the size cap).
 
         By default the rows' :meth:`row_keys` over the left rows, then the right
@@ -735,7 +743,7 @@ class BlockingRule(ABC):
         codes[~np.concatenate([left.present, right.present])] = -1
         return codes
 
-    def components(self, keys: _KeyCodes, block_codes: Codes) -> list[Codes]:
+    def components(self, keys: KeyCodes, block_codes: Codes) -> list[Codes]:
         """Disjoint joins making up the rule, from its (possibly capped) block codes.
 
         Each is a joint code array: a target row ``t`` and a probe row ``p`` form a
@@ -744,9 +752,9 @@ class BlockingRule(ABC):
         """
         return [block_codes]
 
-    def count(self, keys: _KeyCodes, block_codes: Codes) -> int:
+    def count(self, keys: KeyCodes, block_codes: Codes) -> int:
         """How many pairs the rule makes from these block codes, without making them."""
-        return int(_block_pair_counts(block_codes, keys.n_target, keys.dedupe).sum())
+        return int(keys.pair_counts(block_codes).sum())
 
 
 def _block_pair_counts(codes: Codes, n_target: int, dedupe: bool) -> NDArray[np.int64]:
@@ -796,14 +804,14 @@ class BlockOn(BlockingRule):
         keys = np.where(missing, np.uint64(0), hashes).astype(np.uint64)
         return RowKeys(keys, ~missing)
 
-    def block_codes(self, keys: _KeyCodes) -> Codes:
+    def block_codes(self, keys: KeyCodes) -> Codes:
         return keys.combined(self.keys)
 
-    def components(self, keys: _KeyCodes, block_codes: Codes) -> list[Codes]:
+    def components(self, keys: KeyCodes, block_codes: Codes) -> list[Codes]:
         return [block_codes]
 
-    def count(self, keys: _KeyCodes, block_codes: Codes) -> int:
-        return int(_block_pair_counts(block_codes, keys.n_target, keys.dedupe).sum())
+    def count(self, keys: KeyCodes, block_codes: Codes) -> int:
+        return int(keys.pair_counts(block_codes).sum())
 
 
 def block_on(*columns: str | Key, name: str | None = None) -> BlockOn:
@@ -926,10 +934,10 @@ class SortedNeighbourhood(BlockingRule):
         keys = np.where(missing, np.uint64(0), hashes).astype(np.uint64)
         return RowKeys(keys, ~missing, _sort_texts(self.key, distinct))
 
-    def block_codes(self, keys: _KeyCodes) -> Codes:
+    def block_codes(self, keys: KeyCodes) -> Codes:
         return keys.ranks(self.key)
 
-    def components(self, keys: _KeyCodes, block_codes: Codes) -> list[Codes]:
+    def components(self, keys: KeyCodes, block_codes: Codes) -> list[Codes]:
         n_target = keys.n_target
         out = [block_codes]
         for shift in range(1, self.half + 1):
@@ -942,7 +950,7 @@ class SortedNeighbourhood(BlockingRule):
                 out.append(shifted)
         return out
 
-    def count(self, keys: _KeyCodes, block_codes: Codes) -> int:
+    def count(self, keys: KeyCodes, block_codes: Codes) -> int:
         n_target = keys.n_target
         target, probe = block_codes[:n_target], block_codes[n_target:]
         size = int(block_codes.max()) + 1 if len(block_codes) and block_codes.max() >= 0 else 0
