@@ -208,6 +208,11 @@ equality must be the same column of l and of r
     """
     if not isinstance(sql, str) or not sql.strip():
         raise ConfigurationError("a blocking rule string must be non-empty SQL")
+    if re.search(r"\s+or\s+", sql, re.IGNORECASE):
+        raise ConfigurationError(
+            f"blocking rule {sql!r}: OR is not supported; give each alternative as a rule "
+            "of its own (the rules' pairs are joined)"
+        )
     keys: list[str | Key] = []
     for part in _AND.split(_strip_brackets(sql)):
         part = _strip_brackets(part)
