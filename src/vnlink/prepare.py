@@ -38,7 +38,7 @@ from vnlink.fields import FieldSpec, field_spec, registered_fields
 from vnlink.fields.person import AddressField
 from vnlink.schema import Schema
 
-__all__ = ["DERIVED_COLUMNS", "PreparedTable", "Schema", "prepare"]
+__all__ = ["DERIVED_COLUMNS", "PreparedTable", "Schema", "prepare", "produced_columns"]
 
 
 def _derived_columns() -> dict[str, Any]:
@@ -98,6 +98,11 @@ class PreparedTable(Table):
             schema=self.schema,
             n_rows=len(indices),
         )
+
+    def raw_columns(self) -> list[str]:
+        """The caller's columns kept as they are (those the schema does not name)."""
+        made = produced_columns(self.schema)
+        return [c for c in self.columns if c not in made]
 
     def problem_counts(self) -> dict[str, int]:
         """How many rows have each problem code (counts only, no values)."""
@@ -319,6 +324,7 @@ def prepare(table: Any, schema: Schema | Mapping[str, Any] | None = None) -> Pre
         if columns is None:
             spec.absent(out, n)
             continue
+        problems: NDArray[np.object_] | None
         if isinstance(spec, AddressField) and len(columns) > 1:
             problems = spec.derive_columns([_plain_array(source[c]) for c in columns], out, n)
         else:
@@ -345,6 +351,14 @@ def prepare(table: Any, schema: Schema | Mapping[str, Any] | None = None) -> Pre
         if name not in columns_out and name not in consumed:
             columns_out[name] = source[name]
     return PreparedTable(columns_out, source=source, schema=schema, n_rows=n)
+
+
+def produced_columns(schema: Schema) -> set[str]:
+    """The columns :func:`prepare` derives with ``schema`` (the others are the caller's)."""
+    made = {"record_id", "problems", "address_confidence", *DERIVED_COLUMNS}
+    for spec in _specs(schema):
+        made.update(spec.columns)
+    return made
 
 
 def _specs(schema: Schema) -> list[FieldSpec]:

@@ -88,6 +88,7 @@ class Schema:
     """
 
     __slots__ = ("_columns",)
+    _columns: dict[str, Column]
 
     def __init__(self, name: Column = None, dob: Column = None, sex: Column = None,
                  id_number: Column = None, old_id_number: Column = None, phone: Column = None,

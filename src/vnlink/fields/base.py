@@ -42,6 +42,7 @@ from vnlink.exceptions import ConfigurationError
 __all__ = [
     "FieldSpec",
     "TextField",
+    "empty_column",
     "field_spec",
     "register_field",
     "registered_fields",
@@ -127,6 +128,16 @@ class FieldSpec:
         """Reason flags about the record itself (not its pair), for ``rows`` of ``table``."""
         return {}
 
+    def pair_flags(self, left: Any, right: Any, left_rows: NDArray[np.int64],
+                   right_rows: NDArray[np.int64]) -> dict[str, NDArray[np.bool_]]:
+        """Reason flags about a pair that no comparison level says (default: none).
+
+        For what the record *used* rather than how well it agrees: an old
+        CMND given where the registry has a CCCD, an address written in the
+        units before 2025.
+        """
+        return {}
+
     def display(self, table: Any, rows: NDArray[np.int64]) -> NDArray[np.object_]:
         """The value shown for ``rows`` in corrections (default: the presence column)."""
         column = self.presence_column
@@ -208,6 +219,12 @@ class TextField(FieldSpec):
         out[self.name] = as_object_array(map_unique(one, values))
         return None
 
+    def comparison(self) -> Any:
+        """Exact agreement of the text (:class:`~vnlink.compare.ExactMatch`)."""
+        from vnlink.compare import ExactMatch
+
+        return ExactMatch(self.name)
+
 
 # ---------------------------------------------------------------------------
 # the registry of fields (in derivation order)
@@ -226,14 +243,19 @@ def register_field(spec: FieldSpec, *, replace: bool = False) -> FieldSpec:
     if spec.name in _FIELDS and not replace and type(_FIELDS[spec.name]) is not type(spec):
         raise ConfigurationError(
             f"a field called {spec.name!r} is registered already; pass replace=True to replace it")
+    if spec.reasons:
+        from vnlink.reason_texts import declare_reasons
+
+        declare_reasons({k: dict(v) for k, v in spec.reasons.items()})
     _FIELDS[spec.name] = spec
     return spec
 
 
 def registered_fields() -> dict[str, FieldSpec]:
-    """The registered field specifications, in derivation order."""
-    from vnlink.fields import person  # noqa: F401 - registers the Vietnamese fields
+    """The registered field specifications, in derivation order.
 
+    The Vietnamese person fields are registered when :mod:`vnlink.fields` is imported.
+    """
     return dict(_FIELDS)
 
 

@@ -23,6 +23,7 @@ from vnlink._bulk import as_object_array, map_unique
 from vnlink.fields.base import Columns, FieldSpec, register_field
 
 __all__ = [
+    "COMPARISON_ORDER",
     "AddressField",
     "DateOfBirthField",
     "IdNumberField",
@@ -247,6 +248,15 @@ class IdNumberField(FieldSpec):
             "id_sex_conflict": (id_sex != "") & (sex != "") & (id_sex != sex),
         }
 
+    def pair_flags(self, left: Any, right: Any, left_rows: NDArray[np.int64],
+                   right_rows: NDArray[np.int64]) -> dict[str, NDArray[np.bool_]]:
+        """``id_old_cmnd``: the record gave the old 9-digit CMND of a person with a CCCD."""
+        kind = _strings(right, "id_kind", right_rows)
+        rid = _strings(right, "id", right_rows)
+        cmnd = _strings(left, "id_cmnd9", left_rows)
+        cccd = _strings(left, "id_cccd", left_rows)
+        return {"id_old_cmnd": (kind == "cmnd9") & (rid != "") & (rid == cmnd) & (cccd != "")}
+
     def display(self, table: Any, rows: NDArray[np.int64]) -> NDArray[np.object_]:
         cccd = _strings(table, "id_cccd", rows)
         return np.where(cccd != "", cccd, _strings(table, "id", rows)).astype(object)
@@ -334,6 +344,12 @@ class AddressField(FieldSpec):
         from vnlink.compare import AddressComparison
 
         return AddressComparison()
+
+    def pair_flags(self, left: Any, right: Any, left_rows: NDArray[np.int64],
+                   right_rows: NDArray[np.int64]) -> dict[str, NDArray[np.bool_]]:
+        """``address_old_units``: the record names a district, the registry (2025 form) none."""
+        return {"address_old_units": (_strings(right, "district", right_rows) != "")
+                & (_strings(left, "district", left_rows) == "")}
 
     def display(self, table: Any, rows: NDArray[np.int64]) -> NDArray[np.object_]:
         """The address as the user typed it (from the prepared table's source), if known."""
