@@ -29,6 +29,16 @@ OUTPUT = ROOT / "docs" / "api.md"
 PACKAGE = "vnlink"
 
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
+_ROLE = re.compile(r":(?:func|class|meth|mod|attr|data|exc|obj):`(?P<tilde>~?)(?P<target>[^`]+)`")
+
+
+def _plain_roles(line: str) -> str:
+    """``:func:`~vnlink.x.f``` -> ```f```, ``:class:`vnlink.X``` -> ```vnlink.X```."""
+    def code(m: re.Match[str]) -> str:
+        target = m.group("target")
+        return f"`{target.rsplit('.', 1)[-1] if m.group('tilde') else target}`"
+
+    return _ROLE.sub(code, line)
 
 
 def public_modules() -> list[str]:
@@ -126,7 +136,7 @@ def _render_doc(text: str) -> list[str]:
                 out.append("```")
                 in_example = False
             section = line.strip()
-            out += ["", f"**{section}**", ""]
+            out += ["", f"**{_plain_roles(section)}**", ""]
             i += 2
             continue
         if line.lstrip().startswith(">>>") and not in_example:
@@ -143,10 +153,10 @@ def _render_doc(text: str) -> list[str]:
                 description.append(lines[i + 1].strip())
                 i += 1
             joined = " ".join(d for d in description if d)
-            out.append(f"- **{line.strip()}**" + (f": {joined}" if joined else ""))
+            out.append(_plain_roles(f"- **{line.strip()}**" + (f": {joined}" if joined else "")))
             i += 1
             continue
-        out.append(line)
+        out.append(line if in_example else _plain_roles(line))
         i += 1
     if in_example:
         out.append("```")
@@ -173,7 +183,7 @@ def _members(cls: type) -> list[str]:
             continue
         shown = _signature(name, target) if kind != "property" else name
         summary = _summary(_doc(target)) or "(no docstring)"
-        lines.append(f"- `{shown}` ({kind}): {summary}")
+        lines.append(f"- `{shown}` ({kind}): {_plain_roles(summary)}")
     return lines
 
 
@@ -199,7 +209,7 @@ def _entry(module: str, name: str, obj: Any, documented: set[str]) -> list[str]:
                 lines += ["Members:", "", *members, ""]
     else:
         shown = _stable_repr(obj)
-        if len(shown) > 200:
+        if len(shown) > 400:
             shown = f"<{type(obj).__name__} of {len(obj) if hasattr(obj, '__len__') else '?'}>"
         lines += ["```text", f"{name} = {shown}", "```", ""]
     return lines
