@@ -58,6 +58,15 @@ def test_pairs_drop_missing_ids_and_read_numbers_as_text() -> None:
     assert pairs.right.tolist() == ["x", "z"]
 
 
+def test_ids_from_pandas_columns_with_gaps() -> None:
+    pd = pytest.importorskip("pandas")
+    pairs = Pairs(pd.Series([1, None, 3], dtype="Int64"),
+                  pd.array(["x", "y", pd.NA], dtype="string"))
+    assert (pairs.left.tolist(), pairs.right.tolist()) == (["1"], ["x"])
+    floats = Pairs(np.array([7.0, np.nan, 2.5]), ["a", "b", "c"])  # int column with a gap
+    assert floats.left.tolist() == ["7", "2.5"]
+
+
 def test_pairs_of_unequal_length_raise() -> None:
     with pytest.raises(ConfigurationError, match="different lengths"):
         Pairs(["a", "b"], ["x"])

@@ -47,7 +47,6 @@ Deduplicate one file, truth as clusters:
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -82,21 +81,40 @@ _LINK_STATUSES = ("verified", "review")
 
 
 def _ids(values: Any, what: str) -> IdArray:
-    """Ids as a numpy unicode array; ``""`` for a missing id (None, NaN, empty)."""
+    """Ids as a numpy unicode array; ``""`` for a missing id (None, NaN, empty).
+
+    Whole floats read as integers (``5.0`` -> ``"5"``, as pandas stores an
+    integer column with gaps); other values are compared as ``str(value)``.
+    """
     array = values if isinstance(values, np.ndarray) else np.asarray(list(values), dtype=object)
     if array.ndim != 1:
         raise ConfigurationError(f"{what} must be one-dimensional sequences of ids")
-    if array.dtype.kind in "iub":
+    if array.dtype.kind in "iub" or array.dtype.kind == "U":
         return array.astype(np.str_)
-    out = [
-        ""
-        if v is None or (isinstance(v, (float, np.floating)) and math.isnan(v))
-        else str(int(v))
-        if isinstance(v, (float, np.floating)) and float(v).is_integer()
-        else str(v)
-        for v in array.tolist()
-    ]
-    return np.asarray(out, dtype=np.str_) if out else np.empty(0, dtype=np.str_)
+    if array.dtype.kind == "f":
+        missing = np.isnan(array)
+        whole = not missing.all() and bool(np.all(array[~missing] == np.round(array[~missing])))
+        out = (np.where(missing, 0, array).astype(np.int64) if whole else array).astype(np.str_)
+        out[missing] = ""
+        return out
+    try:
+        missing = np.asarray(array == None, dtype=bool) | (array != array)  # noqa: E711
+        out = array.astype(np.str_)
+    except (TypeError, ValueError):  # values that refuse comparison (pandas.NA)
+        missing = np.array([v is None or type(v).__name__ == "NAType" or v != v
+                            for v in array.tolist()], dtype=bool)
+        out = np.array(["" if m else str(v) for v, m in zip(array.tolist(), missing,
+                                                            strict=True)], dtype=np.str_)
+    is_float = np.fromiter((isinstance(v, float) for v in array.tolist()), dtype=bool,
+                           count=len(array)) if len(array) else np.zeros(0, dtype=bool)
+    if is_float.any():
+        out = out.astype(object)
+        for i in np.flatnonzero(is_float & ~missing):
+            value = float(array[i])
+            out[i] = str(int(value)) if value.is_integer() else str(value)
+        out = out.astype(np.str_)
+    out[missing] = ""
+    return out if len(out) else np.empty(0, dtype=np.str_)
 
 
 @dataclass(frozen=True, eq=False)
