@@ -93,10 +93,11 @@ def _ids(values: Any, what: str) -> IdArray:
         return array.astype(np.str_)
     if array.dtype.kind == "f":
         missing = np.isnan(array)
-        whole = not missing.all() and bool(np.all(array[~missing] == np.round(array[~missing])))
-        out = (np.where(missing, 0, array).astype(np.int64) if whole else array).astype(np.str_)
+        whole = ~missing & (array == np.round(array))
+        out = array.astype(np.str_).astype(object)
+        out[whole] = array[whole].astype(np.int64).astype(np.str_)
         out[missing] = ""
-        return out
+        return out.astype(np.str_)
     try:
         missing = np.asarray(array == None, dtype=bool) | (array != array)  # noqa: E711
         out = array.astype(np.str_)
