@@ -20,7 +20,7 @@ from vnlink.compare import (
     LevenshteinAtThresholds,
 )
 from vnlink.exceptions import ConfigurationError
-from vnlink.metrics import pair_metrics
+from vnlink.metrics import cluster_metrics, pair_metrics
 from vnlink.settings import (
     NO_EFFECT_KEYS,
     comparison_from_splink,
@@ -304,3 +304,16 @@ def test_linker_from_settings_gives_the_hand_written_linkers_results() -> None:
     metrics = pair_metrics(from_settings, truth)
     assert metrics.precision == 1.0
     assert metrics.recall > 0.95
+
+
+def test_dedupe_only_settings_fit_one_table_and_cluster() -> None:
+    left, right, _ = _people(300, seed=9)
+    table = {k: np.concatenate([np.asarray(left[k], dtype=object),
+                                np.asarray(right[k], dtype=object)]) for k in left}
+    truth = {rid: rid[1:] for rid in table["rec_id"]}  # a7 and b7 are one person
+    linker = linker_from_settings(_settings(link_type="dedupe_only"), progress=False)
+    result = linker.fit(table).dedupe(table)
+    pairs = pair_metrics(result, truth, dedupe=True)
+    assert pairs.precision == 1.0
+    assert pairs.recall > 0.9
+    assert cluster_metrics(result, truth).bcubed_f1 > 0.95
