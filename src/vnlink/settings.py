@@ -457,12 +457,19 @@ def _list(settings: Mapping[str, Any], key: str) -> list[Any]:
     return list(value)
 
 
-def linker_options(settings: Any) -> dict[str, Any]:
+def linker_options(settings: Any, **options: Any) -> dict[str, Any]:
     """The :class:`~vnlink.Linker` keyword arguments that a settings dict stands for.
 
     Returns ``schema``, ``blocking``, ``comparisons`` and ``classifier`` (see the
-    module docstring for the mapping); :func:`linker_from_settings` passes them on.
+    module docstring for the mapping) plus the other ``options`` given, which may
+    not repeat those four; ``Linker(**linker_options(settings, progress=False))``
+    is :func:`linker_from_settings`.
     """
+    clash = sorted({"schema", "blocking", "comparisons", "classifier"} & set(options))
+    if clash:
+        raise ConfigurationError(
+            f"{clash[0]!r} comes from the settings; do not pass it as well"
+        )
     settings = _as_settings(settings)
     for key in settings:
         if key not in SUPPORTED_KEYS and key not in NO_EFFECT_KEYS:
@@ -515,6 +522,7 @@ def linker_options(settings: Any) -> dict[str, Any]:
         "blocking": rules,
         "comparisons": comparisons,
         "classifier": FellegiSunter(**classifier_options),
+        **options,
     }
 
 
@@ -535,12 +543,6 @@ def linker_from_settings(settings: Any, **options: Any) -> Linker:
         Unfitted: ``fit_link(left, right)`` for ``link_only``; ``fit`` then
         ``dedupe`` for ``dedupe_only``.
     """
-    kwargs = linker_options(settings)
-    clash = set(kwargs) & set(options)
-    if clash:
-        raise ConfigurationError(
-            f"{sorted(clash)[0]!r} comes from the settings; do not pass it as well"
-        )
     from vnlink.link import Linker
 
-    return Linker(**kwargs, **options)
+    return Linker(**linker_options(settings, **options))
