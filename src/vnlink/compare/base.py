@@ -31,6 +31,7 @@ ExactMatch(name='given', tf_column=None, column='given')
 from __future__ import annotations
 
 import contextvars
+import dataclasses
 import itertools
 import os
 from abc import ABC, abstractmethod
@@ -179,6 +180,21 @@ class Comparison(ABC):
         """``{"class": <class name>, "params": {...}}``, JSON-ready."""
         params = {f.name: _jsonable(getattr(self, f.name)) for f in fields(self) if f.init}
         return {"class": type(self).__name__, "params": params}
+
+    def configure(self, *, term_frequency_adjustments: bool | None = None) -> Comparison:
+        """A copy with term-frequency adjustment on (its own column) or off, as in Splink.
+
+        >>> from vnlink.compare import ExactMatch
+        >>> ExactMatch("given").configure(term_frequency_adjustments=True).tf_column
+        'given'
+        """
+        if term_frequency_adjustments is None:
+            return self
+        column = getattr(self, "column", None) if term_frequency_adjustments else None
+        if term_frequency_adjustments and not isinstance(column, str):
+            raise ConfigurationError(
+                f"{type(self).__name__} has no single column: set tf_column= instead")
+        return dataclasses.replace(self, tf_column=column)
 
 
 def _jsonable(value: Any) -> Any:
