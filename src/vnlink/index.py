@@ -1,7 +1,7 @@
-"""Real-time lookup: the prepared registry plus per-blocking-rule key indexes (internal module).
+"""Real-time lookup: the prepared registry plus per-blocking-rule key indexes.
 
 :class:`RegistryIndex` is built by :meth:`vnlink.Linker.index`. For every
-blocking rule it keeps the registry's keys as a sorted byte-string array with
+blocking rule it keeps the registry's keys as a sorted array with
 the row ids grouped by key (a CSR layout: ``keys``, ``offsets``, ``rows``), so a
 lookup is one :func:`numpy.searchsorted` per rule. A query prepares the one
 record with the normalizers, compares it with its candidates only, and
