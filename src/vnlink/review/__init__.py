@@ -1,0 +1,1 @@
+"""The review desk: review tables and pages, clerks' decisions, labels and active learning."""
