@@ -316,51 +316,24 @@ def threshold_sweep(
             "n_links": n_links.astype(np.float64)}
 
 
-def _pyplot() -> Any:
-    try:
-        import matplotlib.pyplot as plt
-    except ImportError as error:
-        raise ImportError(
-            "plotting needs matplotlib: pip install 'vnlink[plot]'"
-        ) from error
-    return plt
-
-
-def plot_pr_curve(result: Any, truth: Any, *, ax: Any = None) -> Any:
+def plot_pr_curve(result: Any, truth: Any, *, ax: Any = None, thresholds: Any = None,
+                  language: str = "en") -> Any:
     """Draw precision against recall over probability thresholds; return the axes.
 
-    Needs matplotlib (``pip install 'vnlink[plot]'``).
+    Needs matplotlib; see :func:`vnlink.plot.plot_pr_curve` (thresholds, Vietnamese words).
     """
-    plt = _pyplot()
-    sweep = threshold_sweep(result, truth)
-    if ax is None:
-        _, ax = plt.subplots(figsize=(5, 4))
-    ax.plot(sweep["recall"], sweep["precision"], marker=".")
-    ax.set_xlabel("recall")
-    ax.set_ylabel("precision")
-    ax.set_title("Precision-recall over match-probability thresholds")
-    return ax
+    from vnlink.plot import plot_pr_curve as draw
+
+    return draw(result, truth, thresholds=thresholds, language=language, ax=ax)
 
 
-def plot_match_weights(result: Any, truth: Any = None, *, ax: Any = None, bins: int = 60) -> Any:
+def plot_match_weights(result: Any, truth: Any = None, *, ax: Any = None, bins: int = 60,
+                       thresholds: Any = None, language: str = "en") -> Any:
     """Histogram of the best candidates' match weights, split by truth when given.
 
-    Needs matplotlib (``pip install 'vnlink[plot]'``).
+    Needs matplotlib; see :func:`vnlink.plot.plot_weight_histogram`.
     """
-    plt = _pyplot()
-    if ax is None:
-        _, ax = plt.subplots(figsize=(6, 4))
-    if truth is None:
-        res = _result_table(result)
-        weight = np.asarray(res["match_weight"], dtype=np.float64)
-        ax.hist(weight[np.isfinite(weight)], bins=bins)
-    else:
-        a = _align(result, truth, None)
-        ok = np.isfinite(a.weight)
-        right = (a.predicted == a.true) & ok
-        ax.hist([a.weight[right], a.weight[ok & ~right]], bins=bins, stacked=True,
-                label=["right person", "wrong person / not in registry"])
-        ax.legend()
-    ax.set_xlabel("match weight (bits)")
-    ax.set_ylabel("records")
-    return ax
+    from vnlink.plot import plot_weight_histogram
+
+    return plot_weight_histogram(result, truth, thresholds=thresholds, language=language,
+                                 bins=bins, ax=ax)

@@ -14,6 +14,7 @@ from vnlink.review.decisions import apply_review, labels_to_truth, pair_labels, 
 from vnlink.review.labels import LabelStore
 from vnlink.review.page import write_review_page
 from vnlink.review.table import ReviewTable, review_table
+from vnlink.review.terminal import run_labeller
 
 __all__ = [
     "ActiveLearner",
@@ -25,5 +26,6 @@ __all__ = [
     "pair_labels",
     "read_decisions",
     "review_table",
+    "run_labeller",
     "write_review_page",
 ]

@@ -252,13 +252,17 @@ class ActiveLearner:
                  explore: float = 0.1, scale: float = 2.0, random_state: int = 0) -> None:
         if not hasattr(linker, "classifier_"):
             linker.fit(registry, records)
+        from vnlink._table import as_table
+
         self.linker = linker
+        self.registry = as_table(registry)
+        self.records = as_table(records)
         self.base = copy.deepcopy(linker.classifier_)
         self.m = _fs_parts(self.base)
         self.scale = scale
         self.explore = explore
         self.rng = np.random.default_rng(random_state)
-        self.pool = scored_pairs(linker, registry, records, top_k=top_k)
+        self.pool = scored_pairs(linker, self.registry, self.records, top_k=top_k)
         sp = self.pool
         self.record_ids = np.asarray([str(v) for v in sp.right_table["record_id"].tolist()],
                                      dtype=object)[sp.right]
