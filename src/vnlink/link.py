@@ -259,6 +259,14 @@ class LinkResult(_ResultBase):
         self.timings = dict(timings or {})
         self.fingerprint = fingerprint
         self.n_pairs = n_pairs
+        self.linker: Any = None  # the Linker that made it (set by Linker.link / fit_link)
+
+    def review_table(self, registry: Any, records: Any, **options: Any) -> Any:
+        """The ``review`` records next to their candidates: :func:`vnlink.review.review_table`."""
+        from vnlink.review import review_table
+
+        return review_table(self, registry, records, options.pop("linker", self.linker),
+                            **options)
 
     def counts(self) -> dict[str, int]:
         """Records per status."""
@@ -629,7 +637,7 @@ class Linker:
 
     # ----- fit -------------------------------------------------------------
 
-    def fit(self, registry: Any, records: Any, truth: Any = None) -> Linker:
+    def fit(self, registry: Any, records: Any, truth: Any = None, labels: Any = None) -> Linker:
         """Learn the model from a registry and records.
 
         Parameters
@@ -640,6 +648,10 @@ class Linker:
             Optional labels: a table with ``record_id`` and ``person_id``
             (``""`` when the record's person is not in the registry). Without it
             the model is fitted unsupervised (EM; see ``u_pairs``).
+        labels
+            Optional labelled pairs (a review-page decisions CSV, a ``LabelStore``, or
+            ``(record_id, person_id, is_match)`` tuples): after fitting, the model is
+            corrected by them (:func:`vnlink.review.fit_with_labels`).
 
         Returns
         -------
@@ -653,6 +665,10 @@ class Linker:
         finally:
             stages.close()
         self.timings_ = stages.timings
+        if labels is not None:  # review desk (issue 15): corrections learnt from labels
+            from vnlink.review.active import fit_with_labels
+
+            fit_with_labels(self, registry, records, labels)
         return self
 
     def fit_link(self, registry: Any, records: Any, truth: Any = None) -> LinkResult:
@@ -672,8 +688,10 @@ class Linker:
             stages.close()
         self.timings_ = {k: v for k, v in stages.timings.items()
                          if k not in ("score", "decide", "explain")}
-        return LinkResult(table, origin=_origin(records, right), timings=stages.timings,
-                          fingerprint=self.fingerprint_, n_pairs=len(pairs.left))
+        result = LinkResult(table, origin=_origin(records, right), timings=stages.timings,
+                            fingerprint=self.fingerprint_, n_pairs=len(pairs.left))
+        result.linker = self
+        return result
 
     def _fit_stages(self, registry: Any, records: Any, truth: Any, stages: Stages) -> tuple[
         Any, Any, Any, Any
@@ -831,8 +849,10 @@ class Linker:
             table = self._decide(left, right, pairs, weight, prob, stages)
         finally:
             stages.close()
-        return LinkResult(table, origin=_origin(records, rec), timings=stages.timings,
-                          fingerprint=self.fingerprint_, n_pairs=len(pairs.left))
+        result = LinkResult(table, origin=_origin(records, rec), timings=stages.timings,
+                            fingerprint=self.fingerprint_, n_pairs=len(pairs.left))
+        result.linker = self
+        return result
 
     def _decide(self, left: Any, right: Any, pairs: Any, weight: NDArray[np.float64],
                 prob: NDArray[np.float64], stages: Stages | None = None) -> Table:

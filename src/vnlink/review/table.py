@@ -21,7 +21,7 @@ Examples
 >>> registry, records, _ = synthetic_linkage(300, seed=4, profile=CorruptionProfile.heavy())
 >>> linker = Linker(progress=False).fit(registry, records)
 >>> result = linker.link(registry, records)
->>> table = review_table(result, registry, records, linker)
+>>> table = result.review_table(registry, records)   # = review_table(result, ..., linker)
 >>> n_review = int((result["status"] == "review").sum())
 >>> len(set(table["record_id"].tolist())) == n_review
 True
@@ -215,6 +215,8 @@ def review_table(result: Any, registry: Any, records: Any, linker: Any, *, top_k
     """
     if top_k < 1:
         raise ConfigurationError(f"top_k must be at least 1, got {top_k}")
+    if linker is None or not hasattr(linker, "registry_schema_"):
+        raise ConfigurationError("pass the fitted Linker that made the result (linker=...)")
     got = getattr(result, "table", None)
     res = got if isinstance(got, Table) else as_table(result)
     rec = as_table(records)
