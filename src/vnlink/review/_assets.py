@@ -87,7 +87,7 @@ function filtered(){
  var out=records.filter(function(r){
   if(g&&r.group!==g)return false;
   if(rc&&r.codes.indexOf(rc)<0)return false;
-  var dd=decisions[r.id];
+  var dd=decisions[r.id];if(dd&&!dd.decision)dd=null;
   if(d==='undecided'&&dd)return false;
   if(d&&d!=='undecided'&&(!dd||dd.decision!==d))return false;
   if(q&&r._hay.indexOf(q)<0)return false;return true;});
@@ -120,15 +120,16 @@ function waterfall(c){
   row(name,c.levels[j],w,run,w>=0?'pos':'neg');run+=w;});
  row(T.total,fmt(c.prob,4),c.weight,0,'tot');return box;}
 function decide(r,decision,pid){
- var prev=decisions[r.id];
- if(prev&&prev.decision===decision&&prev.person_id===(pid||'')){delete decisions[r.id];}
+ var prev=decisions[r.id]||{};
+ if(!decision){if(prev.note){decisions[r.id]={decision:'',person_id:'',candidates:'',
+  note:prev.note,at:prev.at};}else{delete decisions[r.id];}}
  else{decisions[r.id]={decision:decision,person_id:pid||'',
   candidates:r.cands.map(function(c){return c.pid;}).join(';'),
-  note:prev?prev.note:'',at:new Date().toISOString()};}
+  note:prev.note||'',at:new Date().toISOString()};}
  save();paintDecision(r);}
 function paintDecision(r){var card=document.querySelector('[data-rec="'+r._i+'"]');
  if(!card)return;var d=decisions[r.id];card.classList.remove('d-same','d-different','d-unsure');
- if(d)card.classList.add('d-'+d.decision);
+ if(d&&d.decision)card.classList.add('d-'+d.decision);
  card.querySelectorAll('button[data-d]').forEach(function(b){
   var on=d&&b.getAttribute('data-d')===d.decision&&(b.getAttribute('data-p')||'')===d.person_id;
   b.classList.toggle('on',!!on);});
@@ -171,9 +172,8 @@ function card(r){
   b.addEventListener('click',function(){decide(r,p[0],'');});act.appendChild(b);});
  var note=el('input','note');note.placeholder=T.note;note.setAttribute('aria-label',T.note);
  note.addEventListener('change',function(){var d=decisions[r.id];
-  if(!d){d=decisions[r.id]={decision:'unsure',person_id:'',candidates:r.cands.map(
-  function(c){return c.pid;}).join(';'),note:'',at:new Date().toISOString()};}
-  d.note=note.value;save();paintDecision(r);});
+  if(!d){d=decisions[r.id]={decision:'',person_id:'',candidates:'',note:'',
+  at:new Date().toISOString()};}d.note=note.value;save();paintDecision(r);});
  note.addEventListener('keydown',function(e){if(e.key==='Escape'||e.key==='Enter'){
   note.blur();e.stopPropagation();}});
  act.appendChild(note);c.appendChild(act);
@@ -192,13 +192,14 @@ function setFocus(i,scroll){if(i<0)return;state.focus=i;document.querySelectorAl
  .forEach(function(e){e.classList.remove('focus');});var r=state.shown[i];if(!r)return;
  var c=document.querySelector('[data-rec="'+r._i+'"]');if(c){c.classList.add('focus');
  if(scroll)c.scrollIntoView({block:'nearest'});}}
-function updateProgress(){var n=0;records.forEach(function(r){if(decisions[r.id])n++;});
+function updateProgress(){var n=0;records.forEach(function(r){var d=decisions[r.id];
+ if(d&&d.decision)n++;});
  $('progress').textContent=n+' / '+records.length+' '+T.decided;}
 function csvCell(v){v=String(v===undefined||v===null?'':v);
  if(/^[=+\-@\t\r]/.test(v))v="'"+v;
  if(/[",\r\n]/.test(v))v='"'+v.replace(/"/g,'""')+'"';return v;}
 function exportCsv(){var lines=['record_id,decision,person_id,candidates,note,decided_at'];
- records.forEach(function(r){var d=decisions[r.id];if(!d)return;lines.push([r.id,d.decision,
+ records.forEach(function(r){var d=decisions[r.id];if(!d||!d.decision)return;lines.push([r.id,d.decision,
   d.person_id,d.candidates,d.note,d.at].map(csvCell).join(','));});
  var blob=new Blob(['\ufeff'+lines.join('\r\n')+'\r\n'],{type:'text/csv;charset=utf-8'});
  var a=el('a');a.href=URL.createObjectURL(blob);a.download=DATA.export_name;
@@ -227,6 +228,7 @@ document.addEventListener('keydown',function(e){
   setFocus(Math.min(state.focus+1,state.shown.length-1),true);}
  else if(r&&(k==='u'||k==='c')){decide(r,'unsure','');
   setFocus(Math.min(state.focus+1,state.shown.length-1),true);}
+ else if(r&&(k==='0'||k==='Backspace')){decide(r,'','');}
  else if(r&&k==='n'){var c=document.querySelector('[data-rec="'+r._i+'"] input.note');
   if(c)c.focus();}
  else return;e.preventDefault();});

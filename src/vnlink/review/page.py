@@ -18,7 +18,7 @@ person, or not sure, with a note. Decisions are kept in the browser
 :func:`vnlink.review.read_decisions` reads back.
 
 Keys: ``j``/``k`` next/previous record, ``1``/``2`` same as candidate 1/2,
-``x`` different person, ``c`` not sure, ``n`` note, ``/`` search, ``[``/``]``
+``x`` different person, ``c`` not sure, ``0`` clear, ``n`` note, ``/`` search, ``[``/``]``
 page, ``e`` export.
 
 >>> from vnlink._table import Table
@@ -61,7 +61,7 @@ TEXT: dict[str, dict[str, str]] = {
         "same": "Cùng người — ứng viên", "different": "Khác người", "unsure": "Chưa chắc",
         "note": "Ghi chú (tuỳ chọn)",
         "help": "Phím: j/k bản ghi sau/trước · 1/2 cùng người với ứng viên 1/2 · x khác người · "
-                "c chưa chắc · n ghi chú · / tìm · [ ] trang · e xuất CSV. Quyết định được lưu "
+                "c chưa chắc · 0 xoá quyết định · n ghi chú · / tìm · [ ] trang · e xuất CSV. Quyết định được lưu "
                 "ngay trong trình duyệt.",
         "same_d": "Cùng người", "different_d": "Khác người", "unsure_d": "Chưa chắc",
     },
@@ -78,7 +78,7 @@ TEXT: dict[str, dict[str, str]] = {
         "same": "Same person — candidate", "different": "Different person",
         "unsure": "Not sure", "note": "Note (optional)",
         "help": "Keys: j/k next/previous record · 1/2 same as candidate 1/2 · x different · "
-                "c not sure · n note · / search · [ ] page · e export CSV. Decisions are saved "
+                "c not sure · 0 clear the decision · n note · / search · [ ] page · e export CSV. Decisions are saved "
                 "in the browser at once.",
         "same_d": "Same person", "different_d": "Different person", "unsure_d": "Not sure",
     },
