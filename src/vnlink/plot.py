@@ -248,6 +248,7 @@ def plot_waterfall(explanation: Any, row: int = 0, *, language: str = "vi",
     ax.set_ylim(min(reached) - pad, max(reached) + pad)
     labels = [label for label, _, _ in steps] + [words["total"]]
     ax.set_xticks(range(len(labels)), labels, rotation=45, ha="right", fontsize=8)
+    ax.set_xlabel(words["level"])
     ax.set_ylabel(words["weight"])
     ax.set_title(words["wf_title"].format(w=total, p=float(explanation.probability[i])))
     return ax
