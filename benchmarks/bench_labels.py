@@ -20,12 +20,12 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import parse_args, timer, write_results  # noqa: E402
+from _common import parse_args, timer, write_results
 
-from vnlink import Linker  # noqa: E402
-from vnlink.datasets import CorruptionProfile, synthetic_linkage  # noqa: E402
-from vnlink.evaluate import evaluate  # noqa: E402
-from vnlink.review import ActiveLearner  # noqa: E402
+from vnlink import Linker
+from vnlink.datasets import CorruptionProfile, synthetic_linkage
+from vnlink.evaluate import evaluate
+from vnlink.review import ActiveLearner
 
 SIZES = (25, 50, 100, 200, 400)
 

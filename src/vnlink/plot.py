@@ -72,7 +72,8 @@ LABELS: dict[str, dict[str, str]] = {
         "m and u per comparison level", "level": "comparison: level", "pairs": "candidate pairs",
         "rule": "blocking rule", "own": "pairs of the rule", "new": "new pairs",
         "rules_title": "Candidate pairs per blocking rule", "prior": "prior",
-        "total": "total", "tf": "term frequency", "wf_title": "Weight {w:+.2f}, probability {p:.4f}",
+        "total": "total", "tf": "term frequency",
+        "wf_title": "Weight {w:+.2f}, probability {p:.4f}",
     },
 }
 

@@ -153,7 +153,8 @@ function card(r){
   document.createTextNode(rv[0]));td.appendChild(el('span','norm',rv[1]));row.appendChild(td);
   r.cands.forEach(function(cd){var v=cd.values[j];var same=fold(v[1])===fold(rv[1]);
    var blank=!v[1]||!rv[1];var t=el('td',blank?'':(same?'same':'diff'));
-   if(same||blank)t.appendChild(document.createTextNode(v[0]));else diffMarks(t,v[0],rv[0]+' '+rv[1]);
+   if(same||blank)t.appendChild(document.createTextNode(v[0]));
+   else diffMarks(t,v[0],rv[0]+' '+rv[1]);
    t.appendChild(el('span','norm',v[1]));
    var lv=DATA.field_comparison[j];if(lv>=0&&cd.levels[lv]!==undefined){
     t.appendChild(el('span','lvl',cd.levels[lv]+(cd.weights[lv]===null?'':' ('+
@@ -199,8 +200,8 @@ function csvCell(v){v=String(v===undefined||v===null?'':v);
  if(/^[=+\-@\t\r]/.test(v))v="'"+v;
  if(/[",\r\n]/.test(v))v='"'+v.replace(/"/g,'""')+'"';return v;}
 function exportCsv(){var lines=['record_id,decision,person_id,candidates,note,decided_at'];
- records.forEach(function(r){var d=decisions[r.id];if(!d||!d.decision)return;lines.push([r.id,d.decision,
-  d.person_id,d.candidates,d.note,d.at].map(csvCell).join(','));});
+ records.forEach(function(r){var d=decisions[r.id];if(!d||!d.decision)return;
+  lines.push([r.id,d.decision,d.person_id,d.candidates,d.note,d.at].map(csvCell).join(','));});
  var blob=new Blob(['\ufeff'+lines.join('\r\n')+'\r\n'],{type:'text/csv;charset=utf-8'});
  var a=el('a');a.href=URL.createObjectURL(blob);a.download=DATA.export_name;
  document.body.appendChild(a);a.click();setTimeout(function(){URL.revokeObjectURL(a.href);

@@ -13,10 +13,9 @@ __all__ = ["bounded_table_html"]
 
 
 def _cell(value: Any, width: int) -> str:
+    text = str(value)
     if isinstance(value, float):
         text = "" if math.isnan(value) else f"{value:.4g}"
-    else:
-        text = str(value)
     if len(text) > width:
         text = text[: width - 1] + "…"
     return html.escape(text)

@@ -300,7 +300,7 @@ class ActiveLearner:
         free = np.flatnonzero(~self.labelled)
         if free.size == 0 or n <= 0:
             return []
-        n_random = int(round(n * self.explore)) if n > 1 else 0
+        n_random = round(n * self.explore) if n > 1 else 0
         done = np.bincount(self.bucket[self.labelled], minlength=int(self.bucket.max()) + 1)
         key = np.abs(self.weight[free]) + 2.0 * done[self.bucket[free]]
         order = free[np.argsort(key, kind="stable")]

@@ -61,8 +61,8 @@ TEXT: dict[str, dict[str, str]] = {
         "same": "Cùng người — ứng viên", "different": "Khác người", "unsure": "Chưa chắc",
         "note": "Ghi chú (tuỳ chọn)",
         "help": "Phím: j/k bản ghi sau/trước · 1/2 cùng người với ứng viên 1/2 · x khác người · "
-                "c chưa chắc · 0 xoá quyết định · n ghi chú · / tìm · [ ] trang · e xuất CSV. Quyết định được lưu "
-                "ngay trong trình duyệt.",
+                "c chưa chắc · 0 xoá quyết định · n ghi chú · / tìm · [ ] trang · e xuất CSV. "
+                "Quyết định được lưu ngay trong trình duyệt.",
         "same_d": "Cùng người", "different_d": "Khác người", "unsure_d": "Chưa chắc",
     },
     "en": {
@@ -78,8 +78,8 @@ TEXT: dict[str, dict[str, str]] = {
         "same": "Same person — candidate", "different": "Different person",
         "unsure": "Not sure", "note": "Note (optional)",
         "help": "Keys: j/k next/previous record · 1/2 same as candidate 1/2 · x different · "
-                "c not sure · 0 clear the decision · n note · / search · [ ] page · e export CSV. Decisions are saved "
-                "in the browser at once.",
+                "c not sure · 0 clear the decision · n note · / search · [ ] page · e export CSV. "
+                "Decisions are saved in the browser at once.",
         "same_d": "Same person", "different_d": "Different person", "unsure_d": "Not sure",
     },
 }
@@ -187,7 +187,8 @@ def review_page_html(table: ReviewTable, *, language: str = "vi", page_size: int
 <meta name="referrer" content="no-referrer">
 <title>{_esc(data["title"])}</title><style>{CSS}</style></head>
 <body><header><h1>{_esc(data["title"])}</h1><div class="bar">
-<input type="search" id="f-search" placeholder="{_esc(t["search"])}" aria-label="{_esc(t["search"])}">
+<input type="search" id="f-search" placeholder="{_esc(t["search"])}"
+ aria-label="{_esc(t["search"])}">
 <select id="f-group" aria-label="group"></select><select id="f-reason" aria-label="reason"></select>
 <select id="f-decision" aria-label="decision">{options}</select>
 <select id="f-sort" aria-label="sort">{sorts}</select>

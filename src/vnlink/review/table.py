@@ -316,4 +316,5 @@ def _priority(cols: dict[str, NDArray[Any]], verified: float) -> NDArray[np.int6
     order = rows[np.lexsort((rec[rows], closeness[rows], margin[rows]))]
     rank_of_record = np.zeros(int(rec.max()) + 1, dtype=np.int64)
     rank_of_record[rec[order]] = np.arange(1, order.size + 1)
-    return rank_of_record[rec]
+    out: NDArray[np.int64] = rank_of_record[np.asarray(rec, dtype=np.int64)]
+    return out
