@@ -25,9 +25,10 @@ already labelled wait their turn — plus a few random pairs to explore.
 >>> len(batch), sorted(batch[0])[:3]
 (5, ['blocking_rule', 'match_probability', 'match_weight'])
 >>> person = dict(zip(truth["record_id"].tolist(), truth["person_id"].tolist()))
->>> for pair in batch:
-...     learner.teach(pair["record_id"], pair["person_id"],
-...                   person[pair["record_id"]] == pair["person_id"])
+>>> answers = [(p["record_id"], p["person_id"], person[p["record_id"]] == p["person_id"])
+...            for p in batch]
+>>> learner.teach_many(answers), learner.n_labels
+(5, 5)
 >>> learner.n_labels
 5
 >>> type(learner.fitted_linker().classifier_).__name__

@@ -21,15 +21,17 @@ change, so a crash or a closed terminal loses nothing.
 from __future__ import annotations
 
 import csv
+import datetime as _dt
 import io
 import json
 import os
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from vnlink.exceptions import ConfigurationError
-from vnlink.review.decisions import COLUMNS, DECISIONS, pair_labels, read_decisions
+from vnlink.review.decisions import COLUMNS as _COLUMNS
+from vnlink.review.decisions import DECISIONS as _DECISIONS
+from vnlink.review.decisions import pair_labels, read_decisions
 
 __all__ = ["LabelStore"]
 
@@ -62,8 +64,8 @@ class LabelStore:
 
     def add(self, record_id: str, person_id: str, decision: str, *, note: str = "") -> None:
         """Label the pair (``record_id``, ``person_id``) and save."""
-        if decision not in DECISIONS:
-            raise ConfigurationError(f"decision must be one of {', '.join(DECISIONS)}")
+        if decision not in _DECISIONS:
+            raise ConfigurationError(f"decision must be one of {', '.join(_DECISIONS)}")
         self.rows = [r for r in self.rows
                      if (r["record_id"], r["person_id"] or r["candidates"]) !=
                      (record_id, person_id)]
@@ -71,7 +73,7 @@ class LabelStore:
             "record_id": str(record_id), "decision": decision,
             "person_id": str(person_id) if decision == "same" else "",
             "candidates": str(person_id), "note": note,
-            "decided_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "decided_at": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
         })
         self.save()
 
@@ -89,7 +91,7 @@ class LabelStore:
 
         if not self.rows:
             return []
-        cols = {c: [r[c] for r in self.rows] for c in COLUMNS}
+        cols = {c: [r[c] for r in self.rows] for c in _COLUMNS}
         return pair_labels(Table(cols))
 
     def save(self) -> None:
@@ -100,9 +102,9 @@ class LabelStore:
         else:
             buffer = io.StringIO()
             writer = csv.writer(buffer, lineterminator="\r\n")
-            writer.writerow(COLUMNS)
+            writer.writerow(_COLUMNS)
             for row in self.rows:
-                writer.writerow([_guard(str(row.get(c, ""))) for c in COLUMNS])
+                writer.writerow([_guard(str(row.get(c, ""))) for c in _COLUMNS])
             text = "\ufeff" + buffer.getvalue()
         tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)

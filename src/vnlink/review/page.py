@@ -41,8 +41,10 @@ from typing import Any
 
 import numpy as np
 
-from vnlink.review._assets import CSS, SCRIPT
-from vnlink.review.table import FIELDS, ReviewTable
+from vnlink.review._assets import CSS as _CSS
+from vnlink.review._assets import SCRIPT as _SCRIPT
+from vnlink.review.table import FIELDS as _FIELDS
+from vnlink.review.table import ReviewTable
 
 __all__ = ["TEXT", "review_page_data", "review_page_html", "write_review_page"]
 
@@ -102,7 +104,7 @@ def review_page_data(table: ReviewTable, *, language: str = "vi", page_size: int
         raise ValueError(f"language must be one of {', '.join(TEXT)}, got {language!r}")
     t = table.table
     rows = t.to_dicts() if len(table) else []
-    fields = [f for f in table.fields if f in FIELDS]
+    fields = [f for f in table.fields if f in _FIELDS]
     comps = list(table.comparisons)
     records: list[dict[str, Any]] = []
     by_id: dict[str, dict[str, Any]] = {}
@@ -135,7 +137,7 @@ def review_page_data(table: ReviewTable, *, language: str = "vi", page_size: int
         finite = np.asarray(t["prior_weight"], dtype=np.float64)
         finite = finite[np.isfinite(finite)]
         prior = _num(finite[0]) if finite.size else None
-    labels = [FIELDS[f] if language == "vi" else _FIELD_LABELS_EN[f] for f in fields]
+    labels = [_FIELDS[f] if language == "vi" else _FIELD_LABELS_EN[f] for f in fields]
     field_comp = [comps.index(_FIELD_COMPARISON[f]) if _FIELD_COMPARISON[f] in comps else -1
                   for f in fields]
     body = json.dumps(records, ensure_ascii=False, sort_keys=True)
@@ -170,7 +172,7 @@ def review_page_html(table: ReviewTable, *, language: str = "vi", page_size: int
     """The whole page as a string (see :func:`write_review_page`)."""
     data = review_page_data(table, language=language, page_size=page_size, title=title)
     t = data["text"]
-    digest = base64.b64encode(hashlib.sha256(SCRIPT.encode()).digest()).decode()
+    digest = base64.b64encode(hashlib.sha256(_SCRIPT.encode()).digest()).decode()
     csp = (f"default-src 'none'; script-src 'sha256-{digest}'; style-src 'unsafe-inline'; "
            "img-src data:; connect-src 'none'; form-action 'none'; base-uri 'none'")
     options = "".join(f'<option value="{v}">{_esc(t[k])}</option>' for v, k in (
@@ -185,7 +187,7 @@ def review_page_html(table: ReviewTable, *, language: str = "vi", page_size: int
 <meta http-equiv="Content-Security-Policy" content="{csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
-<title>{_esc(data["title"])}</title><style>{CSS}</style></head>
+<title>{_esc(data["title"])}</title><style>{_CSS}</style></head>
 <body><header><h1>{_esc(data["title"])}</h1><div class="bar">
 <input type="search" id="f-search" placeholder="{_esc(t["search"])}"
  aria-label="{_esc(t["search"])}">
@@ -198,7 +200,7 @@ def review_page_html(table: ReviewTable, *, language: str = "vi", page_size: int
 <span id="page-info"></span><button id="next" type="button">{_esc(t["next"])}</button></div>
 <div id="list"></div></main>
 <script type="application/json" id="review-data">{_safe_json(data)}</script>
-<script>{SCRIPT}</script></body></html>
+<script>{_SCRIPT}</script></body></html>
 """
 
 

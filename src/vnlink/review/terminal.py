@@ -22,9 +22,10 @@ import numpy as np
 
 from vnlink.review.active import ActiveLearner
 from vnlink.review.labels import LabelStore
-from vnlink.review.table import FIELDS, normalized_values, typed_values
+from vnlink.review.table import FIELDS as _FIELDS
+from vnlink.review.table import normalized_values, typed_values
 
-__all__ = ["format_pair", "run_labeller"]
+__all__ = ["PROMPT", "format_pair", "run_labeller"]
 
 _ANSWERS = {"y": "same", "yes": "same", "c": "same", "co": "same", "có": "same",
             "n": "different", "no": "different", "k": "different", "khong": "different",
@@ -58,7 +59,7 @@ def format_pair(learner: ActiveLearner, pair: dict[str, Any], *, width: int = 36
     lines = [f"bản ghi {pair['record_id']}  ↔  người {pair['person_id']}   "
              f"(xác suất {pair['match_probability']:.3f}, khối {pair['blocking_rule']})",
              f"{'':12}{'bản ghi (record)':<{width}}   {'sổ hộ tịch (registry)':<{width}}"]
-    for field, label in FIELDS.items():
+    for field, label in _FIELDS.items():
         a, b = typed_rec[field][0], typed_reg[field][0]
         na, nb = norm_rec[field][0], norm_reg[field][0]
         mark = " " if not na or not nb else ("=" if _fold(na) == _fold(nb) else "≠")
