@@ -58,3 +58,13 @@ def test_one_entry_per_record_with_its_candidates(linkage) -> None:
     assert doc["text"]["export"] == "Export CSV"
     first = doc["records"][0]["cands"][0]
     assert np.isclose(doc["prior"] + sum(first["weights"]), first["weight"], atol=1e-4)
+
+
+def test_vietnamese_page_has_vietnamese_levels(linkage) -> None:
+    from vnlink.review.page import LEVEL_VI
+
+    doc = review_page_data(_table(linkage))
+    levels = {lv for r in doc["records"] for c in r["cands"] for lv in c["levels"]}
+    assert levels <= set(LEVEL_VI.values()) | {"(thiếu)"}
+    assert doc["comparisons"] == ["họ tên", "ngày sinh", "giấy tờ", "điện thoại", "giới tính",
+                                  "địa chỉ"]

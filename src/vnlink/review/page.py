@@ -46,7 +46,7 @@ from vnlink.review._assets import SCRIPT as _SCRIPT
 from vnlink.review.table import FIELDS as _FIELDS
 from vnlink.review.table import ReviewTable
 
-__all__ = ["TEXT", "review_page_data", "review_page_html", "write_review_page"]
+__all__ = ["LEVEL_VI", "TEXT", "review_page_data", "review_page_html", "write_review_page"]
 
 #: The page's words (Vietnamese first; ``language="en"`` for English).
 TEXT: dict[str, dict[str, str]] = {
@@ -86,10 +86,35 @@ TEXT: dict[str, dict[str, str]] = {
     },
 }
 
+#: Vietnamese words for the default comparisons' names and level labels (others stay as they are).
+LEVEL_VI: dict[str, str] = {
+    "name": "họ tên", "dob": "ngày sinh", "id": "giấy tờ", "phone": "điện thoại",
+    "sex": "giới tính", "address": "địa chỉ",
+    "else": "khác", "different": "khác", "exact": "trùng khớp", "same": "giống",
+    "same given only": "chỉ trùng tên", "similar": "gần giống",
+    "same family and given, middle different": "trùng họ và tên, tên đệm khác",
+    "parts reordered": "đảo thứ tự", "same family and given, middle missing or close":
+    "trùng họ và tên, thiếu/gần tên đệm", "same phonetic key": "cùng cách đọc",
+    "same folded": "trùng khi bỏ dấu", "year ±1": "lệch 1 năm",
+    "same year and month": "trùng năm và tháng", "compatible with year only": "chỉ khớp năm",
+    "within 2 days": "lệch tối đa 2 ngày", "day/month swapped": "đảo ngày/tháng",
+    "CCCD contradicts birth year or sex": "CCCD mâu thuẫn năm sinh/giới tính",
+    "adjacent digits swapped": "đảo hai chữ số liền nhau",
+    "one digit different": "sai một chữ số",
+    "one digit different or swapped": "sai/đảo một chữ số", "same province": "cùng tỉnh",
+    "same district": "cùng huyện", "same commune": "cùng xã",
+}
+
 _FIELD_LABELS_EN = {"name": "Name", "dob": "Date of birth", "sex": "Sex",
                     "id_number": "ID number", "phone": "Phone", "address": "Address"}
 _FIELD_COMPARISON = {"name": "name", "dob": "dob", "sex": "sex", "id_number": "id",
                      "phone": "phone", "address": "address"}
+
+
+def _level_word(label: str, language: str) -> str:
+    if language == "vi":
+        return LEVEL_VI.get(label, label)
+    return "(missing)" if label == "(thiếu)" else label
 
 
 def _num(value: Any) -> float | None:
@@ -127,7 +152,7 @@ def review_page_data(table: ReviewTable, *, language: str = "vi", page_size: int
                 "weight": _num(row["pair_weight"]), "rule": str(row.get("blocking_rule", "")),
                 "values": [[str(row[f"registry_{f}"]), str(row[f"registry_{f}_norm"])]
                            for f in fields],
-                "levels": [str(row[f"level_{c}"]) for c in comps],
+                "levels": [_level_word(str(row[f"level_{c}"]), language) for c in comps],
                 "weights": [_num(row[f"weight_{c}"]) for c in comps]}
         if not rec["cands"]:
             rec["prob"] = cand["prob"]
@@ -145,7 +170,8 @@ def review_page_data(table: ReviewTable, *, language: str = "vi", page_size: int
         "id": hashlib.sha256(body.encode()).hexdigest()[:16],
         "title": title or TEXT[language]["title"],
         "fields": fields, "field_labels": labels, "field_comparison": field_comp,
-        "comparisons": comps, "prior": prior, "page_size": int(page_size),
+        "comparisons": [_level_word(c, language) for c in comps], "prior": prior,
+        "page_size": int(page_size),
         "thresholds": table.thresholds, "text": TEXT[language],
         "export_name": "quyet-dinh-ra-soat.csv" if language == "vi" else "review-decisions.csv",
         "records": records,
