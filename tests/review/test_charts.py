@@ -13,15 +13,17 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 from vnlink import plot  # noqa: E402
-from vnlink.blocking import candidate_pairs  # noqa: E402
 from vnlink.evaluate import plot_pr_curve  # noqa: E402
 
 
 def _charts(linkage, language: str) -> dict[str, object]:
+    from vnlink.review._pairs import prepared_tables
+
     th = linkage.linker
-    X = linkage.linker.comparisons_.compute(*_pairs(linkage))
-    e = linkage.linker.classifier_.explain(X)
-    report = candidate_pairs(linkage.linker.rules_, *_prepared(linkage)).report
+    pipe = linkage.linker.pipeline
+    left, right = prepared_tables(linkage.linker, linkage.registry, linkage.records)
+    pairs = pipe.block(left, right)
+    e = pipe.classifier.explain(pipe.compare((pairs.left[:50], pairs.right[:50]), left, right))
     return {
         "m_u": plot.plot_m_u(linkage.linker, language=language),
         "histogram": plot.plot_weight_histogram(linkage.result, linkage.truth, thresholds=th,
@@ -31,22 +33,8 @@ def _charts(linkage, language: str) -> dict[str, object]:
         "threshold": plot.plot_threshold_curve(linkage.result, linkage.truth, thresholds=th,
                                                language=language),
         "waterfall": plot.plot_waterfall(e, 0, language=language),
-        "blocking": plot.plot_blocking_rules(report, language=language),
+        "blocking": plot.plot_blocking_rules(pairs.report, language=language),
     }
-
-
-def _prepared(linkage):
-    from vnlink.review._pairs import prepared_tables
-
-    return prepared_tables(linkage.linker, linkage.registry, linkage.records)
-
-
-def _pairs(linkage):
-    from vnlink.link import _subset_pairs
-
-    left, right = _prepared(linkage)
-    pairs = linkage.linker._candidate_pairs(left, right)
-    return _subset_pairs(pairs, slice(0, 50)), left, right
 
 
 def _inside(fig, artist) -> bool:

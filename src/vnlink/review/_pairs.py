@@ -5,13 +5,12 @@ candidates, each comparison's level and weight, the waterfall of a pair,
 scores of candidate pairs for active learning — gets it from
 :func:`scored_pairs`, which returns a :class:`ScoredPairs`: the prepared
 tables plus, for each candidate pair kept, the level vector and the partial
-weight of every comparison.
+weight of every comparison. :func:`refingerprint` updates a linker after its
+model changed.
 
-It is written against today's ``Linker`` internals (``_prepare``,
-``_candidate_pairs``, ``_vectors``, ``_weight_and_probability``,
-``classifier_``); when the pipeline gets a public "scored candidate table"
-(top-k pairs per record with the level vector and weight per comparison),
-only this module changes.
+It goes through the public pipeline (``linker.prepare``, ``linker.pipeline``:
+``block``, ``score_pairs``, ``compare``) and the classifier's ``explain`` for
+the per-comparison weights (with their term-frequency parts).
 
 >>> from vnlink import Linker
 >>> from vnlink.datasets import synthetic_linkage
@@ -34,7 +33,7 @@ from numpy.typing import NDArray
 
 from vnlink.exceptions import NotFittedError
 
-__all__ = ["ScoredPairs", "prepared_tables", "scored_pairs", "top_k_mask"]
+__all__ = ["ScoredPairs", "prepared_tables", "refingerprint", "scored_pairs", "top_k_mask"]
 
 _CHUNK = 500_000
 
@@ -100,13 +99,16 @@ def _check(linker: Any) -> None:
 
 
 def prepared_tables(linker: Any, registry: Any, records: Any) -> tuple[Any, Any]:
-    """The registry and records prepared with the linker's schemas."""
-    from vnlink._table import as_table
-
+    """The registry and records prepared with the linker's schemas (cached by the linker)."""
     _check(linker)
-    left = linker._prepare(as_table(registry), linker.registry_schema_)
-    right = linker._prepare(as_table(records), linker.records_schema_)
-    return left, right
+    return linker.prepare(registry, "registry"), linker.prepare(records, "records")
+
+
+def refingerprint(linker: Any) -> None:
+    """Recompute ``linker.fingerprint_`` after its classifier was replaced."""
+    from vnlink.model import fingerprint
+
+    linker.fingerprint_ = fingerprint(linker.to_dict())
 
 
 def top_k_mask(right: NDArray[np.int64], weight: NDArray[np.float64],
@@ -131,7 +133,7 @@ def top_k_mask(right: NDArray[np.int64], weight: NDArray[np.float64],
 
 def scored_pairs(linker: Any, registry: Any, records: Any, *,
                  rows: NDArray[np.int64] | None = None, top_k: int | None = None,
-                 tables: tuple[Any, Any] | None = None) -> ScoredPairs:
+                 tables: tuple[Any, Any] | None = None, partial: bool = True) -> ScoredPairs:
     """Score the candidate pairs of ``records`` (or of its ``rows`` only) with ``linker``.
 
     Parameters
@@ -146,48 +148,43 @@ def scored_pairs(linker: Any, registry: Any, records: Any, *,
         Keep only each record's ``top_k`` heaviest candidates (default all).
     tables
         Already prepared ``(registry, records)`` from :func:`prepared_tables`.
+    partial
+        Compute the per-comparison weights (``False``: NaN, faster for large pools).
     """
+    from types import SimpleNamespace
+
     left_t, right_t = tables if tables is not None else prepared_tables(linker, registry, records)
-    pairs = linker._candidate_pairs(left_t, right_t)
+    pipe = linker.pipeline
+    pairs = pipe.block(left_t, right_t)
     pl = np.asarray(pairs.left, dtype=np.int64)
     pr = np.asarray(pairs.right, dtype=np.int64)
-    keep = np.ones(pl.size, dtype=bool)
+    rule_all = np.asarray(pairs.rule, dtype=np.int8)
     if rows is not None:
         wanted = np.zeros(right_t.n_rows, dtype=bool)
         wanted[np.asarray(rows, dtype=np.int64)] = True
-        keep &= wanted[pr]
-    from vnlink.link import _subset_pairs
-
-    idx = np.flatnonzero(keep)
-    comps = linker.comparisons_
-    names = list(comps.names) if hasattr(comps, "names") else [c.name for c in comps.comparisons]
-    k = len(names)
-    levels = np.empty((idx.size, k), dtype=np.int8)
-    partial = np.full((idx.size, k), np.nan)
-    weight = np.empty(idx.size)
-    prob = np.empty(idx.size)
-    labels: list[tuple[str, ...]] = [()] * k
-    prior = float("nan")
-    model = linker.classifier_
-    explain = getattr(model, "explain", None)
-    for start in range(0, idx.size, _CHUNK):
-        sl = slice(start, min(idx.size, start + _CHUNK))
-        X = linker._vectors(_subset_pairs(pairs, idx[sl]), left_t, right_t)
-        levels[sl] = X.levels
-        labels = [tuple(t) for t in X.level_labels]
-        weight[sl], prob[sl] = linker._weight_and_probability(X)
-        if explain is not None:
-            e = explain(X)
-            partial[sl] = e.weights + e.tf_weights
-            prior = e.prior_weight
-    rule_names = np.asarray([*pairs.rule_names, ""], dtype=object)
-    rule = rule_names[np.asarray(pairs.rule, dtype=np.int64)[idx]]
-    out = ScoredPairs(left_t, right_t, pl[idx], pr[idx], rule, levels, names, labels,
-                      partial, prior, weight, prob)
+        keep = wanted[pr]
+        pl, pr, rule_all = pl[keep], pr[keep], rule_all[keep]
+    sub = SimpleNamespace(left=pl, right=pr, rule=rule_all, rule_names=tuple(pairs.rule_names))
+    scored = pipe.score_pairs(sub, left_t, right_t)
     if top_k is not None:
-        mask = top_k_mask(out.right, out.weight, out.left, top_k)
-        out = _take(out, np.flatnonzero(mask))
-    return out
+        scored = scored.take(np.flatnonzero(top_k_mask(scored.right, scored.weight,
+                                                       scored.left, top_k)))
+    comps = list(pipe.comparisons.comparisons)
+    names = [c.name for c in comps]
+    labels = [tuple(c.level_labels) for c in comps]
+    weights = np.full(scored.levels.shape, np.nan)
+    prior = float("nan")
+    explain = getattr(pipe.classifier, "explain", None)
+    if partial and explain is not None:
+        for start in range(0, len(scored), _CHUNK):
+            sl = slice(start, min(len(scored), start + _CHUNK))
+            e = explain(pipe.compare((scored.left[sl], scored.right[sl]), left_t, right_t))
+            weights[sl] = e.weights + e.tf_weights
+            prior = e.prior_weight
+    rule_names = np.asarray([*scored.rule_names, ""], dtype=object)
+    rule = rule_names[np.asarray(scored.rule, dtype=np.int64)]
+    return ScoredPairs(left_t, right_t, scored.left, scored.right, rule, scored.levels, names,
+                       labels, weights, prior, scored.weight, scored.prob)
 
 
 def _take(sp: ScoredPairs, idx: NDArray[np.int64]) -> ScoredPairs:

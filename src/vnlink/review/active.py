@@ -46,7 +46,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from vnlink.exceptions import ConfigurationError
-from vnlink.review._pairs import ScoredPairs, scored_pairs
+from vnlink.review._pairs import ScoredPairs, prepared_tables, refingerprint, scored_pairs
 
 __all__ = ["ActiveLearner", "LevelCorrection", "fit_correction", "fit_with_labels"]
 
@@ -219,14 +219,15 @@ def fit_with_labels(linker: Any, registry: Any, records: Any, labels: Any, *,
 
     rec = as_table(records)
     wanted = {p[0] for p in pairs}
-    rows = np.flatnonzero([str(v) in wanted for v in rec[linker.records_schema_.record_id]
-                           .tolist()]) if linker.records_schema_.record_id in rec else None
     linker.classifier_ = base
-    sp = scored_pairs(linker, registry, rec, rows=rows)
+    tables = prepared_tables(linker, registry, rec)
+    ids = [str(v) for v in tables[1]["record_id"].tolist()]
+    rows = np.flatnonzero([i in wanted for i in ids]).astype(np.int64)
+    sp = scored_pairs(linker, registry, rec, rows=rows, tables=tables, partial=False)
     idx, y, _ = _lookup(sp, pairs)
     corr = fit_correction(sp.levels[idx], sp.weight[idx], y, m, scale=scale)
     linker.classifier_ = _corrected(base, corr)
-    linker.fingerprint_ = linker._fingerprint()
+    refingerprint(linker)
     return linker
 
 
@@ -263,7 +264,8 @@ class ActiveLearner:
         self.scale = scale
         self.explore = explore
         self.rng = np.random.default_rng(random_state)
-        self.pool = scored_pairs(linker, self.registry, self.records, top_k=top_k)
+        self.pool = scored_pairs(linker, self.registry, self.records, top_k=top_k,
+                                 partial=False)
         sp = self.pool
         self.record_ids = np.asarray([str(v) for v in sp.right_table["record_id"].tolist()],
                                      dtype=object)[sp.right]
@@ -372,5 +374,5 @@ class ActiveLearner:
         """A copy of the linker whose model carries the corrections learnt so far."""
         out = copy.copy(self.linker)
         out.classifier_ = _corrected(self.base, self.correction)
-        out.fingerprint_ = out._fingerprint()
+        refingerprint(out)
         return out
