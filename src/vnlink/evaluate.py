@@ -316,24 +316,42 @@ def threshold_sweep(
             "n_links": n_links.astype(np.float64)}
 
 
-def plot_pr_curve(result: Any, truth: Any, *, ax: Any = None, thresholds: Any = None,
-                  language: str = "en") -> Any:
+def plot_pr_curve(result: Any, truth: Any, *, ax: Any = None) -> Any:
     """Draw precision against recall over probability thresholds; return the axes.
 
-    Needs matplotlib; see :func:`vnlink.plot.plot_pr_curve` (thresholds, Vietnamese words).
+    Needs matplotlib. :func:`vnlink.plot.plot_pr_curve` also marks the thresholds and
+    speaks Vietnamese.
     """
-    from vnlink.plot import plot_pr_curve as draw
+    from vnlink._plotting import new_axes
 
-    return draw(result, truth, thresholds=thresholds, language=language, ax=ax)
+    sweep = threshold_sweep(result, truth)
+    ax = new_axes(ax, (5.2, 4.4))
+    ax.plot(sweep["recall"], sweep["precision"], marker=".")
+    ax.set_xlabel("recall")
+    ax.set_ylabel("precision")
+    ax.set_title("Precision-recall over match-probability thresholds")
+    return ax
 
 
-def plot_match_weights(result: Any, truth: Any = None, *, ax: Any = None, bins: int = 60,
-                       thresholds: Any = None, language: str = "en") -> Any:
+def plot_match_weights(result: Any, truth: Any = None, *, ax: Any = None, bins: int = 60) -> Any:
     """Histogram of the best candidates' match weights, split by truth when given.
 
-    Needs matplotlib; see :func:`vnlink.plot.plot_weight_histogram`.
+    Needs matplotlib. :func:`vnlink.plot.plot_weight_histogram` also marks the thresholds
+    and speaks Vietnamese.
     """
-    from vnlink.plot import plot_weight_histogram
+    from vnlink._plotting import new_axes
 
-    return plot_weight_histogram(result, truth, thresholds=thresholds, language=language,
-                                 bins=bins, ax=ax)
+    ax = new_axes(ax, (6.4, 4.2))
+    if truth is None:
+        weight = np.asarray(_result_table(result)["match_weight"], dtype=np.float64)
+        ax.hist(weight[np.isfinite(weight)], bins=bins)
+    else:
+        a = _align(result, truth, None)
+        ok = np.isfinite(a.weight)
+        right = (a.predicted == a.true) & ok
+        ax.hist([a.weight[right], a.weight[ok & ~right]], bins=bins, stacked=True,
+                label=["right person", "wrong person / not in registry"])
+        ax.legend()
+    ax.set_xlabel("match weight (bits)")
+    ax.set_ylabel("records")
+    return ax

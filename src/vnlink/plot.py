@@ -28,6 +28,9 @@ from typing import Any
 
 import numpy as np
 
+from vnlink._plotting import INSTALL_HINT, new_axes
+from vnlink._table import as_table
+from vnlink.evaluate import threshold_sweep
 from vnlink.exceptions import ConfigurationError
 
 __all__ = [
@@ -41,10 +44,6 @@ __all__ = [
     "plot_waterfall",
     "plot_weight_histogram",
 ]
-
-#: What to run when matplotlib is missing (works for an install from an index and from source).
-INSTALL_HINT = ("pip install 'matplotlib>=3.8' (the 'plot' extra: pip install 'vnlink[plot]' "
-                "from a package index, or pip install -e '.[plot]' in a source checkout)")
 
 #: The words of the charts.
 LABELS: dict[str, dict[str, str]] = {
@@ -84,21 +83,6 @@ def _words(language: str) -> dict[str, str]:
     return LABELS[language]
 
 
-def _pyplot() -> Any:
-    try:
-        import matplotlib.pyplot as plt
-    except ImportError as error:
-        raise ImportError(f"charts need matplotlib: {INSTALL_HINT}") from error
-    return plt
-
-
-def _axes(ax: Any, size: tuple[float, float]) -> Any:
-    if ax is not None:
-        return ax
-    _, new = _pyplot().subplots(figsize=size, layout="constrained")
-    return new
-
-
 def match_weight_of(probability: float) -> float:
     """The match weight (bits) at which a pair has this probability."""
     p = min(max(float(probability), 1e-15), 1 - 1e-15)
@@ -133,7 +117,7 @@ def plot_m_u(model: Any, *, language: str = "vi", ax: Any = None) -> Any:
     params = model.parameters()
     names = [f"{c}: {lab}" for c, lab in zip(params["comparison"].tolist(),
                                               params["label"].tolist(), strict=True)]
-    ax = _axes(ax, (max(6.0, 0.32 * len(names) + 2), 4.8))
+    ax = new_axes(ax, (max(6.0, 0.32 * len(names) + 2), 4.8))
     x = np.arange(len(names))
     ax.bar(x - 0.2, params["m"], width=0.4, label=words["m"], color="tab:green")
     ax.bar(x + 0.2, params["u"], width=0.4, label=words["u"], color="tab:red")
@@ -149,18 +133,22 @@ def plot_m_u(model: Any, *, language: str = "vi", ax: Any = None) -> Any:
 def plot_weight_histogram(result: Any, truth: Any = None, *, thresholds: Any = None,
                           language: str = "vi", bins: int = 60, ax: Any = None) -> Any:
     """Histogram of the best candidates' match weights, split by truth, thresholds marked."""
-    from vnlink.evaluate import _align, _result_table
-
     words = _words(language)
-    ax = _axes(ax, (6.4, 4.2))
+    ax = new_axes(ax, (6.4, 4.2))
+    got = getattr(result, "table", None)
+    res = as_table(got if got is not None else result)
+    weight = np.asarray(res["match_weight"], dtype=np.float64)
+    ok = np.isfinite(weight)
     if truth is None:
-        weight = np.asarray(_result_table(result)["match_weight"], dtype=np.float64)
-        ax.hist(weight[np.isfinite(weight)], bins=bins, color="tab:blue")
+        ax.hist(weight[ok], bins=bins, color="tab:blue")
     else:
-        a = _align(result, truth, None)
-        ok = np.isfinite(a.weight)
-        right = (a.predicted == a.true) & ok
-        ax.hist([a.weight[right], a.weight[ok & ~right]], bins=bins, stacked=True,
+        t = as_table(truth)
+        person = dict(zip([str(v) for v in t["record_id"].tolist()],
+                          [str(v) for v in t["person_id"].tolist()], strict=True))
+        chosen = [str(v) for v in res["person_id"].tolist()]
+        right = ok & np.asarray([c != "" and person.get(str(r)) == c for r, c in zip(
+            res["record_id"].tolist(), chosen, strict=True)], dtype=bool)
+        ax.hist([weight[right], weight[ok & ~right]], bins=bins, stacked=True,
                 label=[words["right"], words["wrong"]], color=["tab:green", "tab:red"])
         ax.set_yscale("log")
     _vlines(ax, _thresholds(thresholds), words, weights=True)
@@ -175,10 +163,8 @@ def plot_weight_histogram(result: Any, truth: Any = None, *, thresholds: Any = N
 def plot_pr_curve(result: Any, truth: Any, *, thresholds: Any = None, language: str = "vi",
                   ax: Any = None) -> Any:
     """Precision against recall over probability thresholds; the thresholds as points."""
-    from vnlink.evaluate import threshold_sweep
-
     words = _words(language)
-    ax = _axes(ax, (5.2, 4.4))
+    ax = new_axes(ax, (5.2, 4.4))
     sweep = threshold_sweep(result, truth)
     ax.plot(sweep["recall"], sweep["precision"], marker=".", color="tab:blue")
     for key, value in _thresholds(thresholds).items():
@@ -197,10 +183,8 @@ def plot_pr_curve(result: Any, truth: Any, *, thresholds: Any = None, language: 
 def plot_threshold_curve(result: Any, truth: Any, *, thresholds: Any = None,
                          language: str = "vi", ax: Any = None) -> Any:
     """Precision, recall and F1 against the probability threshold, thresholds marked."""
-    from vnlink.evaluate import threshold_sweep
-
     words = _words(language)
-    ax = _axes(ax, (6.0, 4.2))
+    ax = new_axes(ax, (6.0, 4.2))
     sweep = threshold_sweep(result, truth)
     for key, color in (("precision", "tab:blue"), ("recall", "tab:purple"), ("f1", "black")):
         ax.plot(sweep["threshold"], sweep[key], label=words[key], color=color)
@@ -230,7 +214,7 @@ def plot_waterfall(explanation: Any, row: int = 0, *, language: str = "vi",
             steps.append((f"{name}\n{words['tf']}", bar["tf_weight"], True))
     i = explanation._row(row)
     total = float(explanation.total[i])
-    ax = _axes(ax, (1.6 + 0.9 * (len(steps) + 1), 4.6))
+    ax = new_axes(ax, (1.6 + 0.9 * (len(steps) + 1), 4.6))
     start = 0.0
     reached = [0.0, total]
     for x, (_, height, is_tf) in enumerate(steps):
@@ -271,7 +255,7 @@ def plot_blocking_rules(report: Any, *, language: str = "vi", ax: Any = None) ->
         rules = [r.rule for r in report.rules]
         own = np.asarray([float(r.pairs) for r in report.rules])
         new = np.asarray([float(r.new_pairs) for r in report.rules])
-    ax = _axes(ax, (7.0, 1.4 + 0.45 * len(rules)))
+    ax = new_axes(ax, (7.0, 1.4 + 0.45 * len(rules)))
     y = np.arange(len(rules))
     ax.barh(y, own, height=0.4 if new is not None else 0.7, label=words["own"],
             color="tab:blue")

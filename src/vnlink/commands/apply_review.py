@@ -31,11 +31,12 @@ def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from vnlink.exceptions import ConfigurationError
+    from vnlink.results import LinkResult
     from vnlink.review import apply_review, read_decisions
 
     if Path(args.out).resolve() in (Path(args.result).resolve(), Path(args.decisions).resolve()):
         raise ConfigurationError("--out must be a new file, not one of the inputs")
-    result = read_table(args.result, "result")
+    result = LinkResult(read_table(args.result, "result"))
     decisions = read_decisions(args.decisions)
     applied = apply_review(result, decisions)
     path = applied.write(args.out)

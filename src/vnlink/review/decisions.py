@@ -29,6 +29,7 @@ The last decision of a record wins (a clerk who changes their mind).
 
 from __future__ import annotations
 
+import copy
 import csv
 import io
 import json
@@ -183,9 +184,10 @@ def apply_review(result: Any, decisions: Any) -> Any:
     ``clerk_unsure``) and the columns ``review_decision`` and ``review_note``
     are added. A decision for a record not in the result raises
     :class:`~vnlink.exceptions.ConfigurationError` (nothing is dropped silently).
-    """
-    from vnlink.link import LinkResult
 
+    Returns the same kind as ``result``: a copy of a :class:`~vnlink.LinkResult` (its
+    origin, timings and fingerprint kept) with the new table, or a ``Table``.
+    """
     got = getattr(result, "table", None)
     table = got if isinstance(got, Table) else as_table(result)
     d = _decisions(decisions)
@@ -216,7 +218,8 @@ def apply_review(result: Any, decisions: Any) -> Any:
     cols["review_decision"] = decision
     cols["review_note"] = note
     out = Table(cols, n_rows=table.n_rows)
-    if isinstance(result, LinkResult):
-        return LinkResult(out, origin=result.origin, timings=result.timings,
-                          fingerprint=result.fingerprint, n_pairs=result.n_pairs)
-    return LinkResult(out)
+    if isinstance(got, Table):  # a LinkResult (or any result holding a table): same kind
+        applied = copy.copy(result)
+        applied.table = out
+        return applied
+    return out
