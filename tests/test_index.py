@@ -82,10 +82,10 @@ def test_save_load_round_trip(setup: Any, tmp_path: Path) -> None:
 
 def test_index_prepared_in_chunks_equals_one_piece(setup: Any,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    import vnlink._index
+    import vnlink.index
 
     linker, registry, records, result, index = setup
-    monkeypatch.setattr(vnlink._index, "_PREPARE_CHUNK", 170)  # 500 rows: 3 chunks
+    monkeypatch.setattr(vnlink.index, "_PREPARE_CHUNK", 170)  # 500 rows: 3 chunks
     chunked = linker.index(registry)
     assert chunked.prepared.column_names == index.prepared.column_names
     for name in index.prepared.column_names:
@@ -128,7 +128,7 @@ def test_query_weights_equal_the_models_exactly(setup: Any) -> None:
 
 
 def test_built_index_holds_text_columns_compact_with_values_unchanged(setup: Any) -> None:
-    from vnlink._index import _prepare_slim
+    from vnlink.index import _prepare_slim
 
     linker, registry, _, _, index = setup
     plain = _prepare_slim(linker.pipeline, registry)  # as prepared, one object per row
@@ -151,7 +151,7 @@ def test_built_index_holds_text_columns_compact_with_values_unchanged(setup: Any
     ([("a",), ("a",)], False),            # tuples are not text
 ])
 def test_shared_keeps_values_and_types(values: list[Any], shared: bool) -> None:
-    from vnlink._index import _shared
+    from vnlink.index import _shared
 
     column = np.empty(len(values), dtype=object)
     for i, v in enumerate(values):

@@ -11,6 +11,8 @@ the registry).
   a breakdown by error type when the truth table says which errors a record
   carries.
 - :func:`threshold_sweep` shows what each probability threshold would give.
+- :func:`pair_metrics`, :func:`cluster_metrics` and :func:`blocking_metrics`
+  (from :mod:`vnlink.metrics`) score pairs and clusters against FEBRL-style truth.
 - :func:`plot_pr_curve` and :func:`plot_match_weights` draw with matplotlib
   (the optional ``plot`` extra).
 
@@ -39,11 +41,29 @@ from numpy.typing import NDArray
 
 from vnlink._table import Table, as_table
 from vnlink.exceptions import ConfigurationError, SchemaError
+from vnlink.metrics import (
+    BlockingMetrics,
+    ClusterMetrics,
+    Clusters,
+    PairMetrics,
+    Pairs,
+    blocking_metrics,
+    cluster_metrics,
+    pair_metrics,
+)
 
 __all__ = [
+    "BlockingMetrics",
+    "ClusterMetrics",
+    "Clusters",
     "Evaluation",
+    "PairMetrics",
+    "Pairs",
+    "blocking_metrics",
+    "cluster_metrics",
     "evaluate",
     "link_metrics",
+    "pair_metrics",
     "plot_match_weights",
     "plot_pr_curve",
     "threshold_sweep",

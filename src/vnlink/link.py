@@ -44,7 +44,6 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from vnlink._index import RegistryIndex
 from vnlink._progress import Stages
 from vnlink._table import Table, as_table
 from vnlink.decide import DEFAULT_MIN_MARGIN as _DEFAULT_MIN_MARGIN
@@ -52,6 +51,7 @@ from vnlink.decide import DEFAULT_REVIEW_THRESHOLD as _DEFAULT_REVIEW
 from vnlink.decide import DEFAULT_VERIFIED_THRESHOLD as _DEFAULT_VERIFIED
 from vnlink.decide import best_and_runner_up, check_thresholds
 from vnlink.exceptions import ConfigurationError, ModelFormatError, NotFittedError, SchemaError
+from vnlink.index import RegistryIndex
 from vnlink.model import fingerprint, model_document, pipeline_from_dict
 from vnlink.pipeline import Pipeline, ScoredPairs
 from vnlink.prepare import PreparedTable

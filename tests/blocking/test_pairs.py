@@ -295,14 +295,14 @@ def test_link_join_equals_joint_code_join_with_cap(
     left: Any, right: Any, rules: Any, cap: int | None
 ) -> None:
     """The indexes' join gives the same pairs, order and counts as the joint codes."""
-    from vnlink.blocking.pairs import _capped, _Join, _prepare
+    from vnlink.blocking._engine import Join, capped, plan_blocking
 
     result = candidate_pairs(rules, left, right, max_block_pairs=cap)
     got = pairs_of(result)
     assert got == sorted(got, key=lambda p: (p[1], p[0])), "sorted by right, then left"
-    keys, plans = _prepare(rules, left, right, cap)
+    keys, plans = plan_blocking(rules, left, right, cap)
     for plan in plans:
-        codes, counts = _capped(plan.rule, keys, cap)
+        codes, counts = capped(plan.rule, keys, cap)
         assert counts == (
             plan.pairs,
             plan.blocks,
@@ -312,7 +312,7 @@ def test_link_join_equals_joint_code_join_with_cap(
             plan.rows_cut,
         )
         assert np.array_equal(plan.codes, codes)
-        reference = _Join(codes, keys.n_target, False)
+        reference = Join(codes, keys.n_target, False)
         assert plan.join is not None
         fast = plan.join.pairs(0, keys.n_probe)
         slow = reference.pairs(0, keys.n_probe)
@@ -335,14 +335,14 @@ def test_group_index_is_cached_on_the_table_until_a_key_column_changes() -> None
 def test_dedupe_join_equals_joint_code_join_with_cap(
     table: Any, rules: Any, cap: int | None
 ) -> None:
-    from vnlink.blocking.pairs import _capped, _Join, _prepare
+    from vnlink.blocking._engine import Join, capped, plan_blocking
 
     result = candidate_pairs(rules, table, max_block_pairs=cap)
     got = pairs_of(result)
     assert got == sorted(got) and all(i < j for i, j in got)
-    keys, plans = _prepare(rules, table, None, cap)
+    keys, plans = plan_blocking(rules, table, None, cap)
     for plan in plans:
-        codes, counts = _capped(plan.rule, keys, cap)
+        codes, counts = capped(plan.rule, keys, cap)
         assert counts == (
             plan.pairs,
             plan.blocks,
@@ -353,7 +353,7 @@ def test_dedupe_join_equals_joint_code_join_with_cap(
         )
         assert plan.join is not None
         fast = plan.join.pairs(0, keys.n_probe)
-        slow = _Join(codes, keys.n_target, True).pairs(0, keys.n_probe)
+        slow = Join(codes, keys.n_target, True).pairs(0, keys.n_probe)
         assert np.array_equal(fast[0], slow[0]) and np.array_equal(fast[1], slow[1])
 
 

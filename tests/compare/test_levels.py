@@ -217,3 +217,24 @@ def test_precomputed_tf_column_wins() -> None:
     bad = Table({"given": ["an"], "tf__given": np.array(["x"], dtype=object)})
     with pytest.raises(ConfigurationError, match="relative frequencies"):
         cset.row_frequencies(bad, "given")
+
+
+def test_custom_comparison_labels_may_be_levels() -> None:
+    from vnlink.compare import CustomComparison
+
+    class _Decade(CustomComparison):
+        default_column = "dob_year"
+        labels = (
+            Level("other decade", "the decades differ", reason="decade_different"),
+            "same decade",
+        )
+
+        def compare(self, a, b):  # type: ignore[no-untyped-def]
+            return (a // 10 == b // 10).astype(np.int8)
+
+    c = _Decade()
+    assert c.level_labels == ("other decade", "same decade")
+    assert c.levels[0].reason == "decade_different" and c.levels[0].condition
+    assert c.levels[1].exact and c.levels[1].reason is None
+    t = Table({"dob_year": np.array([1983, 1987, 1991, 0])})
+    assert c.compute(np.array([0, 0, 0]), np.array([1, 2, 3]), t, t)[0].tolist() == [1, 0, -1]

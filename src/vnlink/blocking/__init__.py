@@ -12,7 +12,9 @@ CCCD, phone, date of birth and given name, and so on.
 
 Main names: :func:`block_on`, :func:`substr`, :class:`SortedNeighbourhood`,
 :func:`default_rules`, :func:`candidate_pairs`, :func:`iter_candidate_pairs`,
-:class:`CandidatePairs`, :func:`count_pairs`, :func:`analyse_blocking`.
+:class:`CandidatePairs`, :func:`count_pairs`, :func:`analyse_blocking`; a rule
+of your own subclasses :class:`BlockingRule` and gives each row's key
+(:meth:`BlockingRule.row_keys`, a :class:`RowKeys`).
 """
 
 from vnlink.blocking.analysis import (
@@ -34,6 +36,7 @@ from vnlink.blocking.rules import (
     BlockingRule,
     BlockOn,
     Key,
+    RowKeys,
     SortedNeighbourhood,
     as_rules,
     block_on,
@@ -50,6 +53,7 @@ __all__ = [
     "BlockingRule",
     "CandidatePairs",
     "Key",
+    "RowKeys",
     "RuleRecall",
     "RuleReport",
     "SortedNeighbourhood",

@@ -31,15 +31,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 from vnlink._table import as_table
+from vnlink.blocking._engine import RulePlan, blocking_report, generate, plan_blocking
 from vnlink.blocking.pairs import DEFAULT_MAX_BLOCK_PAIRS as _DEFAULT_CAP
-from vnlink.blocking.pairs import (
-    BlockingReport,
-    _blocking_report,
-    _generate,
-    _prepare,
-    _RulePlan,
-)
-from vnlink.blocking.rules import BlockingRule, BlockOn, Codes, Key, _KeyCodes, as_rules
+from vnlink.blocking.results import BlockingReport
+from vnlink.blocking.rules import BlockingRule, BlockOn, Codes, Key, KeyCodes, as_rules
 from vnlink.exceptions import ConfigurationError, SchemaError
 
 __all__ = ["BlockingAnalysis", "RuleRecall", "analyse_blocking", "count_pairs", "largest_blocks"]
@@ -66,7 +61,7 @@ def _compact_state(
     return rows[keep], codes[keep]
 
 
-def _count_state(rows: NDArray[np.int64], codes: Codes, keys: _KeyCodes) -> int:
+def _count_state(rows: NDArray[np.int64], codes: Codes, keys: KeyCodes) -> int:
     """Ordered pairs (target, probe) with equal codes; self pairs excluded in dedupe mode."""
     if len(rows) == 0:
         return 0
@@ -84,7 +79,7 @@ def _count_state(rows: NDArray[np.int64], codes: Codes, keys: _KeyCodes) -> int:
     return total
 
 
-def _intersection_counts(keys: _KeyCodes, components: list[list[Codes]]) -> dict[int, int]:
+def _intersection_counts(keys: KeyCodes, components: list[list[Codes]]) -> dict[int, int]:
     """Pairs in the intersection of every non-empty subset of rules (bitmask -> count).
 
     In dedupe mode the components are the ordered (both orientations) joins and
@@ -128,7 +123,7 @@ def _intersection_counts(keys: _KeyCodes, components: list[list[Codes]]) -> dict
     return counts
 
 
-def _ordered_components(keys: _KeyCodes, plan: _RulePlan) -> list[Codes]:
+def _ordered_components(keys: KeyCodes, plan: RulePlan) -> list[Codes]:
     """The rule's joins as ordered-pair conditions (both orientations in dedupe mode)."""
     parts = plan.rule.components(keys, plan.codes)
     if not keys.dedupe or len(parts) == 1:
@@ -137,7 +132,7 @@ def _ordered_components(keys: _KeyCodes, plan: _RulePlan) -> list[Codes]:
     return parts
 
 
-def _cumulative(keys: _KeyCodes, plans: list[_RulePlan]) -> list[int]:
+def _cumulative(keys: KeyCodes, plans: list[RulePlan]) -> list[int]:
     components = [_ordered_components(keys, plan) for plan in plans]
     counts = _intersection_counts(keys, components)
     divisor = 2 if keys.dedupe else 1
@@ -189,11 +184,11 @@ def count_pairs(
     >>> count_pairs(block_on("given_key"), people).total_pairs      # dedupe: 3 pairs of "an"
     3
     """
-    keys, plans = _prepare(rules, left, right, max_block_pairs)
+    keys, plans = plan_blocking(rules, left, right, max_block_pairs)
     return _report(keys, plans, max_block_pairs)
 
 
-def _report(keys: _KeyCodes, plans: list[_RulePlan], max_block_pairs: int | None) -> BlockingReport:
+def _report(keys: KeyCodes, plans: list[RulePlan], max_block_pairs: int | None) -> BlockingReport:
     raw_total = sum(plan.pairs for plan in plans)
     if len(plans) == 1:
         new_pairs = [plans[0].pairs]
@@ -201,12 +196,12 @@ def _report(keys: _KeyCodes, plans: list[_RulePlan], max_block_pairs: int | None
         # few enough pairs to stream through in bounded chunks, which is faster
         # than inclusion-exclusion; nothing is kept
         counts = np.zeros(len(plans), dtype=np.int64)
-        for chunk in _generate(keys, plans, 5_000_000):
+        for chunk in generate(keys, plans, 5_000_000):
             counts += np.bincount(chunk.rule.astype(np.int64), minlength=len(plans))
         new_pairs = counts.tolist()
     else:
         new_pairs = _cumulative(keys, plans)
-    return _blocking_report(keys, plans, new_pairs, max_block_pairs)
+    return blocking_report(keys, plans, new_pairs, max_block_pairs)
 
 
 @dataclass(frozen=True)
@@ -289,7 +284,7 @@ class BlockingAnalysis:
 
 def _truth_rows(
     truth: Any,
-    keys: _KeyCodes,
+    keys: KeyCodes,
     truth_left: str,
     truth_right: str,
 ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
@@ -398,7 +393,7 @@ def analyse_blocking(
     >>> result.reduction_ratio
     0.6666666666666667
     """
-    keys, plans = _prepare(rules, left, right, max_block_pairs)
+    keys, plans = plan_blocking(rules, left, right, max_block_pairs)
     report = _report(keys, plans, max_block_pairs)
     left_rows, right_rows = _truth_rows(truth, keys, truth_left, truth_right)
     if keys.dedupe:
@@ -486,7 +481,7 @@ def largest_blocks(
     [{'key': {'phone': '0281234567'}, 'pairs': 6, 'left_rows': 3, 'right_rows': 2}]
     """
     (rule_object,) = as_rules([rule] if isinstance(rule, tuple) else rule)
-    keys, _ = _prepare([rule_object], left, right, None)
+    keys, _ = plan_blocking([rule_object], left, right, None)
     codes = rule_object.block_codes(keys)
     target, probe = codes[: keys.n_target], codes[keys.n_target :]
     size = int(codes.max()) + 1 if len(codes) and codes.max() >= 0 else 0

@@ -27,24 +27,28 @@ True
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, fields, is_dataclass
+from typing import Any, ClassVar
 
 import numpy as np
 from numpy.typing import NDArray
 
+from vnlink import plugins
 from vnlink._bulk import as_object_array, factorize
-from vnlink._table import Table
+from vnlink._table import Table, as_table
 from vnlink.exceptions import ConfigurationError, SchemaError
 
 __all__ = [
     "BlockOn",
     "BlockingRule",
     "Key",
+    "KeyCodes",
+    "RowKeys",
     "SortedNeighbourhood",
     "as_rules",
     "block_on",
@@ -142,12 +146,15 @@ def _is_missing(value: Any) -> bool:
     return False
 
 
-class _KeyCodes:
-    """Jointly factorized key codes of the two tables, cached per key (internal).
+class KeyCodes:
+    """Jointly factorized key codes of the two tables, cached per key.
 
-    Each code array is ``int64`` over the *joint* rows: the ``n_target`` rows of
-    the left table, then the ``n_probe`` rows of the right table (in dedupe
-    mode the one table twice). Equal codes mean equal keys; ``-1`` is missing.
+    What a rule's blocking methods (:meth:`BlockingRule.block_codes`,
+    ``components``, ``count``) receive; a rule that only implements
+    :meth:`BlockingRule.row_keys` never needs it. Each code array is
+    ``int64`` over the *joint* rows: the ``n_target`` rows of the left
+    table, then the ``n_probe`` rows of the right table (in dedupe mode the
+    one table twice). Equal codes mean equal keys; ``-1`` is missing.
 
     Keys are hashed per row (Python's ``hash`` for text, the value for numbers),
     several columns are mixed into one 64-bit hash, and one sort per rule turns
@@ -155,6 +162,10 @@ class _KeyCodes:
     64-bit hash collision (about one chance in 10^7 for a million distinct
     keys), which at worst adds a harmless candidate pair.
     """
+
+    def pair_counts(self, codes: Codes) -> NDArray[np.int64]:
+        """Pairs per block code (index = code) of joint ``codes``, in this link or dedupe mode."""
+        return _block_pair_counts(codes, self.n_target, self.dedupe)
 
     def __init__(self, left: Table, right: Table | None) -> None:
         self.left = left
@@ -311,7 +322,7 @@ class _KeyCodes:
             values = [_cut(v, key) for v in values]
         present = np.zeros(len(values), dtype=bool)
         present[codes[codes >= 0]] = True
-        order = sorted(np.flatnonzero(present).tolist(), key=lambda c: _sort_key(values[c]))
+        order = sorted(np.flatnonzero(present).tolist(), key=lambda c: _sort_text(values[c]))
         lookup = np.full(max(len(values), 1), -1, dtype=np.int64)
         lookup[np.asarray(order, dtype=np.int64)] = np.arange(len(order), dtype=np.int64)
         ranked = np.where(codes >= 0, lookup[np.maximum(codes, 0)], -1)
@@ -359,7 +370,7 @@ def _table_hashes(table: Table, name: str) -> tuple[NDArray[np.uint64], NDArray[
 
 
 def _combine(parts: Sequence[_Hashed]) -> _Hashed:
-    """The hashes of several keys mixed into one, as :meth:`_KeyCodes.combined` does."""
+    """The hashes of several keys mixed into one, as :meth:`KeyCodes.combined` does."""
     hashes, missing = parts[0]
     if len(parts) == 1:
         return hashes, missing
@@ -499,7 +510,20 @@ def _hash_values(values: NDArray[Any]) -> tuple[NDArray[np.uint64], NDArray[np.b
     missing = np.zeros(len(values), dtype=bool)
     sub = values[suspects]
     missing[suspects] = (sub == "") | (sub == None) | (sub == 0)  # noqa: E711
+    missing |= _nan_objects(values)
     return hashes.view(np.uint64), missing
+
+
+def _nan_objects(values: NDArray[np.object_]) -> NDArray[np.bool_]:
+    """Where an object array holds a NaN (a missing value of a raw column, e.g. from pandas)."""
+    try:
+        unequal = np.asarray(values != values, dtype=bool)
+    except (TypeError, ValueError):
+        unequal = np.fromiter((_is_missing(v) for v in values.tolist()), dtype=bool,
+                              count=len(values))
+    if unequal.shape != values.shape:
+        return np.zeros(len(values), dtype=bool)
+    return unequal
 
 
 def _group(values: NDArray[Any]) -> tuple[Codes, NDArray[np.intp]]:
@@ -517,12 +541,31 @@ def _group(values: NDArray[Any]) -> tuple[Codes, NDArray[np.intp]]:
     return codes, order[starts]
 
 
-def _sort_key(value: Any) -> tuple[int, Any]:
+_INT_OFFSET = 2**63
+
+
+def _sort_text(value: Any) -> str:
+    """Text whose order is the sorted-neighbourhood order of key values.
+
+    Text sorts as itself; an integer as its 20 digits offset by 2**63 and a
+    float as the 16 hex digits of its order-preserving bit pattern, so numbers
+    sort by value.
+
+    >>> sorted([_sort_text(v) for v in (10, -3, 2)]) == [_sort_text(v) for v in (-3, 2, 10)]
+    True
+    >>> _sort_text(-1.5) < _sort_text(0.25) < _sort_text(3.0)
+    True
+    """
     if isinstance(value, str):
-        return (1, value)
-    if isinstance(value, (int, float, np.integer, np.floating)):
-        return (0, value)
-    return (2, repr(value))
+        return value
+    if isinstance(value, (bool, int, np.integer)):
+        shifted = int(value) + _INT_OFFSET
+        return f"{shifted:020d}" if 0 <= shifted < 2**64 else str(value)
+    if isinstance(value, (float, np.floating)):
+        bits = int(np.array(value, dtype=np.float64).view(np.uint64))
+        bits = bits ^ 0xFFFFFFFFFFFFFFFF if bits >> 63 else bits | (1 << 63)
+        return f"{bits:016x}"
+    return repr(value)
 
 
 def _cut(value: Any, key: Key) -> Any:
@@ -531,34 +574,187 @@ def _cut(value: Any, key: Key) -> Any:
     return str(value)[key.start : key.stop]
 
 
+@dataclass(frozen=True, eq=False)
+class RowKeys:
+    """The blocking key of every row of one table, as one rule cuts it.
+
+    Two rows of a rule's tables are paired by an exact rule when both keys
+    are present and equal (and, for a sorted-neighbourhood rule, when their
+    ``text`` values are within the window of each other among the sorted
+    distinct texts of both tables). The keys are the same in every process
+    (text is hashed with BLAKE2b, integers are their own value), so a saved
+    index or a Spark executor can compute them apart from the other table.
+
+    Attributes
+    ----------
+    keys
+        ``uint64`` per row: a 64-bit hash of the row's key (0 where absent).
+        Different keys share a hash only on a 64-bit collision, which at worst
+        adds a candidate pair.
+    present
+        ``bool`` per row: the row has every part of the key.
+    text
+        Sorted-neighbourhood rules: the key as text whose order is the rule's
+        sort order (``""`` where absent); ``None`` for exact rules.
+
+    Examples
+    --------
+    >>> rk = block_on("given_key[:2]").row_keys({"given_key": ["anh", "an", ""]})
+    >>> rk.present.tolist(), bool(rk.keys[0] == rk.keys[1])
+    ([True, True, False], True)
+    """
+
+    keys: NDArray[np.uint64]
+    present: NDArray[np.bool_]
+    text: NDArray[np.object_] | None = None
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+
+def _stable_hash(value: Any) -> int:
+    """A 64-bit hash of one present value that is the same in every process.
+
+    Text hashes with BLAKE2b; numbers as Python hashes them (deterministic, and
+    ``hash(1) == hash(1.0)`` as in the in-memory blocking); other objects by repr.
+    """
+    if isinstance(value, str):
+        data = value.encode("utf-8")
+    elif isinstance(value, (bool, int, float, np.integer, np.floating)):
+        return hash(value) & 0xFFFFFFFFFFFFFFFF
+    else:
+        data = b"\x00" + repr(value).encode("utf-8")
+    return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "little")
+
+
+def _distinct(values: NDArray[Any]) -> tuple[list[Any], NDArray[np.intp]]:
+    """The distinct values of a column (Python objects) and each row's index into them."""
+    if values.dtype.kind in "iubf":
+        distinct_arr, inverse = np.unique(values, return_inverse=True)
+        return list(distinct_arr.tolist()), np.asarray(inverse).reshape(-1)
+    distinct, inverse = factorize(values)
+    return distinct, inverse
+
+
+def _stable_hashes(
+    values: NDArray[Any], key: Key, distinct: tuple[list[Any], NDArray[np.intp]] | None = None
+) -> _Hashed:
+    """Stable 64-bit hashes of one key part per row and where it is missing.
+
+    The same missing values and cuts as the in-memory blocking: ``""``,
+    ``None``, ``0`` and NaN are missing, and so is a cut that leaves ``""``.
+    """
+    if values.dtype.kind in "iub" and not key.sliced:
+        return _hash_values(values)  # integers are their own hash: stable already
+    items, inverse = _distinct(values) if distinct is None else distinct
+    if key.sliced:
+        items = [_cut(v, key) for v in items]
+    part_missing = np.fromiter(map(_is_missing, items), dtype=bool, count=len(items))
+    part_hash = np.fromiter(map(_stable_hash, items), dtype=np.uint64, count=len(items))
+    return part_hash[inverse], part_missing[inverse]
+
+
+def _column(table: Any, column: str) -> NDArray[Any]:
+    if column not in table:
+        raise SchemaError(
+            f"blocking needs the column {column!r}; the table has: "
+            f"{', '.join(table.column_names) or '(none)'}"
+        )
+    return np.asarray(table[column])
+
+
+def _sort_texts(
+    key: Key, distinct: tuple[list[Any], NDArray[np.intp]]
+) -> NDArray[np.object_]:
+    """:func:`_sort_text` of each row's (cut) value, ``""`` where missing."""
+    items, inverse = distinct
+    texts = []
+    for value in items:
+        cut = _cut(value, key) if key.sliced else value
+        texts.append("" if _is_missing(cut) else _sort_text(cut))
+    out = np.empty(len(items), dtype=object)
+    out[:] = texts
+    return out[inverse]
+
+
 class BlockingRule(ABC):
     """A blocking rule: which left/right rows are candidate pairs.
 
-    Subclasses give ``name``, ``to_dict()`` and ``components(keys)``: the rule's
-    pairs as a list of disjoint equi-joins (internal).
+    Subclasses give ``name``, ``block_codes``, ``components`` and ``count``
+    (the rule's pairs as disjoint equi-joins over jointly factorized key
+    codes). Defining a subclass registers it in :mod:`vnlink.plugins` under its
+    ``rule_name`` (by default the class name), so :func:`rule_from_dict`
+    rebuilds it; a frozen dataclass gets :meth:`to_dict` and :meth:`from_dict`
+    for free.
     """
 
     name: str
+    rule_name: ClassVar[str] = ""
 
-    @abstractmethod
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.__name__.startswith("_"):
+            return
+        plugins.register("blocking_rule", cls.__dict__.get("rule_name") or cls.__name__)(cls)
+
     def to_dict(self) -> dict[str, Any]:
-        """The rule as plain JSON-ready data (see :func:`rule_from_dict`)."""
+        """The rule as plain JSON-ready data: ``{"rule": <registered name>, <fields>...}``."""
+        if not is_dataclass(self):
+            raise ConfigurationError(
+                f"{type(self).__name__} is not a dataclass: implement to_dict() and from_dict()"
+            )
+        out: dict[str, Any] = {"rule": plugins.name_of("blocking_rule", self)}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            out[f.name] = list(value) if isinstance(value, tuple) else value
+        return out
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> BlockingRule:
+        """Rebuild the rule from :meth:`to_dict` output."""
+        params = {
+            str(k): tuple(v) if isinstance(v, list) else v for k, v in data.items() if k != "rule"
+        }
+        return cls(**params)
 
     @abstractmethod
-    def block_codes(self, keys: _KeyCodes) -> Codes:
-        """Joint codes whose equal values form this rule's blocks (the unit of the size cap)."""
+    def row_keys(self, table: Any) -> RowKeys:
+        """The key of every row of ``table`` (see :class:`RowKeys`).
 
-    @abstractmethod
-    def components(self, keys: _KeyCodes, block_codes: Codes) -> list[Codes]:
+        Rows of two tables with equal present keys are the pairs an exact rule
+        makes. A rule of your own implements this (and ``name``); the default
+        blocking methods below pair rows on it.
+        """
+
+    def block_codes(self, keys: KeyCodes) -> Codes:
+        """Joint codes whose equal values form this rule's blocks (the unit of the size cap).
+
+        By default the rows' :meth:`row_keys` over the left rows, then the right
+        rows (the left ones again in dedupe mode), grouped by equal key.
+        """
+        left = self.row_keys(keys.left)
+        right = left if keys.right is None else self.row_keys(keys.right)
+        for side, n in ((left, keys.n_target), (right, keys.n_probe)):
+            if len(side.keys) != n or len(side.present) != n:
+                raise ConfigurationError(
+                    f"{type(self).__name__}.row_keys must give one key per row ({n})"
+                )
+        codes, _ = _group(np.concatenate([left.keys, right.keys]).astype(np.uint64))
+        codes[~np.concatenate([left.present, right.present])] = -1
+        return codes
+
+    def components(self, keys: KeyCodes, block_codes: Codes) -> list[Codes]:
         """Disjoint joins making up the rule, from its (possibly capped) block codes.
 
         Each is a joint code array: a target row ``t`` and a probe row ``p`` form a
         pair when ``codes[t] == codes[n_target + p] >= 0`` (and ``t > p`` in dedupe mode).
+        By default the blocks themselves.
         """
+        return [block_codes]
 
-    @abstractmethod
-    def count(self, keys: _KeyCodes, block_codes: Codes) -> int:
+    def count(self, keys: KeyCodes, block_codes: Codes) -> int:
         """How many pairs the rule makes from these block codes, without making them."""
+        return int(keys.pair_counts(block_codes).sum())
 
 
 def _block_pair_counts(codes: Codes, n_target: int, dedupe: bool) -> NDArray[np.int64]:
@@ -578,6 +774,7 @@ class BlockOn(BlockingRule):
 
     keys: tuple[Key, ...]
     label: str | None = None
+    rule_name: ClassVar[str] = "block_on"
 
     @property
     def name(self) -> str:  # type: ignore[override]
@@ -588,14 +785,33 @@ class BlockOn(BlockingRule):
         """``{"rule": "block_on", "keys": [...], "name": ...}``."""
         return {"rule": "block_on", "keys": [k.name for k in self.keys], "name": self.label}
 
-    def block_codes(self, keys: _KeyCodes) -> Codes:
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> BlockOn:
+        """Rebuild from :meth:`to_dict` output."""
+        return block_on(*data["keys"], name=data.get("name"))
+
+    def row_keys(self, table: Any) -> RowKeys:
+        """Each row's key: the parts hashed stably and mixed as the in-memory blocking mixes them.
+
+        >>> rule = block_on("given_key", "dob_year")
+        >>> rk = rule.row_keys({"given_key": ["an", "an", "an"], "dob_year": [1980, 1980, 0]})
+        >>> bool(rk.keys[0] == rk.keys[1]), rk.present.tolist()
+        (True, [True, True, False])
+        """
+        t = as_table(table)
+        parts = [_stable_hashes(_column(t, k.column), k) for k in self.keys]
+        hashes, missing = _combine(parts)
+        keys = np.where(missing, np.uint64(0), hashes).astype(np.uint64)
+        return RowKeys(keys, ~missing)
+
+    def block_codes(self, keys: KeyCodes) -> Codes:
         return keys.combined(self.keys)
 
-    def components(self, keys: _KeyCodes, block_codes: Codes) -> list[Codes]:
+    def components(self, keys: KeyCodes, block_codes: Codes) -> list[Codes]:
         return [block_codes]
 
-    def count(self, keys: _KeyCodes, block_codes: Codes) -> int:
-        return int(_block_pair_counts(block_codes, keys.n_target, keys.dedupe).sum())
+    def count(self, keys: KeyCodes, block_codes: Codes) -> int:
+        return int(keys.pair_counts(block_codes).sum())
 
 
 def block_on(*columns: str | Key, name: str | None = None) -> BlockOn:
@@ -658,6 +874,7 @@ class SortedNeighbourhood(BlockingRule):
     column: str | Key
     window: int = 3
     label: str | None = None
+    rule_name: ClassVar[str] = "sorted_neighbourhood"
 
     def __post_init__(self) -> None:
         if (
@@ -695,10 +912,32 @@ class SortedNeighbourhood(BlockingRule):
             "name": self.label,
         }
 
-    def block_codes(self, keys: _KeyCodes) -> Codes:
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> SortedNeighbourhood:
+        """Rebuild from :meth:`to_dict` output."""
+        return cls(data["column"], int(data["window"]), data.get("name"))
+
+    def row_keys(self, table: Any) -> RowKeys:
+        """Each row's key and its sortable ``text``: rank the distinct texts of both tables.
+
+        Two rows pair when the ranks of their texts among the sorted distinct
+        present texts of both tables differ by at most :attr:`half`.
+
+        >>> rk = SortedNeighbourhood("dob_year").row_keys({"dob_year": [1990, 985, 0]})
+        >>> rk.present.tolist(), bool(rk.text[1] < rk.text[0]), rk.text[2]
+        ([True, True, False], True, '')
+        """
+        t = as_table(table)
+        values = _column(t, self.key.column)
+        distinct = _distinct(values)
+        hashes, missing = _stable_hashes(values, self.key, distinct)
+        keys = np.where(missing, np.uint64(0), hashes).astype(np.uint64)
+        return RowKeys(keys, ~missing, _sort_texts(self.key, distinct))
+
+    def block_codes(self, keys: KeyCodes) -> Codes:
         return keys.ranks(self.key)
 
-    def components(self, keys: _KeyCodes, block_codes: Codes) -> list[Codes]:
+    def components(self, keys: KeyCodes, block_codes: Codes) -> list[Codes]:
         n_target = keys.n_target
         out = [block_codes]
         for shift in range(1, self.half + 1):
@@ -711,7 +950,7 @@ class SortedNeighbourhood(BlockingRule):
                 out.append(shifted)
         return out
 
-    def count(self, keys: _KeyCodes, block_codes: Codes) -> int:
+    def count(self, keys: KeyCodes, block_codes: Codes) -> int:
         n_target = keys.n_target
         target, probe = block_codes[:n_target], block_codes[n_target:]
         size = int(block_codes.max()) + 1 if len(block_codes) and block_codes.max() >= 0 else 0
@@ -763,20 +1002,30 @@ def as_rules(rules: BlockingRule | str | Iterable[Any] | None) -> list[BlockingR
     return out
 
 
-def rule_from_dict(data: dict[str, Any]) -> BlockingRule:
-    """Rebuild a rule from :meth:`BlockingRule.to_dict`.
+def rule_from_dict(data: Mapping[str, Any]) -> BlockingRule:
+    """Rebuild a rule from :meth:`BlockingRule.to_dict`, by its registered name.
+
+    Any registered rule works (see :mod:`vnlink.plugins`): vnlink's
+    ``block_on`` and ``sorted_neighbourhood`` and every ``BlockingRule``
+    subclass whose module is imported.
 
     >>> rule_from_dict({"rule": "block_on", "keys": ["phone"]}).name
     'phone'
     """
-    kind = data.get("rule")
-    if kind == "block_on":
-        return block_on(*data["keys"], name=data.get("name"))
-    if kind == "sorted_neighbourhood":
-        return SortedNeighbourhood(data["column"], int(data["window"]), data.get("name"))
-    raise ConfigurationError(
-        f"unknown blocking rule {kind!r}: expected 'block_on' or 'sorted_neighbourhood'"
-    )
+    kind = data.get("rule") if isinstance(data, Mapping) else None
+    if not isinstance(kind, str):
+        raise ConfigurationError(
+            'a blocking rule must be a mapping {"rule": <name>, ...}; '
+            "pass the output of BlockingRule.to_dict()"
+        )
+    cls = plugins.lookup("blocking_rule", kind)
+    try:
+        rule = cls.from_dict(data)
+    except (KeyError, TypeError) as error:
+        raise ConfigurationError(f"bad parameters for blocking rule {kind!r}: {error}") from None
+    if not isinstance(rule, BlockingRule):
+        raise ConfigurationError(f"{kind!r} did not rebuild a BlockingRule")
+    return rule
 
 
 def default_rules() -> list[BlockingRule]:

@@ -1,5 +1,9 @@
 """Match classifiers: Fellegi–Sunter (EM or labels), supervised, thresholds, JSON models.
 
+Any class following :class:`LinkClassifier` (fit, match_weight, predict_proba,
+to_dict, from_dict) and registered with ``vnlink.plugins.register("classifier")``
+can be used, saved and loaded like vnlink's own.
+
 >>> import numpy as np
 >>> from vnlink.classify import FellegiSunter, best_f1_threshold
 >>> X = np.array([[1, 1], [1, 0], [0, 0], [0, 1]] * 5, dtype=np.int8)
@@ -21,6 +25,7 @@ from vnlink.classify.fellegi_sunter import (
     u_from_vectors,
 )
 from vnlink.classify.io import load_model, save_model
+from vnlink.classify.protocol import LinkClassifier
 from vnlink.classify.simulate import SimulatedVectors, simulate_comparisons
 from vnlink.classify.supervised import SupervisedLinkClassifier
 from vnlink.classify.thresholds import (
@@ -38,6 +43,7 @@ __all__ = [
     "EMConvergenceWarning",
     "Explanation",
     "FellegiSunter",
+    "LinkClassifier",
     "ParameterTable",
     "SimulatedVectors",
     "SupervisedLinkClassifier",

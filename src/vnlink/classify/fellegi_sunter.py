@@ -53,6 +53,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.validation import check_is_fitted
 
+from vnlink import plugins
 from vnlink._table import Table
 from vnlink.classify._display import render
 from vnlink.classify._errors import EstimatorNotFittedError as VnlinkNotFittedError
@@ -294,6 +295,7 @@ def _default_m(n: int) -> FloatArray:
     return _normalise(np.power(4.0, np.arange(n, dtype=np.float64)))
 
 
+@plugins.register("classifier", "FellegiSunter")
 class FellegiSunter(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
     """Fellegi–Sunter record-linkage model (scikit-learn estimator).
 
@@ -726,7 +728,13 @@ class FellegiSunter(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         model: FellegiSunter = load_model(source, expected_class=cls.__name__)
         return model
 
-    def _to_payload(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
+        """The fitted model as JSON-ready data (the ``payload`` of its model file).
+
+        :meth:`from_dict` rebuilds it; :meth:`to_json` wraps it with the format,
+        version and checksum.
+        """
+        self._check_fitted()
         tf = self.tf_adjustment
         params = {
             "n_levels": None if self.n_levels is None else [int(v) for v in self.n_levels],
@@ -756,7 +764,14 @@ class FellegiSunter(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         })
 
     @classmethod
-    def _from_payload(cls, payload: dict[str, Any], *, schema_version: int) -> FellegiSunter:
+    def from_dict(cls, payload: Mapping[str, Any]) -> FellegiSunter:
+        """Rebuild a fitted model from :meth:`to_dict` output.
+
+        Raises
+        ------
+        ModelFormatError
+            The data is inconsistent (shapes, probabilities, names).
+        """
         params = dict(payload["params"])
         if params.get("fixed_m") is not None:
             params["fixed_m"] = {key: values for key, values in params["fixed_m"]}

@@ -9,8 +9,10 @@ A model file is one JSON object::
 values; ``sha256`` is the SHA-256 of the canonical JSON of everything else
 (sorted keys, no spaces), so an edited or truncated file is refused. The
 checksum detects accidents and casual edits; it is not a signature. Loading
-goes through an explicit registry of class names — nothing named in the
-file is imported unless it is listed here.
+looks the class name up in the plug-in registry (:mod:`vnlink.plugins`,
+kind ``"classifier"``): nothing named in the file is imported, and only
+registered classes (vnlink's and those you registered) are rebuilt, with
+their ``from_dict``.
 
 Examples
 --------
@@ -31,14 +33,14 @@ vnlink.exceptions.ModelFormatError: the model file's checksum does not match its
 from __future__ import annotations
 
 import hashlib
-import importlib
 import json
 import os
 from pathlib import Path
 from typing import Any
 
+from vnlink import plugins
 from vnlink._version import __version__
-from vnlink.exceptions import ModelFormatError
+from vnlink.exceptions import ConfigurationError, ModelFormatError
 
 __all__ = [
     "FORMAT_NAME",
@@ -53,11 +55,6 @@ __all__ = [
 FORMAT_NAME = "vnlink-model"
 SCHEMA_VERSION = 1
 
-#: The only classes a model file may name: class name -> (module, attribute).
-_MODEL_CLASSES: dict[str, tuple[str, str]] = {
-    "FellegiSunter": ("vnlink.classify.fellegi_sunter", "FellegiSunter"),
-    "SupervisedLinkClassifier": ("vnlink.classify.supervised", "SupervisedLinkClassifier"),
-}
 
 
 def _canonical(doc: dict[str, Any]) -> bytes:
@@ -67,25 +64,25 @@ def _canonical(doc: dict[str, Any]) -> bytes:
     return text.encode("utf-8")
 
 
-def _class_for(name: str) -> Any:
-    module_name, attr = _MODEL_CLASSES[name]
-    return getattr(importlib.import_module(module_name), attr)
+def _savable() -> str:
+    return ", ".join(sorted(plugins.registered("classifier")))
 
 
 def model_to_dict(model: Any) -> dict[str, Any]:
     """The model file's content as a dict (see the module docstring)."""
-    name = type(model).__name__
-    if name not in _MODEL_CLASSES or _class_for(name) is not type(model):
+    try:
+        name = plugins.name_of("classifier", model)
+    except ConfigurationError:
         raise ModelFormatError(
-            f"{type(model).__name__} cannot be saved as a vnlink model; "
-            f"savable classes: {', '.join(sorted(_MODEL_CLASSES))}"
-        )
+            f"{type(model).__name__} cannot be saved as a vnlink model: register it with "
+            f"@vnlink.plugins.register('classifier'); savable classes: {_savable()}"
+        ) from None
     doc: dict[str, Any] = {
         "format": FORMAT_NAME,
         "schema_version": SCHEMA_VERSION,
         "vnlink_version": __version__,
         "class": name,
-        "payload": model._to_payload(),
+        "payload": model.to_dict(),
     }
     try:
         doc["sha256"] = hashlib.sha256(_canonical(doc)).hexdigest()
@@ -144,11 +141,13 @@ def loads_model(text: str, *, expected_class: str | None = None) -> Any:
             "corrupted); retrain and save it again with to_json()"
         )
     name = doc.get("class")
-    if not isinstance(name, str) or name not in _MODEL_CLASSES:
+    try:
+        cls = plugins.lookup("classifier", str(name))
+    except ConfigurationError:
         raise ModelFormatError(
-            f"the model file names an unknown class {name!r}; known: "
-            f"{', '.join(sorted(_MODEL_CLASSES))}"
-        )
+            f"the model file names an unknown class {name!r}; known: {_savable()} "
+            "(import the module that registers yours before loading)"
+        ) from None
     if expected_class is not None and name != expected_class:
         raise ModelFormatError(
             f"the file holds a {name}, not a {expected_class}; load it with {name}.from_json "
@@ -157,9 +156,8 @@ def loads_model(text: str, *, expected_class: str | None = None) -> Any:
     payload = doc.get("payload")
     if not isinstance(payload, dict):
         raise ModelFormatError("the model file has no payload object")
-    cls = _class_for(name)
     try:
-        return cls._from_payload(payload, schema_version=version)
+        return cls.from_dict(payload)
     except ModelFormatError:
         raise
     except (KeyError, TypeError, ValueError, IndexError, AttributeError) as error:

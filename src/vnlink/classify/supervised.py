@@ -37,7 +37,7 @@ Examples
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, Self
 
 import numpy as np
@@ -45,6 +45,7 @@ from numpy.typing import ArrayLike, NDArray
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted
 
+from vnlink import plugins
 from vnlink.classify._errors import EstimatorNotFittedError as VnlinkNotFittedError
 from vnlink.classify._input import (
     Vectors,
@@ -75,6 +76,7 @@ def _expit(z: FloatArray) -> FloatArray:
     return out
 
 
+@plugins.register("classifier", "SupervisedLinkClassifier")
 class SupervisedLinkClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
     """A calibrated scikit-learn classifier over comparison vectors.
 
@@ -184,7 +186,7 @@ class SupervisedLinkClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[
         return names
 
     # ------------------------------------------------------------------ fit
-    def fit(self, X: Any, y: ArrayLike) -> Self:
+    def fit(self, X: Any, y: ArrayLike | None = None) -> Self:
         """Fit on labelled pairs (``y``: the larger of two labels = match)."""
         self._check_params()
         if y is None:
@@ -332,7 +334,13 @@ class SupervisedLinkClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[
         model: SupervisedLinkClassifier = load_model(source, expected_class=cls.__name__)
         return model
 
-    def _to_payload(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
+        """The fitted model as JSON-ready data (the ``payload`` of its model file).
+
+        :meth:`from_dict` rebuilds it; :meth:`to_json` wraps it with the format,
+        version and checksum.
+        """
+        self._check_fitted()
         if self.linear_ is None:
             raise ModelFormatError(
                 f"a {self.model} model with {self.calibration_} calibration cannot be saved "
@@ -361,9 +369,14 @@ class SupervisedLinkClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[
         })
 
     @classmethod
-    def _from_payload(
-        cls, payload: dict[str, Any], *, schema_version: int
-    ) -> SupervisedLinkClassifier:
+    def from_dict(cls, payload: Mapping[str, Any]) -> SupervisedLinkClassifier:
+        """Rebuild a fitted model from :meth:`to_dict` output.
+
+        Raises
+        ------
+        ModelFormatError
+            The data is inconsistent (shapes, probabilities, names).
+        """
         model = cls(**payload["params"])
         comparisons = payload["comparisons"]
         model.n_levels_ = [int(n) for n in comparisons["n_levels"]]

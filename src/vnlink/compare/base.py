@@ -31,6 +31,7 @@ ExactMatch(name='given', tf_column=None, column='given')
 from __future__ import annotations
 
 import contextvars
+import dataclasses
 import itertools
 import os
 from abc import ABC, abstractmethod
@@ -42,6 +43,7 @@ from typing import Any, ClassVar
 import numpy as np
 from numpy.typing import NDArray
 
+from vnlink import plugins
 from vnlink._table import Table, as_table
 from vnlink.compare import _encode
 from vnlink.compare.levels import MISSING, Level, levels_from_labels
@@ -65,7 +67,6 @@ Levels = NDArray[np.int8]
 Scores = NDArray[np.float32]
 Index = NDArray[np.int64]
 
-_REGISTRY: dict[str, type[Comparison]] = {}
 _WORKERS: contextvars.ContextVar[int] = contextvars.ContextVar("vnlink_compare_workers", default=1)
 
 
@@ -104,17 +105,7 @@ class Comparison(ABC):
         super().__init_subclass__(**kwargs)
         if cls.__name__.startswith("_") or cls.__dict__.get("_abstract", False):
             return
-        existing = _REGISTRY.get(cls.__name__)
-        if (
-            existing is not None
-            and existing.__module__.startswith("vnlink.")
-            and not cls.__module__.startswith("vnlink.")
-        ):
-            raise ConfigurationError(
-                f"a vnlink comparison is already called {cls.__name__!r}; "
-                "give your comparison class another name"
-            )
-        _REGISTRY[cls.__name__] = cls
+        plugins.register("comparison", cls.__name__)(cls)
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str):
@@ -190,6 +181,21 @@ class Comparison(ABC):
         params = {f.name: _jsonable(getattr(self, f.name)) for f in fields(self) if f.init}
         return {"class": type(self).__name__, "params": params}
 
+    def configure(self, *, term_frequency_adjustments: bool | None = None) -> Comparison:
+        """A copy with term-frequency adjustment on (its own column) or off, as in Splink.
+
+        >>> from vnlink.compare import ExactMatch
+        >>> ExactMatch("given").configure(term_frequency_adjustments=True).tf_column
+        'given'
+        """
+        if term_frequency_adjustments is None:
+            return self
+        column = getattr(self, "column", None) if term_frequency_adjustments else None
+        if term_frequency_adjustments and not isinstance(column, str):
+            raise ConfigurationError(
+                f"{type(self).__name__} has no single column: set tf_column= instead")
+        return dataclasses.replace(self, tf_column=column)
+
 
 def _jsonable(value: Any) -> Any:
     if isinstance(value, tuple):
@@ -200,11 +206,13 @@ def _jsonable(value: Any) -> Any:
 def comparison_classes() -> dict[str, type[Comparison]]:
     """The registered comparison classes by name (vnlink's and every user subclass).
 
+    The same as ``vnlink.plugins.registered("comparison")``.
+
     >>> from vnlink.compare import comparison_classes
     >>> "NameComparison" in comparison_classes()
     True
     """
-    return dict(_REGISTRY)
+    return dict(plugins.registered("comparison"))
 
 
 def comparison_from_dict(data: Mapping[str, Any]) -> Comparison:
@@ -221,12 +229,13 @@ def comparison_from_dict(data: Mapping[str, Any]) -> Comparison:
             "pass the output of Comparison.to_dict()"
         )
     name = data["class"]
-    cls = _REGISTRY.get(name) if isinstance(name, str) else None
-    if cls is None:
+    try:
+        cls: type[Comparison] = plugins.lookup("comparison", str(name))
+    except ConfigurationError:
         raise ModelFormatError(
             f"unknown comparison class {name!r}: import the module that defines it "
-            "before loading, or use one of " + ", ".join(sorted(_REGISTRY))
-        )
+            "before loading, or use one of " + ", ".join(sorted(comparison_classes()))
+        ) from None
     params = data.get("params", {})
     if not isinstance(params, Mapping):
         raise ModelFormatError(f"the params of {name} must be a mapping")

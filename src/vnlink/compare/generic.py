@@ -43,7 +43,7 @@ from vnlink.compare.base import (
     new_levels,
     pair_codes,
 )
-from vnlink.compare.levels import Level
+from vnlink.compare.levels import Level, levels_from_labels
 from vnlink.exceptions import ConfigurationError
 
 __all__ = [
@@ -370,9 +370,11 @@ class CustomComparison(Comparison):
     ``compare`` returns the levels (0 .. len(labels) - 1) or a tuple
     ``(levels, scores)``; without scores, the score is ``level / top``.
 
-    Set ``labels`` (index = level) and ``default_column`` as class
-    attributes. A subclass needs no decorator; decorate it with
-    ``@dataclass(frozen=True)`` only to add parameters of its own. Subclasses
+    Set ``labels`` (index = level: label strings, or
+    :class:`~vnlink.compare.levels.Level` objects to give conditions and
+    reason codes) and ``default_column`` as class attributes. A subclass
+    needs no decorator; decorate it with ``@dataclass(frozen=True)`` only to
+    add parameters of its own. Subclasses
     register themselves, so :func:`~vnlink.compare.comparison_from_dict`
     rebuilds them once the defining module is imported.
 
@@ -394,7 +396,7 @@ class CustomComparison(Comparison):
     """
 
     column: str = ""
-    labels: ClassVar[tuple[str, ...]] = ("different", "same")
+    labels: ClassVar[tuple[str | Level, ...]] = ("different", "same")
     default_column: ClassVar[str] = ""
     _abstract: ClassVar[bool] = True
 
@@ -407,8 +409,17 @@ class CustomComparison(Comparison):
         super().__post_init__()
 
     @property
-    def level_labels(self) -> tuple[str, ...]:
-        return tuple(self.labels)
+    def levels(self) -> tuple[Level, ...]:
+        top = len(self.labels) - 1
+        defaults = levels_from_labels(
+            tuple(item.label if isinstance(item, Level) else str(item) for item in self.labels),
+            (top,),
+            else_reason=f"{self.name}_different",
+        )
+        return tuple(
+            item if isinstance(item, Level) else default
+            for item, default in zip(self.labels, defaults, strict=True)
+        )
 
     @abstractmethod
     def compare(self, a: NDArray[Any], b: NDArray[Any]) -> Any:

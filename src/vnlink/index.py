@@ -1,7 +1,7 @@
-"""Real-time lookup: the prepared registry plus per-blocking-rule key indexes (internal module).
+"""Real-time lookup: the prepared registry plus per-blocking-rule key indexes.
 
 :class:`RegistryIndex` is built by :meth:`vnlink.Linker.index`. For every
-blocking rule it keeps the registry's keys as a sorted byte-string array with
+blocking rule it keeps the registry's keys as a sorted array with
 the row ids grouped by key (a CSR layout: ``keys``, ``offsets``, ``rows``), so a
 lookup is one :func:`numpy.searchsorted` per rule. A query prepares the one
 record with the normalizers, compares it with its candidates only, and
@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import dataclasses
 import gc
-import hashlib
 import json
 import os
 import time
@@ -37,41 +36,8 @@ if TYPE_CHECKING:
 
 __all__ = ["RegistryIndex"]
 
-_SEP = b"\x1f"
 _INDEX_FORMAT = "vnlink-registry-index"
 _PREPARE_CHUNK = 200_000  # registry rows prepared at a time when building an index
-
-
-def _is_missing(value: Any) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, str):
-        return value == ""
-    if isinstance(value, (bool, int, np.integer)):
-        return bool(value == 0)
-    if isinstance(value, (float, np.floating)):
-        return bool(value == 0 or value != value)
-    return False
-
-
-def _hash64(key: bytes) -> int:
-    """A stable 64-bit hash (the same in every process, unlike ``hash``)."""
-    return int.from_bytes(hashlib.blake2b(key, digest_size=8).digest(), "little")
-
-
-def _key_text(value: Any, start: int | None, stop: int | None, sliced: bool) -> bytes | None:
-    """The bytes of one key part (``None`` when missing), as the blocking stage cuts it."""
-    if _is_missing(value):
-        return None
-    if isinstance(value, (int, np.integer)) and not sliced:
-        text = f"{int(value):020d}"
-    else:
-        text = str(value)
-        if sliced:
-            text = text[start:stop]
-            if text == "":
-                return None
-    return text.encode("utf-8")
 
 
 class _RuleIndex:
@@ -80,57 +46,30 @@ class _RuleIndex:
     def __init__(self, rule: Any, table: Table, max_block: int | None) -> None:
         self.rule = rule
         self.window_half = int(getattr(rule, "half", 0)) if hasattr(rule, "window") else 0
-        self.parts = self._parts(rule)
         self.max_block = max_block
         keys = self.row_keys(table)
         self._build(keys, np.arange(table.n_rows, dtype=np.int64))
 
-    @staticmethod
-    def _parts(rule: Any) -> list[tuple[str, int | None, int | None, bool]]:
-        keys = getattr(rule, "keys", None)
-        if keys is None:
-            key = getattr(rule, "key", None)
-            if key is None:
-                raise ConfigurationError(
-                    f"the index cannot use blocking rule {getattr(rule, 'name', rule)!r}: "
-                    "use block_on(...) or SortedNeighbourhood(...) rules"
-                )
-            keys = (key,)
-        return [(k.column, k.start, k.stop, bool(k.sliced)) for k in keys]
-
     def row_keys(self, table: Table) -> list[Any]:
-        """The key of every row (``None`` when any part is missing).
+        """The key of every row (``None`` when absent), from the rule's public ``row_keys``.
 
-        Exact rules keep a stable 64-bit hash of the key (8 bytes a row instead of the
-        text; a rare collision only adds a candidate, which is then compared and scored);
-        sorted-neighbourhood rules keep the text, whose order they need.
+        Exact rules keep the rule's stable 64-bit key (a rare collision only adds a
+        candidate, which is then compared and scored); sorted-neighbourhood rules keep
+        the sortable text, whose order they need.
         """
-        keys = self._text_keys(table)
-        if self.window_half:
-            return keys
-        return [None if k is None else _hash64(k) for k in keys]
-
-    def _text_keys(self, table: Table) -> list[bytes | None]:
-        from vnlink._bulk import factorize
-
-        columns: list[list[bytes | None]] = []
-        for column, start, stop, sliced in self.parts:
-            if column not in table:
-                raise SchemaError(f"blocking needs the column {column!r} in the prepared tables")
-            distinct, inverse = factorize(table[column])
-            cut = [_key_text(v, start, stop, sliced) for v in distinct]
-            columns.append([cut[i] for i in inverse.tolist()])
-        if len(columns) == 1:
-            return columns[0]
-        out: list[bytes | None] = []
-        for parts in zip(*columns, strict=True):
-            out.append(None if any(p is None for p in parts) else _SEP.join(parts))
-        return out
+        try:
+            found = self.rule.row_keys(table)
+        except SchemaError as error:
+            raise SchemaError(
+                f"blocking needs a column the prepared tables lack: {error}") from None
+        values = found.text if self.window_half and found.text is not None else found.keys
+        present = np.asarray(found.present, dtype=bool)
+        return [v if p else None for v, p in zip(values.tolist(), present.tolist(), strict=True)]
 
     def _build(self, keys: Sequence[Any], rows: NDArray[np.int64]) -> None:
         present = np.fromiter((k is not None for k in keys), dtype=bool, count=len(keys))
-        kind: Any = bytes if self.window_half else np.uint64
-        empty: Any = b"" if self.window_half else 0
+        kind: Any = object if self.window_half else np.uint64
+        empty: Any = "" if self.window_half else 0
         values = np.asarray([k for k in keys if k is not None] or [empty], dtype=kind)
         if not present.any():
             values = values[:0]
