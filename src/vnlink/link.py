@@ -380,7 +380,8 @@ class Linker:
 
     # ----- fit -------------------------------------------------------------
 
-    def fit(self, registry: Any, records: Any = None, truth: Any = None) -> Linker:
+    def fit(self, registry: Any, records: Any = None, truth: Any = None,
+            labels: Any = None) -> Linker:
         """Learn the model from a registry and records, or from one table to deduplicate.
 
         Parameters
@@ -394,6 +395,10 @@ class Linker:
             (``""`` when the record's person is not in the registry; for
             dedupe, a cluster id). Without it the model is fitted
             unsupervised (EM; see ``u_pairs``).
+        labels
+            Optional labelled pairs (a review-page decisions CSV, a ``LabelStore``, or
+            ``(record_id, person_id, is_match)`` tuples): after fitting, the model is
+            corrected by them (:func:`vnlink.review.fit_with_labels`).
 
         Returns
         -------
@@ -408,6 +413,10 @@ class Linker:
         finally:
             stages.close()
         self.timings_ = stages.timings
+        if labels is not None:  # review desk (issue 15): corrections learnt from labels
+            from vnlink.review.active import fit_with_labels
+
+            fit_with_labels(self, registry, records, labels)
         return self
 
     def fit_link(self, registry: Any, records: Any, truth: Any = None, *,
@@ -430,8 +439,10 @@ class Linker:
         finally:
             stages.close()
         self.timings_ = {k: v for k, v in stages.timings.items() if k not in ("score", "decide")}
-        return LinkResult(table, origin=_origin(records, right), timings=stages.timings,
-                          fingerprint=self.fingerprint_, n_pairs=len(pairs.left))
+        result = LinkResult(table, origin=_origin(records, right), timings=stages.timings,
+                            fingerprint=self.fingerprint_, n_pairs=len(pairs.left))
+        result.linker = self  # for result.review_table (issue 15)
+        return result
 
     def _fit_stages(self, registry: Any, records: Any, truth: Any, stages: Stages) -> tuple[
         Any, Any, Any, Any
@@ -631,8 +642,10 @@ class Linker:
                 table = pipe.decide(left, right, scored, one_to_one=one_to_one)
         finally:
             stages.close()
-        return LinkResult(table, origin=_origin(records, rec), timings=stages.timings,
-                          fingerprint=self.fingerprint_, n_pairs=len(pairs.left))
+        result = LinkResult(table, origin=_origin(records, rec), timings=stages.timings,
+                            fingerprint=self.fingerprint_, n_pairs=len(pairs.left))
+        result.linker = self  # for result.review_table (issue 15)
+        return result
 
     def candidates(self, registry: Any, records: Any, *, top_k: int = 3) -> Table:
         """The ``top_k`` scored candidates of every record, with each comparison's level.
