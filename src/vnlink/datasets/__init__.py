@@ -21,6 +21,7 @@ Examples
 """
 
 from vnlink.datasets.records import (
+    DEFAULT_PROFILE,
     DOB_FORMATS,
     RECORD_COLUMNS,
     TRUTH_COLUMNS,
@@ -36,6 +37,7 @@ from vnlink.datasets.records import (
 from vnlink.datasets.registry import REFERENCE_DATE, REGISTRY_COLUMNS, make_registry
 
 __all__ = [
+    "DEFAULT_PROFILE",
     "DOB_FORMATS",
     "RECORD_COLUMNS",
     "REFERENCE_DATE",
