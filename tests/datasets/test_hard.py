@@ -1,4 +1,4 @@
-"""The hard profile: people outside the registry, twins, placeholders, homonyms growing with size."""
+"""The hard profile: people outside the registry, twins, placeholders, homonyms that grow."""
 
 from __future__ import annotations
 
@@ -182,7 +182,7 @@ def test_hard_is_noisier_than_easy(
 
 
 def test_profiles_by_name() -> None:
-    assert DEFAULT_PROFILE == CorruptionProfile.easy()
+    assert CorruptionProfile.easy() == DEFAULT_PROFILE
     registry = make_registry(200, seed=1)
     a, _ = make_vaccination_records(registry, seed=2, profile="hard")
     b, _ = make_vaccination_records(registry, seed=2, profile=CorruptionProfile.hard())

@@ -340,7 +340,7 @@ class CorruptionProfile:
         >>> CorruptionProfile.named("medium")
         Traceback (most recent call last):
         ...
-        vnlink.exceptions.ConfigurationError: unknown profile 'medium'; use one of clean, easy, hard, heavy
+        vnlink.exceptions.ConfigurationError: unknown profile 'medium'; use one of ...
         """
         makers = {"clean": cls.clean, "easy": cls.easy, "hard": cls.hard, "heavy": cls.heavy}
         if name not in makers:
@@ -369,7 +369,7 @@ def corruption_names() -> tuple[str, ...]:
 
     >>> names = corruption_names()
     >>> names[:3], len(names)
-    (('name_no_diacritics', 'name_legacy_encoding', 'name_telex'), 38)
+    (('name_no_diacritics', 'name_legacy_encoding', 'name_telex'), 43)
     """
     skip = {
         "vaccinated_share", "lookalike_share", "lookalike_household_address",
@@ -819,7 +819,7 @@ def _address_sources(
     people: dict[str, NDArray[Any]], person: NDArray[np.int64], rng: np.random.Generator,
     profile: CorruptionProfile, labels: _Labels,
 ) -> dict[str, NDArray[Any]]:
-    """Per record, the address columns to type: a temporary residence, a commune or district left out.
+    """Per record, the address columns to type (temporary residence, commune or district left out).
 
     A temporary residence is another person's household address in another
     district: half in the same province, half anywhere.
