@@ -13,8 +13,10 @@ benchmarks/bench_blocking.py):
   name or the day and month: a person who gave a relative's phone and no ID
   is still found at home;
 - a date within one part — the phonetic full name with day and month (a
-  wrong year digit), the given name with year and province;
-- :class:`SwappedName` — the name typed family-last ("Thị Hoa Nguyễn").
+  wrong year digit);
+- :class:`SwappedName` — the name typed family-last ("Thị Hoa Nguyễn");
+- the whole date and sex with the family name or the given name's first
+  two letters (a given name typed badly).
 
 Examples
 --------
@@ -168,6 +170,8 @@ def hard_default_rules() -> list[BlockingRule]:
     >>> rules = hard_default_rules()
     >>> len(rules), rules[8].name
     (15, 'street & ward & dob_year')
+    >>> rules[12].name
+    'swapped_name & dob_year'
     """
     dob = ("dob_year", "dob_month", "dob_day")
     return [
@@ -185,7 +189,8 @@ def hard_default_rules() -> list[BlockingRule]:
         block_on("street", "ward", "dob_month", "dob_day"),
         # a date within one part: a wrong year digit, a wrong day or month
         block_on("name_key", "dob_month", "dob_day"),
-        block_on("given_key", "dob_year", "province"),
-        block_on(*dob, "family", name="dob & family"),
+        # the name typed family-last, or badly misspelt, with a whole date
         SwappedName(),
+        block_on(*dob, "family", "sex", name="dob & family & sex"),
+        block_on(*dob, "sex", "given_key[:2]", name="dob & sex & given_key[:2]"),
     ]
