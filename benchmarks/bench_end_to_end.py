@@ -63,6 +63,8 @@ def _args() -> argparse.Namespace:
     parser.add_argument("--splink-sizes", type=int, nargs="*", default=None,
                         help="sizes at which Splink runs too, if installed (default 20000 200000)")
     parser.add_argument("--seed", type=int, default=16)
+    parser.add_argument("--keep", action="store_true",
+                        help="keep the figures of other sizes already in the results file")
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # run one size, print JSON
     parser.add_argument("--splink", action="store_true", help=argparse.SUPPRESS)
     return parser.parse_args()
@@ -279,9 +281,14 @@ def main() -> None:
     splink_sizes = set(args.splink_sizes if args.splink_sizes is not None else
                        ([] if args.quick else [20_000, 200_000]))
     has_splink = _splink_installed()
-    figures: dict[str, Any] = {"profile": args.profile, "rules": args.rules,
-                               "splink_installed": has_splink}
+    figures: dict[str, Any] = {}
+    results = HERE.parent / "results" / ("end_to_end-quick.json" if args.quick else "end_to_end.json")
+    if args.keep and results.exists():
+        figures.update(json.loads(results.read_text(encoding="utf-8"))["figures"])
+    figures.update({"profile": args.profile, "rules": args.rules, "splink_installed": has_splink})
     for n in sizes:
+        for key in [k for k in figures if k.startswith(f"n{n}_")]:
+            del figures[key]
         got = _in_subprocess(n, args, has_splink and n in splink_sizes)
         for key, value in got.items():
             figures[f"n{n}_{key}"] = value
