@@ -282,7 +282,8 @@ def main() -> None:
                        ([] if args.quick else [20_000, 200_000]))
     has_splink = _splink_installed()
     figures: dict[str, Any] = {}
-    results = HERE.parent / "results" / ("end_to_end-quick.json" if args.quick else "end_to_end.json")
+    name = "end_to_end-quick.json" if args.quick else "end_to_end.json"
+    results = HERE.parent / "results" / name
     if args.keep and results.exists():
         figures.update(json.loads(results.read_text(encoding="utf-8"))["figures"])
     figures.update({"profile": args.profile, "rules": args.rules, "splink_installed": has_splink})
