@@ -9,7 +9,8 @@ makes realistic data with known answers instead, in the manner of FEBRL's
   2021 administrative units;
 - :func:`make_vaccination_records`: hand-typed dose records of those people
   (and of look-alikes who are not in the registry), corrupted at the rates of
-  a :class:`CorruptionProfile`, with the truth;
+  a :class:`CorruptionProfile` (``"easy"`` by default, ``"hard"`` for
+  benchmarks), with the truth;
 - :func:`synthetic_linkage`: the three tables in one call.
 
 Examples

@@ -84,7 +84,12 @@ class CorruptionProfile:
     (a date whose day is at most 12 for a day/month swap, a name with "Thị"
     for the omitted Thị …). Within each group marked *exclusive* at most one
     corruption is chosen per record, so each rate is exact. docs/datasets.md
-    lists every field with an example.
+    lists every field with an example and, for :meth:`hard`, the share of all
+    records that carry it.
+
+    The field defaults are the gentle profile :meth:`easy` (the default of
+    :func:`make_vaccination_records`); :meth:`hard` is records typed at a
+    busy site, the benchmark profile.
 
     Examples
     --------
