@@ -435,3 +435,20 @@ def test_pandas_series_with_missing_values() -> None:
     cols = parse_names(series)
     assert cols["name"].tolist() == ["Lê Thị Hà", "", "", "", "Lê Thị Hà"]
     assert cols["name_problems"].tolist()[1:4] == ["name:missing"] * 3
+
+
+def test_decomposed_names_take_the_fast_path_with_the_general_result() -> None:
+    import unicodedata
+
+    from vnlink.datasets import make_registry
+    from vnlink.normalize import names as module
+
+    names = make_registry(3_000, seed=4)["full_name"].tolist()
+    variants = [unicodedata.normalize("NFD", n) for n in names]
+    variants += [unicodedata.normalize("NFD", n.upper()) for n in names[:500]]
+    variants += [unicodedata.normalize("NFD", n).replace(" ", "  ") for n in names[:200]]
+    fast = 0
+    for value in variants:
+        assert module._row(value) == module._general_row(value), value
+        fast += module._fast_row(value) is not None
+    assert fast > len(variants) // 2
