@@ -65,7 +65,6 @@ from typing import Any, NamedTuple
 import numpy as np
 from numpy.typing import NDArray
 
-from vnlink._bulk import factorize
 from vnlink.normalize._fallback import fill_parsed as _fill_parsed
 
 __all__ = [
@@ -436,15 +435,6 @@ def parse_phones(values: Iterable[Any]) -> dict[str, NDArray[Any]]:
     (['VinaPhone', 'Viettel', '', 'VinaPhone'], 'phone:old_mobile_prefix')
     """
     items = values.tolist() if isinstance(values, np.ndarray) else list(values)
-    distinct, inverse = factorize(items)
-    if 2 * len(distinct) > len(items):  # mostly distinct: no gain in spreading
-        return _parse_phones(items)
-    columns = _parse_phones(distinct)
-    return {name: column[inverse] for name, column in columns.items()}
-
-
-def _parse_phones(items: list[Any]) -> dict[str, NDArray[Any]]:
-    """:func:`parse_phones` of a list."""
     n = len(items)
     national = np.full(n, "", dtype=object)
     e164 = np.full(n, "", dtype=object)

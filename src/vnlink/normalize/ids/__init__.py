@@ -71,7 +71,6 @@ from typing import Any, NamedTuple
 import numpy as np
 from numpy.typing import NDArray
 
-from vnlink._bulk import factorize
 from vnlink.normalize._fallback import fill_parsed as _fill_parsed
 from vnlink.normalize.ids import bhxh, cccd, cmnd  # noqa: F401 - the format modules
 from vnlink.normalize.ids._tables import _CLEAN
@@ -371,15 +370,6 @@ def parse_ids(values: Iterable[Any], *, restore_zeros: bool = True) -> dict[str,
     'id:leading_zero_restored;id:ambiguous_bhxh'
     """
     items = values.tolist() if isinstance(values, np.ndarray) else list(values)
-    distinct, inverse = factorize(items)
-    if 2 * len(distinct) > len(items):  # mostly distinct: no gain in spreading
-        return _parse_ids(items, restore_zeros)
-    columns = _parse_ids(distinct, restore_zeros)
-    return {name: column[inverse] for name, column in columns.items()}
-
-
-def _parse_ids(items: list[Any], restore_zeros: bool) -> dict[str, NDArray[Any]]:
-    """:func:`parse_ids` of a list."""
     n = len(items)
     kind = np.full(n, "", dtype=object)
     ids = np.full(n, "", dtype=object)
