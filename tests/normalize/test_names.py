@@ -460,3 +460,20 @@ def test_foreign_names_are_kept_as_written(typed: str, display: str,
 def test_a_vietnamese_name_with_one_odd_word_is_still_repaired() -> None:
     assert normalize_name("nguyeenx thij hoaf") == "Nguyễn Thị Hòa"
     assert normalize_name("nguyen vaan anhh").startswith("Nguyen Vân")
+
+
+def test_decomposed_names_take_the_fast_path_with_the_general_result() -> None:
+    import unicodedata
+
+    from vnlink.datasets import make_registry
+    from vnlink.normalize import names as module
+
+    names = make_registry(3_000, seed=4)["full_name"].tolist()
+    variants = [unicodedata.normalize("NFD", n) for n in names]
+    variants += [unicodedata.normalize("NFD", n.upper()) for n in names[:500]]
+    variants += [unicodedata.normalize("NFD", n).replace(" ", "  ") for n in names[:200]]
+    fast = 0
+    for value in variants:
+        assert module._row(value) == module._general_row(value), value
+        fast += module._fast_row(value) is not None
+    assert fast > len(variants) // 2

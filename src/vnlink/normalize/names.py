@@ -575,9 +575,17 @@ def _plain_row(otherwise: Callable[[Any], _T], text: Any) -> _Row | _T:
             return otherwise(text)
     # ASCII and composed Vietnamese letters only (so NFC, nothing to translate); a letter
     # beyond Latin-1 shows it is Unicode, else it may still be a legacy encoding
-    elif _PLAIN.fullmatch(text) is None or (
-        not _BEYOND_LATIN1.search(text) and fix_encoding(text) != text
-    ):
+    elif _PLAIN.fullmatch(text) is None:
+        # decomposed Unicode (NFD keyboards, cp1258): the plain row of its NFC form,
+        # which is what the general path gives it
+        if not unicodedata.is_normalized("NFC", text):
+            composed = unicodedata.normalize("NFC", text)
+            if _PLAIN.fullmatch(composed) is not None and _BEYOND_LATIN1.search(composed):
+                row = _fast_row(composed)
+                if row is not None:
+                    return row
+        return otherwise(text)
+    elif not _BEYOND_LATIN1.search(text) and fix_encoding(text) != text:
         return otherwise(text)
     tokens = text.split()
     n = len(tokens)
