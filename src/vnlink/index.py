@@ -50,15 +50,17 @@ class _RuleIndex:
         keys = self.row_keys(table)
         self._build(keys, np.arange(table.n_rows, dtype=np.int64))
 
-    def row_keys(self, table: Table) -> list[Any]:
+    def row_keys(self, table: Table, *, probe: bool = False) -> list[Any]:
         """The key of every row (``None`` when absent), from the rule's public ``row_keys``.
+
+        ``probe=True`` keys records (the rule's ``probe_keys``) rather than registry rows.
 
         Exact rules keep the rule's stable 64-bit key (a rare collision only adds a
         candidate, which is then compared and scored); sorted-neighbourhood rules keep
         the sortable text, whose order they need.
         """
         try:
-            found = self.rule.row_keys(table)
+            found = self.rule.probe_keys(table) if probe else self.rule.row_keys(table)
         except SchemaError as error:
             raise SchemaError(
                 f"blocking needs a column the prepared tables lack: {error}") from None
@@ -214,7 +216,7 @@ class RegistryIndex:
         rights: list[NDArray[np.int64]] = []
         rules: list[NDArray[np.int8]] = []
         for r, index in enumerate(self._rules):
-            keys = index.row_keys(right)
+            keys = index.row_keys(right, probe=True)
             for i, key in enumerate(keys):
                 if key is None:
                     continue

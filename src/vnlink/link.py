@@ -178,8 +178,10 @@ class Linker:
         ``record_id`` column is the person id. Columns the schema does not
         name are kept as they are, for rules and comparisons of your own.
     blocking
-        Blocking rules (see :mod:`vnlink.blocking`); default ``default_rules()``
-        plus the rules of any field of your own in the schema.
+        Blocking rules (see :mod:`vnlink.blocking`); default
+        ``hard_default_rules()`` (``default_rules()`` plus household keys, a date
+        within one part, names typed family-last) plus the rules of any field of
+        your own in the schema.
     comparisons
         A ``ComparisonSet`` or list of comparisons; default ``default_comparisons()``
         plus the comparison of any field of your own in the schema.
@@ -287,10 +289,11 @@ class Linker:
                 if schemas[0].columns_of(name) or schemas[1].columns_of(name)]
 
     def _rules(self, schemas: tuple[Schema, Schema]) -> list[Any]:
-        from vnlink.blocking import as_rules, default_rules
+        from vnlink.blocking import as_rules
+        from vnlink.blocking.extra_rules import hard_default_rules
 
         if self.blocking is None:
-            rules = list(default_rules())
+            rules = list(hard_default_rules())
             for spec in self._custom_specs(schemas):
                 rules.extend(spec.blocking_rules())
             return rules

@@ -34,30 +34,16 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
-
-import numpy as np
-from numpy.typing import NDArray
+from typing import Any, ClassVar
 
 from vnlink._bulk import as_object_array, factorize
-from vnlink._table import Table
-from vnlink.blocking.rules import (
-    BlockingRule,
-    Codes,
-    _block_pair_counts,
-    _combine,
-    _group,
-    _hash_values,
-    _KeyCodes,
-    _table_hashes,
-    block_on,
-)
+from vnlink._table import Table, as_table
+from vnlink.blocking.rules import BlockingRule, RowKeys, block_on
 from vnlink.exceptions import ConfigurationError, SchemaError
 
 __all__ = ["SwappedName", "hard_default_rules"]
-
-_Hashed = tuple[NDArray[np.uint64], NDArray[np.bool_]]
 
 
 def _ends(name: str, swapped: bool) -> str:
@@ -66,16 +52,6 @@ def _ends(name: str, swapped: bool) -> str:
     if len(words) < 2:
         return ""
     return f"{words[-1]} {words[-2]}" if swapped else f"{words[0]} {words[-1]}"
-
-
-def _name_hashes(table: Table, column: str, swapped: bool) -> _Hashed:
-    values = table[column]
-    distinct, inverse = factorize(values)
-    ends = as_object_array(
-        [_ends(v, swapped) if isinstance(v, str) else "" for v in distinct]
-    )
-    hashes, missing = _hash_values(ends)
-    return hashes[inverse], missing[inverse]
 
 
 @dataclass(frozen=True)
@@ -131,30 +107,35 @@ class SwappedName(BlockingRule):
             "name": self.label,
         }
 
-    def _side(self, table: Table, swapped: bool) -> _Hashed:
+    rule_name: ClassVar[str] = "swapped_name"
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> SwappedName:
+        """Rebuild from :meth:`to_dict` output."""
+        return cls(also=tuple(data.get("also", ("dob_year",))),
+                   column=str(data.get("column", "name_fold")), label=data.get("name"))
+
+    def _keys(self, table: Any, swapped: bool) -> RowKeys:
+        t = as_table(table)
         for name in (self.column, *self.also):
-            if name not in table:
+            if name not in t:
                 raise SchemaError(
                     f"blocking needs the column {name!r}; the table has: "
-                    f"{', '.join(table.column_names) or '(none)'}"
+                    f"{', '.join(t.column_names) or '(none)'}"
                 )
-        parts = [_name_hashes(table, self.column, swapped)]
-        parts += [_table_hashes(table, c) for c in self.also]
-        return _combine(parts)
+        distinct, inverse = factorize(t[self.column])
+        ends = as_object_array(
+            [_ends(v, swapped) if isinstance(v, str) else "" for v in distinct])
+        columns = {"_ends": ends[inverse], **{c: t[c] for c in self.also}}
+        return block_on("_ends", *self.also).row_keys(Table(columns, n_rows=t.n_rows))
 
-    def block_codes(self, keys: _KeyCodes) -> Codes:
-        right = keys.left if keys.right is None else keys.right
-        left_hash, left_missing = self._side(keys.left, swapped=False)
-        right_hash, right_missing = self._side(right, swapped=True)
-        codes, _ = _group(np.concatenate([left_hash, right_hash]))
-        codes[np.concatenate([left_missing, right_missing])] = -1
-        return codes
+    def row_keys(self, table: Any) -> RowKeys:
+        """The registry side: the first and last word (family and given name) of the name."""
+        return self._keys(table, swapped=False)
 
-    def components(self, keys: _KeyCodes, block_codes: Codes) -> list[Codes]:
-        return [block_codes]
-
-    def count(self, keys: _KeyCodes, block_codes: Codes) -> int:
-        return int(_block_pair_counts(block_codes, keys.n_target, keys.dedupe).sum())
+    def probe_keys(self, table: Any) -> RowKeys:
+        """The records side: the last and second-to-last word (a name typed family-last)."""
+        return self._keys(table, swapped=True)
 
 
 def hard_default_rules() -> list[BlockingRule]:
