@@ -59,7 +59,8 @@ def _args() -> argparse.Namespace:
     parser.add_argument("--sizes", type=int, nargs="*", help="registry sizes to run")
     parser.add_argument("--profile", default="hard", choices=("hard", "easy"))
     parser.add_argument("--rules", default="hard", choices=("default", "hard"),
-                        help="hard: the Linker's default rules (hard_default_rules); default: the first round's default_rules()")
+                        help="hard: the Linker's default rules (hard_default_rules); "
+                        "default: the first round's default_rules()")
     parser.add_argument("--splink-sizes", type=int, nargs="*", default=None,
                         help="sizes at which Splink runs too, if installed (default 20000 200000)")
     parser.add_argument("--seed", type=int, default=16)
