@@ -30,7 +30,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import math
 import os
 from collections.abc import Mapping, Sequence
 from contextlib import nullcontext
@@ -167,38 +166,51 @@ class _ResultBase:
         """
         return Table(self.table.columns, n_rows=len(self), origin=self.origin).to_origin()
 
-    def to_csv(self, path: str | os.PathLike[str]) -> Path:
-        """Write UTF-8 CSV (with a BOM, so Excel shows Vietnamese); return the path."""
-        import csv
+    def to_csv(self, path: str | os.PathLike[str], *, overwrite: bool = True,
+               formula_guard: bool = True) -> Path:
+        """Write UTF-8 CSV (with a BOM, so Excel shows Vietnamese); return the path.
 
-        target = Path(path)
+        Atomic, mode 0600; formula-like text cells neutralized unless
+        ``formula_guard=False`` (see :mod:`vnlink._files`).
+        """
+        from vnlink._files import write_csv
+
         names = self.table.column_names
-        lists = [self.table[c].tolist() for c in names]
-        with target.open("w", encoding="utf-8-sig", newline="") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(names)
-            for row in zip(*lists, strict=True):
-                writer.writerow(["" if isinstance(v, float) and math.isnan(v) else v for v in row])
-        return target
+        rows = zip(*[self.table[c].tolist() for c in names], strict=True)
+        return write_csv(path, names, rows, overwrite=overwrite, formula_guard=formula_guard)
 
-    def to_parquet(self, path: str | os.PathLike[str]) -> Path:
+    def to_xlsx(self, path: str | os.PathLike[str], *, overwrite: bool = True) -> Path:
+        """Write an Excel workbook, ID and phone columns as text (needs ``vnlink[excel]``)."""
+        from vnlink._files import write_xlsx
+
+        names = self.table.column_names
+        rows = zip(*[self.table[c].tolist() for c in names], strict=True)
+        return write_xlsx(path, names, rows, overwrite=overwrite)
+
+    def to_parquet(self, path: str | os.PathLike[str], *, overwrite: bool = True) -> Path:
         """Write the result as Parquet (needs pyarrow); return the path."""
         try:
             import pyarrow.parquet as pq
         except ImportError as error:  # pragma: no cover - depends on the environment
             raise ImportError("to_parquet needs pyarrow: pip install 'vnlink[parquet]'") from error
-        target = Path(path)
-        pq.write_table(self.to_arrow(), target)
-        return target
+        from vnlink._files import atomic_writer
 
-    def write(self, path: str | os.PathLike[str]) -> Path:
-        """Write CSV or Parquet, chosen by the file extension."""
+        with atomic_writer(path, binary=True, overwrite=overwrite) as handle:
+            pq.write_table(self.to_arrow(), handle)
+        return Path(path)
+
+    def write(self, path: str | os.PathLike[str], *, overwrite: bool = True,
+              formula_guard: bool = True) -> Path:
+        """Write CSV, Parquet or .xlsx, chosen by the file extension (``-``: CSV to stdout)."""
         suffix = Path(path).suffix.lower()
         if suffix in (".parquet", ".pq"):
-            return self.to_parquet(path)
-        if suffix in (".csv", ".txt", ""):
-            return self.to_csv(path)
-        raise ConfigurationError(f"cannot write {suffix!r} files: use a .csv or .parquet path")
+            return self.to_parquet(path, overwrite=overwrite)
+        if suffix == ".xlsx":
+            return self.to_xlsx(path, overwrite=overwrite)
+        if suffix in (".csv", ".txt", "") or str(path) == "-":
+            return self.to_csv(path, overwrite=overwrite, formula_guard=formula_guard)
+        raise ConfigurationError(
+            f"cannot write {suffix!r} files: use a .csv, .xlsx or .parquet path")
 
     def _repr_html_(self) -> str:  # notebooks
         head = self.table.take(np.arange(min(10, len(self))))
@@ -1009,12 +1021,14 @@ class Linker:
         doc.pop("vnlink_version", None)
         return hashlib.sha256(_canonical_json(doc)).hexdigest()
 
-    def save(self, path: str | os.PathLike[str]) -> Path:
-        """Save the fitted model as JSON (no pickle); return the path."""
-        target = Path(path)
-        text = json.dumps(self.to_dict(), ensure_ascii=False, indent=1)
-        target.write_text(text + "\n", encoding="utf-8")
-        return target
+    def save(self, path: str | os.PathLike[str], *, overwrite: bool = True) -> Path:
+        """Save the fitted model as sealed JSON (no pickle, atomic, mode 0600); return the path.
+
+        See :mod:`vnlink._sealed` and docs/files.md for the integrity hash.
+        """
+        from vnlink._sealed import write_sealed_json
+
+        return write_sealed_json(path, self.to_dict(), overwrite=overwrite)
 
     @classmethod
     def from_dict(cls, doc: Mapping[str, Any], *, progress: bool = True) -> Linker:
@@ -1061,14 +1075,17 @@ class Linker:
         return linker
 
     @classmethod
-    def load(cls, path: str | os.PathLike[str], *, progress: bool = True) -> Linker:
-        """Load a model written by :meth:`save`."""
-        try:
-            doc = json.loads(Path(path).read_text(encoding="utf-8"))
-        except json.JSONDecodeError as error:
-            raise ModelFormatError(f"{path} is not valid JSON ({error.msg} at line "
-                                   f"{error.lineno}); pass a file written by Linker.save") from None
-        return cls.from_dict(doc, progress=progress)
+    def load(cls, path: str | os.PathLike[str], *, progress: bool = True,
+             allow_edited: bool = False) -> Linker:
+        """Load a model written by :meth:`save` (size, depth and integrity checked first).
+
+        An edited file raises ModelFormatError unless ``allow_edited=True``.
+        """
+        from vnlink._sealed import model_errors, read_sealed_json
+
+        doc = read_sealed_json(path, allow_edited=allow_edited)
+        with model_errors(Path(path).name):
+            return cls.from_dict(doc, progress=progress)
 
     def __repr__(self) -> str:
         state = "fitted" if hasattr(self, "classifier_") else "not fitted"
