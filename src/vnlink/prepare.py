@@ -82,7 +82,8 @@ _ADDRESS_KEYS = ("province", "district", "ward", "street", "province_2025", "war
 # spaces and dashes as underscores).
 _ALIASES: dict[str, tuple[str, ...]] = {
     "name": ("name", "full_name", "fullname", "ho_ten", "hoten", "ho_va_ten", "ten"),
-    "dob": ("dob", "birth_date", "date_of_birth", "birthdate", "ngay_sinh", "ngaysinh"),
+    "dob": ("dob", "birth_date", "date_of_birth", "birthdate", "ngay_sinh", "ngaysinh",
+            "ngay_thang_nam_sinh", "nam_sinh", "namsinh", "birth_year", "year_of_birth"),
     "sex": ("sex", "gender", "gioi_tinh", "gioitinh", "gioi"),
     "id_number": (
         "id_number", "cccd", "so_cccd", "cmnd_cccd", "cccd_cmnd", "so_dinh_danh",
@@ -93,6 +94,22 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     "address": ("address", "dia_chi", "diachi", "noi_o", "dia_chi_thuong_tru", "thuong_tru"),
     "record_id": ("record_id", "ma", "ma_ho_so", "stt", "ma_ban_ghi", "person_id"),
 }  # fmt: skip
+
+# Split name columns (họ / tên đệm / tên), folded; Schema.infer joins them into ``name``.
+_SPLIT_NAME: tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]] = (
+    ("ho", "ho_dem", "ho_va_ten_dem", "family_name", "last_name", "surname"),
+    ("ten_dem", "ten_lot", "dem", "middle_name"),
+    ("ten", "given_name", "first_name"),
+)
+
+
+def _split_name_columns(folded: Mapping[str, str]) -> tuple[str, ...] | None:
+    """The họ (, tên đệm), tên columns when a table splits the name, in that order."""
+    parts = [next((folded[a] for a in aliases if a in folded), None) for aliases in _SPLIT_NAME]
+    family, middle, given = parts
+    if family is None or given is None:
+        return None
+    return tuple(c for c in (family, middle, given) if c is not None)
 
 
 @dataclass(frozen=True)
@@ -227,12 +244,20 @@ table; the table has: hoten
         >>> Schema.infer({"Họ và tên": [], "Ngày sinh": [], "SĐT": []})
         Schema(name='Họ và tên', dob='Ngày sinh', sex=None, id_number=None, old_id_number=None, \
 phone='SĐT', address=None, record_id=None)
+        >>> Schema.infer({"Họ": [], "Tên đệm": [], "Tên": [], "Năm sinh": []}).fields_used()
+        {'name': ('Họ', 'Tên đệm', 'Tên'), 'dob': ('Năm sinh',)}
         """
         names = as_table(table).column_names
         folded = {_fold_header(n): n for n in reversed(names)}
-        found: dict[str, str] = {}
+        found: dict[str, Any] = {}
         taken: set[str] = set()
+        split = _split_name_columns(folded)
+        if split is not None:  # "Họ", "Tên đệm", "Tên": the name is the three joined
+            found["name"] = split
+            taken.update(split)
         for field_name, aliases in _ALIASES.items():
+            if field_name in found:
+                continue
             for alias in aliases:
                 column = folded.get(alias)
                 if column is not None and column not in taken:
@@ -607,20 +632,13 @@ def prepare(table: Any, schema: Schema | Mapping[str, Any] | None = None) -> Pre
         out["address_confidence"] = parsed["address_confidence"]
         problem_parts.append(parsed["address_problems"])
 
-    if "record_id" in used:
-        ids = values("record_id", "-")
-        if set(map(type, ids.tolist())) == {str}:
-            record_id = ids.copy()
-        else:
-            record_id = as_object_array(["" if v is None else str(v) for v in ids.tolist()])
-        blank = record_id == ""
-        if len(set(record_id.tolist())) == n:  # the common case: every id distinct
-            repeated = np.zeros(n, dtype=bool)
-        else:
-            distinct, inverse = factorize(record_id)
-            repeated = np.bincount(inverse, minlength=len(distinct))[inverse] > 1
+    if "record_id" in used:  # exact text; a repeated id is a SchemaError naming rows (issue 17)
+        from vnlink._table import record_ids
+
+        cols = used["record_id"]
+        raw = source[cols[0]] if len(cols) == 1 else values("record_id", "-")
+        record_id, blank = record_ids(raw, what="record_id column")
         problem_parts.append(_flag(blank, "record_id:missing", n))
-        problem_parts.append(_flag(repeated & ~blank, "record_id:duplicate", n))
     else:
         record_id = as_object_array([str(i) for i in range(n)])
     columns = {key: column(key) for key in DERIVED_COLUMNS}
