@@ -52,7 +52,9 @@ def write_csv(table: Any, path: str | Path) -> Path:
     """
     path = Path(path)
     columns = [table[name].tolist() for name in table.column_names]
-    with path.open("w", encoding="utf-8", newline="") as handle:
+    from vnlink._files import atomic_writer
+
+    with atomic_writer(path, encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(table.column_names)
         writer.writerows(zip(*columns, strict=True))
