@@ -637,8 +637,13 @@ def _read_csv(path: Path, delimiter: str | None, encoding: str | None = None,
     with _binary(path) as raw:
         stream = raw if str(path) != "-" else io.BufferedReader(raw)  # type: ignore[arg-type]
         buffered = stream if hasattr(stream, "peek") else io.BufferedReader(stream)
-        head = buffered.peek(4)[:4]
-        codec = _encoding_of(path, encoding, head)
+        head = buffered.peek(4096)[:4096]
+        codec = _encoding_of(path, encoding, head[:4])
+        if codec == "utf-8" and b"\x00" in head:
+            raise FileFormatError(
+                f"{label} holds NUL bytes near its start: it may be UTF-16 without a byte-order "
+                "mark (pass --encoding utf-16-le, encoding='utf-16-le'), or not a text file"
+            )
         handle = io.TextIOWrapper(buffered, encoding=codec, newline="")
         try:
             rows, names = _parse_csv(handle, delimiter, label, header)
