@@ -131,7 +131,7 @@ def test_field_size_limit_stated_and_enforced(tmp_path: Path) -> None:
 def test_headerless_file_named_by_row_and_column(tmp_path: Path) -> None:
     path = tmp_path / "noheader.csv"
     path.write_text("Nguyễn Văn An,001089001234,0912345678\n", encoding="utf-8")
-    with pytest.raises(FileFormatError, match="row 1 looks like data.*column 2") as info:
+    with pytest.raises(FileFormatError, match=r"row 1 looks like data.*column 2") as info:
         as_table(path)
     assert "Nguyễn" not in str(info.value) and "0912345678" not in str(info.value)
     table = as_table(path, header=False)
@@ -189,7 +189,7 @@ def test_xlsx_sheet_and_bad_workbooks(tmp_path: Path) -> None:
         as_table(path, sheet="nope")
     fake = tmp_path / "fake.xlsx"
     fake.write_bytes(b"not a zip")
-    with pytest.raises(FileFormatError, match="not an .xlsx workbook"):
+    with pytest.raises(FileFormatError, match=r"not an \.xlsx workbook"):
         as_table(fake)
 
 

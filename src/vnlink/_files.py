@@ -46,8 +46,8 @@ from typing import IO, Any
 from vnlink.exceptions import OutputPathError
 
 __all__ = [
-    "FORMULA_PREFIXES",
     "FILE_MODE",
+    "FORMULA_PREFIXES",
     "atomic_writer",
     "check_output",
     "is_text_column",
@@ -225,7 +225,7 @@ def write_csv(
     ``path`` may be ``"-"`` for standard output (no BOM).
     """
     guarded = (
-        ([_csv_cell(v, formula_guard) for v in row] for row in rows)
+        [_csv_cell(v, formula_guard) for v in row] for row in rows
     )
     names = [neutralize(h) if formula_guard else h for h in header]
     if str(path) == "-":

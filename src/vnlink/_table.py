@@ -27,7 +27,7 @@ import sys
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -187,7 +187,7 @@ def _as_array(values: Any) -> NDArray[Any]:
     items = list(values)
     if items and all(isinstance(v, bool) for v in items):
         return np.asarray(items, dtype=bool)
-    if items and all(type(v) is int for v in items) and _INT64_MIN <= min(items) \
+    if items and all(type(v) is int for v in items) and min(items) >= _INT64_MIN \
             and max(items) <= _INT64_MAX:
         return np.asarray(items, dtype=np.int64)
     return as_object_array(items)
@@ -311,8 +311,7 @@ def as_table(
 
 def _column(values: Any) -> Any:
     """A mapping's column, as a list when it is not a numpy array (so odd ints are caught)."""
-    if isinstance(values, np.ndarray) or isinstance(values, (str, bytes)) \
-            or not hasattr(values, "__iter__"):
+    if isinstance(values, (np.ndarray, str, bytes)) or not hasattr(values, "__iter__"):
         return values
     if type(values).__module__.split(".")[0] in ("pandas", "polars", "pyarrow"):
         to_list = getattr(values, "tolist", None) or getattr(values, "to_list", None) \
@@ -503,7 +502,7 @@ def _from_pandas(frame: Any) -> Table:
 def _all_ints(values: NDArray[Any]) -> bool:
     items = values.tolist()
     return bool(items) and all(type(v) is int for v in items) \
-        and _INT64_MIN <= min(items) and max(items) <= _INT64_MAX
+        and min(items) >= _INT64_MIN and max(items) <= _INT64_MAX
 
 
 def _datetimes_to_objects(values: NDArray[Any]) -> NDArray[np.object_]:
@@ -597,7 +596,8 @@ _BOMS = (
 )
 
 
-def _binary(path: Path) -> IO[bytes]:
+def _binary(path: Path) -> Any:
+    """The file opened for reading bytes (standard input for ``-``, gzip for ``.gz``)."""
     if str(path) == "-":
         return sys.stdin.buffer
     if path.name.lower().endswith(".gz"):
@@ -635,8 +635,7 @@ def _read_csv(path: Path, delimiter: str | None, encoding: str | None = None,
 
     label = "standard input" if str(path) == "-" else path.name
     with _binary(path) as raw:
-        stream = raw if str(path) != "-" else io.BufferedReader(raw)  # type: ignore[arg-type]
-        buffered = stream if hasattr(stream, "peek") else io.BufferedReader(stream)
+        buffered = raw if hasattr(raw, "peek") else io.BufferedReader(raw)
         head = buffered.peek(4096)[:4096]
         codec = _encoding_of(path, encoding, head[:4])
         if codec == "utf-8" and b"\x00" in head:

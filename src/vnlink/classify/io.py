@@ -38,7 +38,8 @@ from pathlib import Path
 from typing import Any
 
 from vnlink._files import write_text
-from vnlink._sealed import MAX_MODEL_BYTES, loads_json, model_errors, read_limited
+from vnlink._sealed import MAX_MODEL_BYTES as _MAX_MODEL_BYTES
+from vnlink._sealed import loads_json, model_errors, read_limited
 from vnlink._version import __version__
 from vnlink.exceptions import ModelFormatError
 
@@ -167,7 +168,7 @@ def loads_model(
 
 def load_model(
     source: str | os.PathLike[str], *, expected_class: str | None = None,
-    allow_edited: bool = False, max_bytes: int = MAX_MODEL_BYTES,
+    allow_edited: bool = False, max_bytes: int = _MAX_MODEL_BYTES,
 ) -> Any:
     """Load a model from a file path (or from JSON text starting with ``{``).
 
