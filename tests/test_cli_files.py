@@ -308,3 +308,13 @@ def test_no_progress_bar_when_stderr_is_not_a_terminal(files: dict[str, Path],
 def test_usage_errors_are_one_line(files: dict[str, Path]) -> None:
     err = one_line_error(run("link", "--records", str(files["records"])))
     assert "--registry" in err
+
+
+def test_headerless_file_of_words_shows_no_names(files: dict[str, Path],
+                                                 tmp_path: Path) -> None:
+    records = tmp_path / "words.csv"
+    records.write_text("Nguyễn Văn Bình,Nam,Hà Nội\nLê Thị Hoa,Nữ,Huế\n", encoding="utf-8")
+    err = one_line_error(run("link", "--registry", str(files["registry"]), "--records",
+                             str(records), "--out", str(tmp_path / "o.csv")))
+    assert "3 columns" in err and "--no-header" in err
+    assert "Bình" not in err and "Hà Nội" not in err

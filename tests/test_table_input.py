@@ -204,3 +204,9 @@ def test_csv_writer_guard_and_no_clobber(tmp_path: Path) -> None:
         write_csv(path, ["a"], [])
     with pytest.raises(OutputPathError, match="also an input"):
         write_csv(path, ["a"], [], overwrite=True, inputs=[tmp_path / "." / "o.csv"])
+
+
+def test_one_dated_header_is_still_a_header(tmp_path: Path) -> None:
+    path = tmp_path / "x.csv"
+    path.write_text("ho_ten,Mũi 1 (01/06/2021),sdt\nLan,x,0912345678\n", encoding="utf-8")
+    assert as_table(path).column_names == ["ho_ten", "Mũi 1 (01/06/2021)", "sdt"]

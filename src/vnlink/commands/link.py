@@ -63,14 +63,31 @@ def resolve_schemas(registry: Any, records: Any, schema_file: str | None,
     given = load_schema(schema_file)
     if given is not None:
         reg_schema, rec_schema = given if isinstance(given, tuple) else (given, given)
-    elif model is not None:
-        reg_schema = guess_schema(registry, model.registry_schema_)
-        rec_schema = guess_schema(records, model.records_schema_)
     else:
-        reg_schema, rec_schema = guess_schema(registry), guess_schema(records)
+        reg_schema = _guess(guess_schema, registry, "registry",
+                            None if model is None else model.registry_schema_)
+        rec_schema = _guess(guess_schema, records, "records",
+                            None if model is None else model.records_schema_)
     reg_schema.validate(registry)
     rec_schema.validate(records)
     return reg_schema, rec_schema
+
+
+def _guess(guess_schema: Any, table: Any, what: str, preferred: Any) -> Any:
+    """guess_schema, with an error that gives the column count, not the headers.
+
+    (In a file without a header row the "headers" are a person's name and address.)
+    """
+    from vnlink.exceptions import SchemaError
+
+    try:
+        return guess_schema(table, preferred)
+    except SchemaError:
+        raise SchemaError(
+            f"{what}: cannot tell which of its {len(table.column_names)} columns hold the name, "
+            "date of birth, ID or phone; pass --schema (a JSON file of field -> column), or "
+            "--no-header if the file has no header row"
+        ) from None
 
 
 def _warn_unmapped(model: Any, reg_schema: Any, rec_schema: Any) -> None:
