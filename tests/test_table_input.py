@@ -210,3 +210,40 @@ def test_one_dated_header_is_still_a_header(tmp_path: Path) -> None:
     path = tmp_path / "x.csv"
     path.write_text("ho_ten,Mũi 1 (01/06/2021),sdt\nLan,x,0912345678\n", encoding="utf-8")
     assert as_table(path).column_names == ["ho_ten", "Mũi 1 (01/06/2021)", "sdt"]
+
+
+@pytest.mark.parametrize(
+    ("field", "cell", "code"),
+    [
+        ("id_number", datetime.datetime(1980, 3, 5), "id:wrong_type"),  # was CMND 019800305
+        ("id_number", -5, "id:wrong_type"),
+        ("id_number", True, "id:wrong_type"),
+        ("id_number", float("inf"), "id:wrong_type"),
+        ("old_id_number", 1.5, "old_id:wrong_type"),
+        ("phone", -912345678, "phone:wrong_type"),
+        ("phone", [1], "phone:wrong_type"),
+        ("name", datetime.date(2020, 1, 1), "name:wrong_type"),
+        ("dob", True, "dob:wrong_type"),
+        ("sex", {"a": 1}, "sex:wrong_type"),
+        ("address", 2.5, "address:wrong_type"),
+    ],
+)
+def test_cells_a_field_cannot_hold_are_flagged_not_dropped(field: str, cell: object,
+                                                           code: str) -> None:
+    from vnlink.prepare import Schema, prepare
+
+    prepared = prepare({"c": [cell, None]}, Schema(**{field: "c"}))
+    assert code in prepared["problems"][0]
+    assert code not in prepared["problems"][1]
+
+
+def test_numbers_a_field_can_hold_are_kept() -> None:
+    from vnlink.prepare import Schema, prepare
+
+    prepared = prepare({"cccd": [1089001234, 1089001234.0], "sdt": [912345678, 9.12345678e8],
+                        "ns": [datetime.date(1980, 3, 5), 19800305]},
+                       Schema(id_number="cccd", phone="sdt", dob="ns"))
+    assert prepared["id"].tolist() == ["001089001234"] * 2
+    assert prepared["phone"].tolist() == ["0912345678"] * 2
+    assert prepared["dob_year"].tolist() == [1980, 1980]
+    assert not any("wrong_type" in code for p in prepared["problems"] for code in p)

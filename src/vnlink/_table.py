@@ -42,6 +42,7 @@ __all__ = [
     "as_table",
     "clean_cells",
     "record_ids",
+    "typed_cells",
 ]
 
 #: The longest CSV field read (characters); a longer one is a FileFormatError.
@@ -463,6 +464,81 @@ def _check_unique(texts: NDArray[np.object_], missing: NDArray[np.bool_], what: 
         f"{what}: rows {pair[0]} and {pair[1]} have the same record id{more}; give each "
         "row its own id, or leave the record id column out of the schema"
     )
+
+
+#: Problem-code prefix of each schema field (as prepare names its codes).
+_FIELD_PREFIX = {"name": "name", "dob": "dob", "sex": "sex", "id_number": "id",
+                 "old_id_number": "old_id", "phone": "phone", "address": "address"}
+_NUMBER_FIELDS = frozenset({"id_number", "old_id_number", "phone"})
+
+
+def _cell_fits(value: Any, field: str) -> bool:
+    """Whether a (plain) cell is of a type ``field`` can hold (missing values always can)."""
+    if value is None or isinstance(value, str):
+        return True
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return value >= 0 if field in _NUMBER_FIELDS else True
+    if isinstance(value, float):
+        if field in _NUMBER_FIELDS:
+            return math.isfinite(value) and value >= 0 and value.is_integer()
+        return math.isfinite(value) and field in ("dob", "sex")
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return field == "dob"
+    return False
+
+
+def typed_cells(
+    table: Table, columns: Sequence[str], field: str
+) -> tuple[Table, NDArray[np.object_] | None]:
+    """The ``columns`` of ``table`` with cells ``field`` cannot hold made missing, and flagged.
+
+    A bool anywhere, a date outside the date of birth, a negative, fractional
+    or infinite number in an ID or phone column, a list or any other object
+    becomes ``None``, and its row gets the problem code ``<field>:wrong_type``
+    (``id:wrong_type``, ``phone:wrong_type`` …). Returns the table (only
+    ``columns``) and the problem column, ``None`` when no cell was flagged.
+
+    >>> t, problems = typed_cells(as_table({"cccd": ["001", -5, True]}), ["cccd"], "id_number")
+    >>> t["cccd"].tolist(), problems.tolist()
+    (['001', None, None], ['', 'id:wrong_type', 'id:wrong_type'])
+    """
+    out: dict[str, NDArray[Any]] = {}
+    bad_rows = np.zeros(table.n_rows, dtype=bool)
+    for column in columns:
+        values = table[column]
+        if values.dtype == object:
+            items = values.tolist()
+            if set(map(type, items)) <= {str, type(None)}:  # the common case: text only
+                out[column] = values
+                continue
+            values = clean_cells(values)
+        if values.dtype != object:
+            if values.dtype.kind in "iu" and field in _NUMBER_FIELDS:
+                bad = values < 0
+            elif values.dtype.kind == "f":
+                bad = ~np.array([_cell_fits(v, field) for v in values.tolist()], dtype=bool)
+            else:
+                bad = np.full(len(values), values.dtype.kind == "b")
+            if bad.any():
+                values = as_object_array(values.tolist())
+        else:
+            items = values.tolist()
+            distinct, inverse = factorize(items)
+            fits = np.array([_cell_fits(v, field) for v in distinct], dtype=bool)
+            bad = ~fits[inverse] if len(items) else np.zeros(0, dtype=bool)
+        if bad.any():
+            values = values.copy()
+            values[bad] = None
+            bad_rows |= bad
+        out[column] = values
+    typed = Table(out, n_rows=table.n_rows, origin=table.origin)
+    if not bad_rows.any():
+        return typed, None
+    problems = np.full(table.n_rows, "", dtype=object)
+    problems[bad_rows] = f"{_FIELD_PREFIX.get(field, field)}:wrong_type"
+    return typed, problems
 
 
 # ---------------------------------------------------------------------------

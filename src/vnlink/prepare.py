@@ -546,7 +546,14 @@ def prepare(table: Any, schema: Schema | Mapping[str, Any] | None = None) -> Pre
         return out[key]
 
     def values(field_name: str, separator: str = " ") -> NDArray[np.object_]:
-        return _input_column(source, used[field_name], separator)
+        if field_name == "record_id":
+            return _input_column(source, used[field_name], separator)
+        from vnlink._table import typed_cells  # cells of a type the field cannot hold (issue 17)
+
+        typed, wrong_type = typed_cells(source, used[field_name], field_name)
+        if wrong_type is not None:
+            problem_parts.append(wrong_type)
+        return _input_column(typed, used[field_name], separator)
 
     if "name" in used:
         from vnlink.normalize.names import parse_names
