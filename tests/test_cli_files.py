@@ -318,3 +318,12 @@ def test_headerless_file_of_words_shows_no_names(files: dict[str, Path],
                              str(records), "--out", str(tmp_path / "o.csv")))
     assert "3 columns" in err and "--no-header" in err
     assert "Bình" not in err and "Hà Nội" not in err
+
+
+def test_unknown_output_format_refused_before_work(files: dict[str, Path],
+                                                   tmp_path: Path) -> None:
+    err = one_line_error(link(files, files["records"], tmp_path / "o.json"))
+    assert ".csv, .xlsx or .parquet" in err
+    assert "records:" not in run("link", "--registry", str(files["registry"]), "--records",
+                                 str(files["records"]), "--out",
+                                 str(tmp_path / "o.json")).stderr

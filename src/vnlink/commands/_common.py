@@ -90,8 +90,21 @@ def check_output_path(path: str, inputs: list[str | None], *, force: bool,
     """Refuse an output before the work starts (see :func:`vnlink._files.check_output`)."""
     if path == "-":
         return
-    from vnlink._files import check_output
+    from vnlink._files import _openpyxl, check_output
 
+    suffix = Path(path).suffix.lower()
+    if what == "output":
+        if suffix not in ("", ".csv", ".txt", ".xlsx", ".parquet", ".pq"):
+            raise ConfigurationError(
+                f"cannot write {suffix!r} files: use a .csv, .xlsx or .parquet path")
+        if suffix == ".xlsx":
+            _openpyxl()  # a missing extra is said now, not after the work
+        if suffix in (".parquet", ".pq"):
+            try:
+                import pyarrow.parquet  # noqa: F401
+            except ImportError:
+                raise ImportError("writing Parquet needs pyarrow: pip install "
+                                  "'vnlink[parquet]'") from None
     check_output(path, overwrite=force, inputs=inputs, what=what)
 
 
