@@ -273,6 +273,8 @@ def write_sealed_npz(
     with atomic_writer(path, binary=True, overwrite=overwrite, what="index") as handle, \
             zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as zf:
         for key in sorted(arrays):
+            if key + ".npy" == _SEAL_MEMBER:  # the seal of the file the arrays came from
+                continue
             value = np.asanyarray(arrays[key])
             if value.dtype.hasobject:
                 raise ModelFormatError(f"cannot store object array {key!r} without pickle")
