@@ -255,3 +255,13 @@ def test_the_bomb_is_refused_before_it_is_inflated(tmp_path: Path) -> None:
     stored = _zip_with(tmp_path / "big.vnidx", "meta.npy", _npy(np.zeros(1000)))
     with pytest.raises(ModelFormatError, match="may hold at most 1,000"):
         read_sealed_npz(stored, max_bytes=1000)
+
+
+def test_the_kept_version_1_linker_model_loads_and_links_as_before() -> None:
+    data = Path(__file__).parent / "data"
+    expected = json.loads((data / "linker_v1_expected.json").read_text(encoding="utf-8"))
+    linker = Linker.load(data / "linker_v1.json", progress=False)  # no seal: read as before
+    registry, records, _ = synthetic_linkage(expected["n_persons"], seed=expected["seed"])
+    result = linker.link(registry, records)
+    assert result["status"].tolist() == expected["status"]
+    assert result["person_id"].tolist() == expected["person_id"]
