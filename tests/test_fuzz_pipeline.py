@@ -19,9 +19,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from vnlink import Linker
-from vnlink._table import record_ids
 from vnlink.datasets import synthetic_linkage
 from vnlink.exceptions import VnlinkError
+from vnlink.table import record_ids
 
 pd = pytest.importorskip("pandas")
 

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from vnlink.index import RegistryIndex
 
 from vnlink import Linker
 from vnlink._sealed import (
@@ -24,6 +23,7 @@ from vnlink._sealed import (
 from vnlink.classify.io import load_model
 from vnlink.datasets import synthetic_linkage
 from vnlink.exceptions import ModelFormatError, OutputPathError
+from vnlink.index import RegistryIndex
 
 
 @pytest.fixture(scope="module")

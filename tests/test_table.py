@@ -133,7 +133,7 @@ def test_no_heavy_import_unless_passed() -> None:
         "import sys\n"
         "for name in ('pandas', 'polars', 'pyarrow'):\n"
         "    sys.modules[name] = None\n"
-        "from vnlink._table import as_table\n"
+        "from vnlink.table import as_table\n"
         "from vnlink.blocking import block_on, candidate_pairs\n"
         "t = as_table({'a': [1, 1]}); as_table([{'a': 1}])\n"
         "print(len(candidate_pairs(block_on('a'), t)))\n"

@@ -10,8 +10,8 @@ import pytest
 
 from vnlink import as_table
 from vnlink._files import write_csv, write_xlsx
-from vnlink._table import MAX_FIELD_CHARS, clean_cells, record_ids
 from vnlink.exceptions import ConfigurationError, FileFormatError, SchemaError
+from vnlink.table import MAX_FIELD_CHARS, clean_cells, record_ids
 
 
 def test_missing_markers_and_numpy_scalars_become_plain_values() -> None:

@@ -23,12 +23,12 @@ import numpy as np
 from numpy.typing import NDArray
 
 from vnlink._bulk import factorize
-from vnlink._table import Table, as_table
 from vnlink.compare import _encode
 from vnlink.exceptions import ConfigurationError, ModelFormatError, SchemaError
 from vnlink.model import pipeline_from_dict, pipeline_to_dict
 from vnlink.pipeline import ScoredPairs
 from vnlink.results import LinkResult
+from vnlink.table import Table, as_table
 
 if TYPE_CHECKING:
     from vnlink.pipeline import Pipeline

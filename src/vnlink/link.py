@@ -44,7 +44,6 @@ import numpy as np
 from numpy.typing import NDArray
 
 from vnlink._progress import Stages
-from vnlink._table import Table, as_table
 from vnlink.decide import DEFAULT_MIN_MARGIN as _DEFAULT_MIN_MARGIN
 from vnlink.decide import DEFAULT_REVIEW_THRESHOLD as _DEFAULT_REVIEW
 from vnlink.decide import DEFAULT_VERIFIED_THRESHOLD as _DEFAULT_VERIFIED
@@ -56,6 +55,7 @@ from vnlink.pipeline import Pipeline, ScoredPairs
 from vnlink.prepare import PreparedTable
 from vnlink.results import DedupeResult, LinkResult
 from vnlink.schema import Schema
+from vnlink.table import Table, as_table
 
 __all__ = ["DedupeResult", "LinkResult", "Linker", "RegistryIndex", "guess_schema"]
 

@@ -35,11 +35,11 @@ import numpy as np
 from numpy.typing import NDArray
 
 from vnlink._bulk import as_object_array, factorize
-from vnlink._table import Table, as_table, record_ids, typed_cells
 from vnlink.exceptions import ConfigurationError
 from vnlink.fields import FieldSpec, field_spec, registered_fields
 from vnlink.fields.person import AddressField
 from vnlink.schema import Schema
+from vnlink.table import Table, as_table, record_ids, typed_cells
 
 __all__ = ["DERIVED_COLUMNS", "PreparedTable", "Schema", "prepare", "produced_columns"]
 

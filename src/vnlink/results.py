@@ -14,13 +14,13 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from vnlink._table import Table
 from vnlink._version import __version__
 from vnlink.decide import REVIEW as _REVIEW
 from vnlink.decide import STATUSES as _STATUSES
 from vnlink.decide import UNMATCHED as _UNMATCHED
 from vnlink.decide import VERIFIED as _VERIFIED
 from vnlink.exceptions import ConfigurationError
+from vnlink.table import Table
 
 __all__ = ["DedupeResult", "LinkResult", "TableResult"]
 

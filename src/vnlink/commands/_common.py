@@ -64,7 +64,7 @@ def progress_wanted(args: argparse.Namespace) -> bool:
 
 def read_table(path: str, what: str, args: argparse.Namespace | None = None) -> Any:
     """Read a CSV, Parquet or .xlsx file (``-``: CSV on standard input) into a Table."""
-    from vnlink._table import as_table
+    from vnlink.table import as_table
 
     if path != "-":
         file = Path(path)
