@@ -1722,9 +1722,9 @@ def _repair_kinds(texts: list[str]) -> NDArray[np.int8]:
     both are ASCII or either has such a character.
     """
     try:
-        from vnlink.normalize.legacy import _non_surface
+        from vnlink.normalize.legacy import non_surface
 
-        unicode_only: re.Pattern[str] | None = _non_surface()
+        unicode_only: re.Pattern[str] | None = non_surface()
     except ImportError:  # pragma: no cover - no repair module: only ASCII is known safe
         unicode_only = None
     kinds = np.full(len(texts), 2, dtype=np.int8)

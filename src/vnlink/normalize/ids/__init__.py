@@ -73,7 +73,7 @@ from numpy.typing import NDArray
 
 from vnlink.normalize._fallback import fill_parsed as _fill_parsed
 from vnlink.normalize.ids import bhxh, cccd, cmnd  # noqa: F401 - the format modules
-from vnlink.normalize.ids._tables import _CLEAN
+from vnlink.normalize.ids._tables import CLEAN as _CLEAN
 from vnlink.normalize.ids._tables import clean as _clean
 from vnlink.normalize.ids._tables import cmnd_prefixes as _cmnd_prefixes
 from vnlink.normalize.ids._tables import is_digits as _is_digits
