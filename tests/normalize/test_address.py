@@ -292,10 +292,11 @@ def test_generated_addresses_accuracy_smoke() -> None:
 @given(st.one_of(_written_addresses(), _TEXTS), st.sampled_from(["12/3A Lê Lợi", "số 5", "Hẻm 7"]))
 def test_street_first_shortcut_gives_the_full_result(text: str, street: str) -> None:
     """The cached "street, units..." path equals the full parse of the same text."""
-    from vnlink.normalize import address as module
+    from vnlink.normalize.address.folding import _segments
+    from vnlink.normalize.address.parse import _from_segments
 
     full_text = f"{street}, {text}"
-    segments, accents = module._segments(full_text)
+    segments, accents = _segments(full_text)
     if not segments:
         return
-    assert parse_address(full_text) == module._from_segments(segments, accents, "2021")
+    assert parse_address(full_text) == _from_segments(segments, accents, "2021")
