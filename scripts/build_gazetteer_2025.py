@@ -266,15 +266,17 @@ def main() -> None:
             f"{len(bridge)} codes retired in 2022-2024 are bridged through the communes that "
             f"absorbed them ('ward_bridge_2021'); {len(unbridged)} are not mapped. Corrected "
             f"by rule: {len(cross)} links into another province than the old province's "
-            "(same-name confusions). By hand: Xã Phước Ninh (20669, Quảng Nam) is not in Phường Hải Châu; Xã Ia Mơ is "
-            "23737 (1027/CTK-CSCL), not 23938."
+            "(same-name confusions). By hand: Xã Phước Ninh (20669, Quảng Nam) is not in "
+            "Phường Hải Châu; Xã Ia Mơ is 23737 (1027/CTK-CSCL), not 23938."
         ),
     }
     text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
     OUT.write_text(text + "\n", encoding="utf-8")
-    print(f"wards {len(wards)}, map {len(ward_map)}, splits {split_count}, disputed "
-          f"{len(disputed)}, bridged {len(bridge)}, unbridged {len(unbridged)}, renamed "
-          f"{len(renamed)}, renumbered {renumber}, single-but-partial {len(inconsistent)}")  # fmt: skip
+    print(
+        f"wards {len(wards)}, map {len(ward_map)}, splits {split_count}, disputed "
+        f"{len(disputed)}, bridged {len(bridge)}, unbridged {len(unbridged)}, renamed "
+        f"{len(renamed)}, renumbered {renumber}, single-but-partial {len(inconsistent)}"
+    )
     print("unbridged:", [(c, old_wards[c][1]) for c in unbridged][:30])
 
 
