@@ -12,27 +12,27 @@ __all__ = ["to_2025"]
 def to_2025(address: Address | str | None) -> Address:
     """The same place in the two-level system of 1 July 2025 (no districts, 34 provinces).
 
-    A string is parsed first (as a 2021-era address). The province always
-    converts; the commune converts only where the commune map is shipped
-    (it is not in this version: ``ward_2025`` stays ``""`` and the problem
-    ``address:ward_2025_unavailable`` says so).
+    A string is parsed first (either form). An address already in the 2025 form is
+    returned as it is. Else the province always converts; the commune converts
+    through the commune-level map: a commune merged whole becomes its new commune;
+    a commune split between several keeps them in ``ward_2025_candidates`` with the
+    problem ``address:ward_2025_split`` and no ``ward_2025`` (no single guess).
 
     Examples
     --------
     >>> new = to_2025("Phường Phú Hòa, Thủ Dầu Một, Bình Dương")
-    >>> new.province, new.province_code, new.district, new.era
-    ('Thành phố Hồ Chí Minh', '79', '', '2025')
-    >>> to_2025("P. Phú Hòa, TP Thủ Dầu Một, BD").problems[-1]
-    'address:ward_2025_unavailable'
+    >>> new.ward, new.province, new.ward_code, new.province_code, new.district, new.era
+    ('Phường Phú Lợi', 'Thành phố Hồ Chí Minh', '25750', '79', '', '2025')
+    >>> split = to_2025("P. Cống Vị, Q. Ba Đình, Hà Nội")
+    >>> split.ward, split.ward_2025_candidates, split.problems
+    ('', ('00008', '00025'), ('address:ward_2025_split',))
     """
     if not isinstance(address, Address):
         address = parse_address(address)
     if address.era == "2025":
         return address
     province_new = gazetteer.unit(address.province_2025, era="2025", level="province")
-    ward_new = (
-        gazetteer.unit(address.ward_2025, era="2025", level="ward") if address.ward_2025 else None
-    )
+    ward_new = gazetteer.unit(address.ward_2025, era="2025", level="ward")
     return Address(
         street=address.street,
         ward=ward_new.full_name if ward_new else "",
@@ -46,4 +46,5 @@ def to_2025(address: Address | str | None) -> Address:
         confidence=address.confidence,
         problems=address.problems,
         era="2025",
+        ward_2025_candidates=address.ward_2025_candidates,
     )

@@ -68,7 +68,7 @@ def _split_tail(segments: _Segments, tail: _Tail, offset: int) -> str:
     return _street_text(tuple(out))
 
 
-def parse_address(text: object, *, era: str = "2021") -> Address:
+def parse_address(text: object, *, era: str | None = None) -> Address:
     """Parse one free-typed Vietnamese address.
 
     Parameters
@@ -106,17 +106,55 @@ def parse_address(text: object, *, era: str = "2021") -> Address:
     >>> parse_address(None).problems
     ('address:empty',)
     """
-    era = _check_era(era)
+    mode = _ANY if era is None else _check_era(era)
     if not isinstance(text, str) or not text.strip():
-        return Address(problems=("address:empty",), era=era)
+        return Address(problems=("address:empty",), era=_EMPTY_ERA.get(mode, mode))
     parts = _HARD_SPLIT.split(_repair(text))
-    fast = _street_first(parts, era)
+    fast = _street_first(parts, mode)
     if fast is not None:
         return fast
     segments, accents = _segments_of_parts(parts)
     if not segments:
-        return Address(problems=("address:empty",), era=era)
-    return _from_segments(segments, accents, era)
+        return Address(problems=("address:empty",), era=_EMPTY_ERA.get(mode, mode))
+    return _from_segments(segments, accents, mode)
+
+
+_ANY = "any"
+"""The parse mode that reads both forms and keeps the better reading."""
+_EMPTY_ERA = {_ANY: ""}
+
+
+@lru_cache(maxsize=1 << 16)
+def _resolve_any(segments: _Segments, accents: _Segments | None) -> _Tail:
+    """The tail read in both forms: three levels of 2021, two levels of 2025; the better kept."""
+    return _choose(_resolve(segments, accents, "2021"), _resolve(segments, accents, "2025"))
+
+
+def _choose(old: _Tail, new: _Tail) -> _Tail:
+    """The 2021 or the 2025 reading of one tail.
+
+    The higher score wins. On a tie a written district means the three-level form;
+    else the two-level form, when it found a commune: if the old commune of the same
+    name went whole into that new one, both say the same place. If it went elsewhere,
+    the text fits two different communes: the commune is left unknown
+    (``address:ward_era_ambiguous``), the province kept.
+    """
+    if new.score <= 0 or not (new.province or new.ward):
+        return old
+    if old.score <= 0 or new.score > old.score + 1e-9:
+        return new
+    if old.score > new.score + 1e-9 or not new.ward:
+        return old
+    if old.district and "address:district_missing" not in old.problems:
+        return old
+    if not old.ward or gazetteer.ward_2025_of(old.ward) == (new.ward,):
+        return new
+    return replace(
+        new,
+        ward="",
+        confidence=round(new.confidence * 0.5, 4),
+        problems=(*new.problems, "address:ward_era_ambiguous"),
+    )
 
 
 def _street_first(parts: list[str], era: str) -> Address | None:
@@ -150,6 +188,7 @@ def _street_first(parts: list[str], era: str) -> Address | None:
         rest.confidence,
         rest.problems,
         rest.era,
+        rest.ward_2025_candidates,
     )
 
 
@@ -288,7 +327,11 @@ def _looks_reversed(idx: _Index, segments: _Segments) -> bool:
 def _read(segments: _Segments, marks: _Segments | None, era: str) -> tuple[_Tail, int]:
     """Resolve the administrative tail; return it and the number of street tokens before it."""
     start = _tail_start(segments)
-    tail = _resolve(segments[start:], None if marks is None else marks[start:], era)
+    tail_marks = None if marks is None else marks[start:]
+    if era == _ANY:
+        tail = _resolve_any(segments[start:], tail_marks)
+    else:
+        tail = _resolve(segments[start:], tail_marks, era)
     return tail, sum(len(s) for s in segments[:start])
 
 
@@ -301,7 +344,7 @@ def _from_segments(segments: _Segments, accents: _Segments, era: str) -> Address
         and tail.score < 3.0
         and not tail.anchored
         and not _is_street(segments[0])  # a reversed reading must end with a whole unit
-        and _looks_reversed(_index(era), segments)
+        and _looks_reversed(_index("2021" if era == _ANY else era), segments)
     ):
         # parts written province first ("TP HCM, Quận 3, Phường 13, 12 Lê Văn Sỹ")?
         reverse = segments[::-1]
@@ -309,12 +352,12 @@ def _from_segments(segments: _Segments, accents: _Segments, era: str) -> Address
         if rtail.ends_whole and rtail.score > tail.score + 0.25:
             street = _split_tail(reverse, rtail, roffset)
             street = ", ".join(reversed(street.split(", "))) if street else ""
-            return _build(street, rtail, era, ("address:reversed_order",))
-    return _build(_split_tail(segments, tail, offset), tail, era, ())
+            return _build(street, rtail, ("address:reversed_order",))
+    return _build(_split_tail(segments, tail, offset), tail, ())
 
 
-def _build(street: str, tail: _Tail, era: str, extra: tuple[str, ...]) -> Address:
-    u = _units_address(tail, era, extra)
+def _build(street: str, tail: _Tail, extra: tuple[str, ...]) -> Address:
+    u = _units_address(tail, extra)
     if not street:
         return u
     return Address(
@@ -330,15 +373,17 @@ def _build(street: str, tail: _Tail, era: str, extra: tuple[str, ...]) -> Addres
         u.confidence,
         u.problems,
         u.era,
+        u.ward_2025_candidates,
     )
 
 
 @lru_cache(maxsize=1 << 16)
-def _units_address(tail: _Tail, era: str, extra: tuple[str, ...]) -> Address:
+def _units_address(tail: _Tail, extra: tuple[str, ...]) -> Address:
     """The ``Address`` of a resolved tail, without its street (cached per tail)."""
-    street = ""
+    era = tail.era
     idx = _index(era)
     problems = [*extra, *tail.problems]
+    candidates: tuple[str, ...] = ()
     ward = idx.units[tail.ward] if tail.ward else None
     district = idx.units[tail.district] if tail.district else None
     province = idx.units[tail.province] if tail.province else None
@@ -349,27 +394,27 @@ def _units_address(tail: _Tail, era: str, extra: tuple[str, ...]) -> Address:
             new = gazetteer.ward_2025_of(tail.ward)
             if len(new) == 1:
                 ward_2025 = new[0]
-            elif new:
+            elif new:  # split between communes: the candidates, never one guess
+                candidates = new
                 problems.append("address:ward_2025_split")
-            else:
-                problems.append("address:ward_2025_unavailable")
+        elif tail.district:
+            ward_2025 = gazetteer.district_2025_of(tail.district)  # an island district
     else:
         province_2025 = tail.province
         ward_2025 = tail.ward
     if "address:unresolved" in problems and (province or district or ward):
         problems.remove("address:unresolved")
-    for noise in ("address:province_not_found", "address:district_not_found"):
-        if noise in problems and (
-            "address:unresolved" in problems or (noise.startswith("address:d") and era == "2025")
-        ):
-            problems.remove(noise)
+    if "address:unresolved" in problems:
+        for noise in ("address:province_not_found", "address:district_not_found"):
+            if noise in problems:
+                problems.remove(noise)
     if not (province or district or ward):
         keep = ("unresolved", "ambiguous", "reversed_order")
         problems = [p for p in problems if p.endswith(keep)]
         problems = problems or ["address:unresolved"]
     problems = [p for p in problems if p != "address:ward_not_found" or province or district]
     return Address(
-        street=street,
+        street="",
         ward=ward.full_name if ward else "",
         district=district.full_name if district else "",
         province=province.full_name if province else "",
@@ -381,4 +426,5 @@ def _units_address(tail: _Tail, era: str, extra: tuple[str, ...]) -> Address:
         confidence=float(tail.confidence),
         problems=tuple(dict.fromkeys(problems)),
         era=era,
+        ward_2025_candidates=candidates,
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from vnlink.normalize import gazetteer
 from vnlink.normalize.address.folding import _Segments
 from vnlink.normalize.address.matching import _find, _Match, _Text
 from vnlink.normalize.address.units import _DISTRICT, _PROVINCE, _WARD, _Index, _index, _name_tokens
@@ -23,6 +24,7 @@ class _Tail:
     score: float
     anchored: bool = False  # surely ends with its top unit: not written in reverse order
     ends_whole: bool = False  # its top unit fills the last part (a reversed reading must)
+    era: str = "2021"  # the era of the codes: which form the address was read in
 
 
 _NOTHING = _Tail("", "", "", -1, 0.0, ("address:unresolved",), 0.0)
@@ -47,7 +49,7 @@ def _resolve(segments: _Segments, accents: _Segments | None, era: str) -> _Tail:
     text = _flatten(segments, accents)
     n = len(text.tokens)
     if n == 0:
-        return _NOTHING
+        return replace(_NOTHING, era=era)
     best: tuple[float, list[_Tail]] = (0.0, [])
 
     def consider(tail: _Tail) -> None:
@@ -100,6 +102,15 @@ def _resolve(segments: _Segments, accents: _Segments | None, era: str) -> _Tail:
                     )
                     if m.marked or not m.fuzzy
                 ]
+        elif pm is not None:  # 2025: a 2021 district still written ("Quận 1"), a mixture
+            d_scopes = [idx.districts_in[c] for c in p_codes if c in idx.districts_in]
+            district_options += _find(idx, _DISTRICT, d_scopes, text, end_p, allow_fuzzy=True)
+        else:
+            district_options += [
+                m
+                for m in _find(idx, _DISTRICT, [idx.districts_all], text, end_p, allow_fuzzy=False)
+                if m.marked or m.whole
+            ]
         # a commune is corrected for typos inside a district found exactly; the readings
         # without a district (or province) only take exact names then (speed)
         strong = any(
@@ -107,13 +118,20 @@ def _resolve(segments: _Segments, accents: _Segments | None, era: str) -> _Tail:
         )
         for dm in district_options:
             end_d = dm.start if dm else end_p
-            if dm is not None:
-                w_scopes = [idx.wards_in_district[c] for c in dm.codes]
+            fuzzy = dm is not None or not strong
+            if dm is not None and era == "2021":
+                w_scopes = [
+                    idx.wards_in_district[c] for c in dm.codes if c in idx.wards_in_district
+                ]
+            elif dm is not None:
+                news = dict.fromkeys(_new_province(idx, c) for c in dm.codes)
+                w_scopes = [idx.wards_in_province[c] for c in news if c in idx.wards_in_province]
             elif pm is not None:
                 w_scopes = [idx.wards_in_province[c] for c in p_codes if c in idx.wards_in_province]
+            elif era == "2025":  # no province, no district: exact names only
+                w_scopes, fuzzy = [idx.wards_all], False
             else:
                 w_scopes = []
-            fuzzy = dm is not None or not strong
             ward_options: list[_Match | None] = [
                 None,
                 *_find(idx, _WARD, w_scopes, text, end_d, allow_fuzzy=fuzzy),
@@ -129,8 +147,13 @@ def _resolve(segments: _Segments, accents: _Segments | None, era: str) -> _Tail:
             if wider is not None:
                 explore(wider, end)
     if not best[1]:
-        return _NOTHING
+        return replace(_NOTHING, era=era)
     return _merge(best[1])
+
+
+def _new_province(idx: _Index, district: str) -> str:
+    """The 2025 province of a 2021 district."""
+    return gazetteer.province_2025_of(idx.units[district].parent_code)
 
 
 def _namesake(idx: _Index, pm: _Match, ward: str) -> bool:
@@ -181,8 +204,13 @@ def _score(
         wm = replace(wm, quality=wm.quality if wm.marked else wm.quality * 0.8)
     w_codes = wm.codes if wm else ()
     d_codes = dm.codes if dm else ()
-    if w_codes and d_codes:
+    new = idx.era == "2025"
+    if w_codes and d_codes and not new:
         w_codes = tuple(c for c in w_codes if idx.units[c].parent_code in d_codes)
+    elif w_codes and d_codes:  # a 2025 commune with a 2021 district: it must hold part of it
+        w_codes = tuple(c for c in w_codes if idx.ward_districts.get(c, frozenset()) & {*d_codes})
+        if not w_codes:
+            return _INVALID
     if len(w_codes) == 1:
         ward = w_codes[0]
         if idx.era == "2021":
@@ -192,16 +220,18 @@ def _score(
     if len(d_codes) == 1:
         district = d_codes[0]
     elif len(d_codes) > 1:
-        parents = {idx.units[c].parent_code for c in d_codes}
+        parents = {_new_province(idx, c) if new else idx.units[c].parent_code for c in d_codes}
         if pm is None and len(parents) == 1:
             province = parents.pop()
         problems.append("address:district_ambiguous")
     p_codes = pm.codes if pm else ()
     if district:
-        unit_province = idx.units[district].parent_code
+        unit_province = _new_province(idx, district) if new else idx.units[district].parent_code
         if p_codes and unit_province not in p_codes:
             return _INVALID
         province = unit_province
+        if new and not ward and wm is None:  # an island district is a đặc khu since 2025
+            ward = gazetteer.district_2025_of(district)
     elif ward:
         province = idx.units[ward].province_code
     elif len(p_codes) == 1:
@@ -250,6 +280,8 @@ def _score(
         problems.append("address:district_not_found")
     if not ward and "address:ward_ambiguous" not in problems:
         problems.append("address:ward_not_found")
+    if new and dm is not None:
+        problems.append("address:era_mixed")  # a 2021 district in a 2025 address
     if end < n:
         problems.append("address:unknown_part")
         score -= 0.3
@@ -276,6 +308,7 @@ def _score(
         score,
         anchored,
         ends_whole,
+        idx.era,
     )
 
 
@@ -307,4 +340,5 @@ def _merge(tails: list[_Tail]) -> _Tail:
         first.score,
         all(t.anchored for t in tails),
         all(t.ends_whole for t in tails),
+        first.era,
     )

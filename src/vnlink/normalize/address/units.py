@@ -36,6 +36,8 @@ for _words, _levels, _kind in [
     (("thi", "tran"), (_WARD,), "thị trấn"),
     (("tt",), (_WARD,), "thị trấn"),
     (("thitran",), (_WARD,), "thị trấn"),
+    (("dac", "khu"), (_WARD,), "đặc khu"),
+    (("dk",), (_WARD,), "đặc khu"),
 ]:
     _MARKERS[_words] = (frozenset(_levels), _kind)
 
@@ -121,6 +123,9 @@ class _Index:
     max_tokens: int
     wider: dict[str, tuple[str, ...]] = field(default_factory=dict)
     accents: dict[str, tuple[str, str]] = field(default_factory=dict)
+    wards_all: _Scope = field(default_factory=_Scope)
+    # era 2025: the 2021 districts each 2025 commune took (a part of) its old communes from
+    ward_districts: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def accent_of(self, code: str) -> tuple[str, str]:
         """The unit name's letters and tones, tone placement ignored."""
@@ -135,12 +140,22 @@ class _Index:
 
 @cache
 def _index(era: str) -> _Index:
+    """The name indexes of one era.
+
+    Era 2021: provinces, districts in each province, communes in each district and
+    province; a commune renamed by the mergers of 2022-2024 is also found under its
+    name of March 2025. Era 2025: the 34 provinces (also under the names of the 63
+    old ones inside them: "Bình Dương" is Hồ Chí Minh City), the 3,321 communes in
+    each province, and the 2021 districts of each new province, for addresses that
+    still write one ("Phường Sài Gòn, Quận 1, TP HCM").
+    """
     units: dict[str, AdminUnit] = {}
     provinces = _Scope()
     districts_in: dict[str, _Scope] = {}
     districts_all = _Scope()
     wards_in_district: dict[str, _Scope] = {}
     wards_in_province: dict[str, _Scope] = {}
+    wards_all = _Scope()
     max_tokens = 1
 
     def keys_of(u: AdminUnit, extra: Iterable[str] = ()) -> list[tuple[str, bool]]:
@@ -154,30 +169,41 @@ def _index(era: str) -> _Index:
 
     for p in gazetteer.provinces(era):
         units[p.code] = p
-        aliases = _PROVINCE_ALIASES.get(p.code, [])
-        if era == "2025" and p.code == "46":
-            aliases = [*aliases, "thua thien hue"]
-        for key, joined in keys_of(p, aliases):
+        for key, joined in keys_of(p, _PROVINCE_ALIASES.get(p.code, [])):
             provinces.add(key, p.code, joined=joined)
-    if era == "2021":
-        for d in gazetteer.districts():
-            units[d.code] = d
-            for key, joined in keys_of(d, _DISTRICT_ALIASES.get(d.code, [])):
-                districts_in.setdefault(d.parent_code, _Scope()).add(key, d.code, joined=joined)
-                districts_all.add(key, d.code, joined=joined)
+    if era == "2025":  # the old provinces' names mean the new province they are part of
+        for p in gazetteer.provinces("2021"):
+            new = gazetteer.province_2025_of(p.code)
+            for key, joined in keys_of(p, _PROVINCE_ALIASES.get(p.code, [])):
+                if key not in provinces.keys:
+                    provinces.add(key, new, joined=joined)
+    for d in gazetteer.districts():
+        units[d.code] = d
+        parent = d.parent_code if era == "2021" else gazetteer.province_2025_of(d.parent_code)
+        for key, joined in keys_of(d, _DISTRICT_ALIASES.get(d.code, [])):
+            districts_in.setdefault(parent, _Scope()).add(key, d.code, joined=joined)
+            districts_all.add(key, d.code, joined=joined)
+    renamed = gazetteer._renamed_before_2025() if era == "2021" else {}
     for w in gazetteer.wards(era):
         units[w.code] = w
-        for key, joined in keys_of(w):
+        later = renamed.get(w.code, "")
+        extra = [
+            later.split(" ", 2)[-1] if later.startswith("Thị trấn") else later.split(" ", 1)[-1]
+        ]
+        for key, joined in keys_of(w, extra if later else ()):
             if era == "2021":
                 wards_in_district.setdefault(w.parent_code, _Scope()).add(
                     key, w.code, joined=joined
                 )
+            else:
+                wards_all.add(key, w.code, joined=joined)
             wards_in_province.setdefault(w.province_code, _Scope()).add(key, w.code, joined=joined)
-    scopes = [provinces, districts_all, *districts_in.values()]
+    scopes = [provinces, districts_all, wards_all, *districts_in.values()]
     scopes += [*wards_in_district.values(), *wards_in_province.values()]
     for scope in scopes:
         scope.freeze()
     wider: dict[str, tuple[str, ...]] = {}
+    ward_districts: dict[str, frozenset[str]] = {}
     if era == "2021":  # old provinces whose name is also a 2025 province's name
         new_names = {fold_place(p.name) for p in gazetteer.provinces("2025")}
         inside: dict[str, list[str]] = {}
@@ -187,6 +213,12 @@ def _index(era: str) -> _Index:
             group = inside[gazetteer.province_2025_of(p.code)]
             if fold_place(p.name) in new_names and len(group) > 1:
                 wider[p.code] = (p.code, *(c for c in group if c != p.code))
+    else:
+        old = {w.code: w.parent_code for w in gazetteer.wards("2021")}
+        for w in gazetteer.wards("2025"):
+            ward_districts[w.code] = frozenset(
+                old[c] for c in gazetteer.wards_2021_of(w.code) if c in old
+            )
     return _Index(
         era,
         units,
@@ -197,4 +229,6 @@ def _index(era: str) -> _Index:
         wards_in_province,
         max_tokens,
         wider,
+        wards_all=wards_all,
+        ward_districts=ward_districts,
     )
