@@ -30,6 +30,7 @@ KEYS = (
     "ward_2025",
     "address_confidence",
     "address_problems",
+    "address_era",
 )
 PROBLEM = re.compile(r"^address:[a-z0-9_]+$")
 
@@ -144,12 +145,14 @@ def test_bulk_matches_scalar_and_contract() -> None:
     for key in KEYS:
         assert len(cols[key]) == len(values)
     assert cols["address_confidence"].dtype == np.float32
-    for key in (*KEYS[:-2], "address_problems"):
+    for key in (k for k in KEYS if k != "address_confidence"):
         assert cols[key].dtype == object
         assert all(isinstance(v, str) for v in cols[key])
     for i, value in enumerate(values):
         a = parse_address(value)
-        assert cols["ward"][i] == a.ward_code and cols["street"][i] == a.street
+        assert cols["ward"][i] == (a.ward_code if a.era == "2021" else "")
+        assert cols["street"][i] == a.street and cols["address_era"][i] == a.era
+        assert cols["ward_2025"][i] == a.ward_2025
         assert cols["address_problems"][i] == ";".join(a.problems)
         assert cols["address_confidence"][i] == np.float32(a.confidence)
     assert cols["ward"][2] == "10138" and cols["province_2025"][0] == "79"

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from vnlink._bulk import as_object_array, factorize
+from vnlink.normalize import gazetteer
 from vnlink.normalize.address.folding import _HARD_SPLIT, _part
 from vnlink.normalize.address.parse import (
+    _ANY,
     _is_street,
     _rest_address,
     _split_at,
@@ -24,7 +27,7 @@ from vnlink.normalize.gazetteer import _check_era
 __all__ = ["parse_address_columns", "parse_addresses"]
 
 
-def parse_addresses(values: Iterable[Any], *, era: str = "2021") -> dict[str, NDArray[Any]]:
+def parse_addresses(values: Iterable[Any], *, era: str | None = None) -> dict[str, NDArray[Any]]:
     """Parse a column of addresses; the bulk form used by ``prepare()``.
 
     Each distinct text is parsed once, and the administrative tail (the last
@@ -34,64 +37,148 @@ def parse_addresses(values: Iterable[Any], *, era: str = "2021") -> dict[str, ND
     Parameters
     ----------
     values : iterable of str or None
-    era : {"2021", "2025"}
+    era : {"2021", "2025"}, optional
+        Read every address in this form only; by default each is read in the
+        form it was written in (see :func:`parse_address`).
 
     Returns
     -------
     dict of str to numpy.ndarray
-        ``street``, ``province``, ``district``, ``ward`` (codes of ``era``),
-        ``province_2025``, ``ward_2025`` (object arrays, ``""`` when unknown),
-        ``address_confidence`` (float32) and ``address_problems`` (``;``-joined).
+        ``street``; ``province``, ``district``, ``ward``: 2021-era codes (for an
+        address written in the 2025 form: ``ward`` empty, ``district`` the 2021
+        district if one was written, ``province`` the old province when the new
+        commune lies in one); ``province_2025``, ``ward_2025``: 2025 codes (object
+        arrays, ``""`` when unknown); ``address_confidence`` (float32);
+        ``address_problems`` (``;``-joined) and ``address_era`` (the form written:
+        ``"2021"``, ``"2025"`` or ``""``).
 
     Examples
     --------
-    >>> cols = parse_addresses(["P.13, Q3, TPHCM", None, "P.13, Q.3, TP.HCM"])
-    >>> cols["ward"].tolist(), cols["province_2025"].tolist()
-    (['27136', '', '27136'], ['79', '', '79'])
+    >>> cols = parse_addresses(["P.13, Q3, TPHCM", None, "Phường Nhiêu Lộc, TP.HCM"])
+    >>> cols["ward"].tolist(), cols["ward_2025"].tolist(), cols["address_era"].tolist()
+    (['27136', '', ''], ['27142', '', '27142'], ['2021', '', '2025'])
+    >>> cols["province"].tolist(), cols["province_2025"].tolist()
+    (['79', '', '79'], ['79', '', '79'])
     >>> cols["address_confidence"].dtype
     dtype('float32')
     """
-    era = _check_era(era)
+    mode = _ANY if era is None else _check_era(era)
     distinct, inverse = factorize(as_object_array(values))
-    n = len(distinct)
-    street = np.empty(n, dtype=object)
-    province = np.empty(n, dtype=object)
-    district = np.empty(n, dtype=object)
-    ward = np.empty(n, dtype=object)
-    province_2025 = np.empty(n, dtype=object)
-    ward_2025 = np.empty(n, dtype=object)
-    confidence = np.empty(n, dtype=np.float32)
-    problems = np.empty(n, dtype=object)
+    unicode_only = _unicode_only()
+    units: list[Address | None] = []  # the units part of each distinct tail, then whole parses
+    tails: dict[tuple[str, bool], int] = {}
+    heads: dict[str, tuple[bool, str] | None] = {}
+    unit_of = np.empty(len(distinct), dtype=np.intp)
+    street = np.empty(len(distinct), dtype=object)
     for i, value in enumerate(distinct):
+        m = _HOUSE.match(value) if isinstance(value, str) else None
+        if m is not None and (
+            value.isascii() or (unicode_only is not None and unicode_only.search(value))
+        ):
+            # "12/3A Lê Văn Sỹ, <units>": the street is read once per street name, the
+            # units once per distinct text, the house number written in front
+            number, remainder = m.groups()
+            cut = _HARD_SPLIT.search(remainder)
+            if cut is not None:
+                head_text = remainder[: cut.start()]
+                head = heads.get(head_text, _UNSEEN)
+                if head is _UNSEEN:
+                    head = heads[head_text] = _street_head(head_text)
+                if head is not None:
+                    key = (remainder[cut.end() :], head[0])
+                    u = tails.get(key)
+                    if u is None:
+                        u = tails[key] = len(units)
+                        units.append(_rest_address(tuple(_HARD_SPLIT.split(key[0])), key[1], mode))
+                    rest = units[u]
+                    if rest is not None:
+                        short = number.isdigit() and len(number) <= 3
+                        text = (str(int(number)) if short else number.lower()) + head[1]
+                        unit_of[i] = u
+                        street[i] = f"{text}, {rest.street}" if rest.street else text
+                        continue
         a = parse_address(value, era=era)
+        unit_of[i] = len(units)
+        units.append(a)
         street[i] = a.street
-        province[i] = a.province_code
-        district[i] = a.district_code
-        ward[i] = a.ward_code
-        province_2025[i] = a.province_2025
-        ward_2025[i] = a.ward_2025
-        confidence[i] = a.confidence
-        problems[i] = ";".join(a.problems)
-    return {
-        "street": street[inverse],
-        "province": province[inverse],
-        "district": district[inverse],
-        "ward": ward[inverse],
-        "province_2025": province_2025[inverse],
-        "ward_2025": ward_2025[inverse],
-        "address_confidence": confidence[inverse],
-        "address_problems": problems[inverse],
-    }
+    cols = _columns([a if a is not None else Address() for a in units])
+    out = {k: v[unit_of][inverse] for k, v in cols.items() if k != "street"}
+    out["street"] = street[inverse]
+    return {k: out[k] for k in _PARSED_KEYS}
+
+
+_HOUSE = re.compile(r"\s*(\d{1,4}[A-Za-z]?(?:/\d{1,4}[A-Za-z]?)*)\s+(\S.*)", re.DOTALL)
+"""A text that starts with a house number ("12/3A Lê Văn Sỹ, ...")."""
+_UNSEEN: Any = object()
+
+
+def _street_head(text: str) -> tuple[bool, str] | None:
+    """``(has diacritics, street text after the number)`` of a first part "<number> <text>"
+    that the parser reads as a street alone (``None`` if it does not: see ``_street_first``).
+    The house number takes no part in it, so it is read once per street name."""
+    seg, marks = _part("1 " + text)
+    if len(seg) != 1 or not _is_street(seg[0]) or _split_at(seg[0]):
+        return None
+    written = _street_segment(seg[0])
+    if written[:1] != "1" or written[1:2] not in ("", " "):  # pragma: no cover - guard
+        return None
+    return marks[0] is not seg[0], written[1:]
 
 
 _PARSED_KEYS = (
     "street", "province", "district", "ward", "province_2025", "ward_2025",
-    "address_confidence", "address_problems",
+    "address_confidence", "address_problems", "address_era",
 )  # fmt: skip
 
 
+def _columns(found: Sequence[Address]) -> dict[str, NDArray[Any]]:
+    """The columns of :func:`parse_addresses` for parsed addresses, one row each."""
+    m = len(found)
+    cols: dict[str, NDArray[Any]] = {k: np.empty(m, dtype=object) for k in _PARSED_KEYS}
+    cols["address_confidence"] = np.empty(m, dtype=np.float32)
+    street, province, district, ward = (
+        cols["street"],
+        cols["province"],
+        cols["district"],
+        cols["ward"],
+    )
+    province_2025, ward_2025 = cols["province_2025"], cols["ward_2025"]
+    problems, era = cols["address_problems"], cols["address_era"]
+    confidence = cols["address_confidence"]
+    for j, a in enumerate(found):
+        street[j] = a.street
+        if a.era == "2025":
+            province[j] = _old_province(a.ward_2025, a.province_2025)
+            ward[j] = ""
+        else:
+            province[j] = a.province_code
+            ward[j] = a.ward_code
+        district[j] = a.district_code
+        province_2025[j] = a.province_2025
+        ward_2025[j] = a.ward_2025
+        confidence[j] = a.confidence
+        problems[j] = ";".join(a.problems)
+        era[j] = a.era
+    return cols
+
+
+@lru_cache(maxsize=1 << 12)
+def _old_province(ward_2025: str, province_2025: str) -> str:
+    """The 2021 province a 2025 commune (else province) lies in, when it is a single one."""
+    if ward_2025:
+        units = [gazetteer.unit(c) for c in gazetteer.wards_2021_of(ward_2025)]
+        olds = {u.province_code for u in units if u is not None}
+    else:
+        olds = {
+            p.code
+            for p in gazetteer.provinces("2021")
+            if gazetteer.province_2025_of(p.code) == province_2025
+        }
+    return olds.pop() if len(olds) == 1 else ""
+
+
 def parse_address_columns(
-    columns: Sequence[Iterable[Any]], *, era: str = "2021"
+    columns: Sequence[Iterable[Any]], *, era: str | None = None
 ) -> dict[str, NDArray[Any]]:
     """Parse an address typed in several columns, the first one the street part.
 
@@ -138,7 +225,7 @@ def parse_address_columns(
     """
     from vnlink.exceptions import ConfigurationError
 
-    era = _check_era(era)
+    mode = _ANY if era is None else _check_era(era)
     plain = [as_object_array(c) for c in columns]
     if not plain:
         raise ConfigurationError("parse_address_columns needs at least one column (the street)")
@@ -182,7 +269,7 @@ def parse_address_columns(
     rests: list[Address | None] = []
     for k in keys.tolist():
         parts = tuple(_HARD_SPLIT.split(", " + str(r_text[k // 2]))[1:])
-        rests.append(_rest_address(parts, bool(k % 2), era))
+        rests.append(_rest_address(parts, bool(k % 2), mode))
     no_rest = np.array([r is None for r in rests], dtype=bool)
     group = np.zeros(n, dtype=np.intp)
     group[fast] = key_inv.reshape(-1)
@@ -201,18 +288,7 @@ def parse_address_columns(
 
     found = [r if r is not None else Address() for r in rests]
     found += [parse_address(w, era=era) for w in wholes]
-    m = len(found)
-    cols: dict[str, NDArray[Any]] = {k: np.empty(m, dtype=object) for k in _PARSED_KEYS}
-    cols["address_confidence"] = np.empty(m, dtype=np.float32)
-    for j, a in enumerate(found):
-        cols["street"][j] = a.street
-        cols["province"][j] = a.province_code
-        cols["district"][j] = a.district_code
-        cols["ward"][j] = a.ward_code
-        cols["province_2025"][j] = a.province_2025
-        cols["ward_2025"][j] = a.ward_2025
-        cols["address_confidence"][j] = a.confidence
-        cols["address_problems"][j] = ";".join(a.problems)
+    cols = _columns(found)
     out = {k: v[group] for k, v in cols.items()}
 
     # the street of the fast rows: the street column's text, then what the units left
@@ -263,12 +339,7 @@ def _repair_kinds(texts: list[str]) -> NDArray[np.int8]:
     Unicode). So ``street + ", " + units`` reads the same as its two parts when
     both are ASCII or either has such a character.
     """
-    try:
-        from vnlink.normalize.legacy import _non_surface
-
-        unicode_only: re.Pattern[str] | None = _non_surface()
-    except ImportError:  # pragma: no cover - no repair module: only ASCII is known safe
-        unicode_only = None
+    unicode_only = _unicode_only()
     kinds = np.full(len(texts), 2, dtype=np.int8)
     for i, text in enumerate(texts):
         if text.isascii():
@@ -276,3 +347,13 @@ def _repair_kinds(texts: list[str]) -> NDArray[np.int8]:
         elif unicode_only is not None and unicode_only.search(text):
             kinds[i] = 1
     return kinds
+
+
+def _unicode_only() -> re.Pattern[str] | None:
+    """A pattern of the characters no legacy byte shows as (text holding one is Unicode)."""
+    try:
+        from vnlink.normalize.legacy import _non_surface
+
+        return _non_surface()
+    except ImportError:  # pragma: no cover - no repair module: only ASCII is known safe
+        return None

@@ -83,6 +83,19 @@ _JOINS = [  # hyphenated names, so that a spaced hyphen can separate parts elsew
     (re.compile(r"(?<![a-z])br\s*[-–]\s*vt(?![a-z])"), "brvt"),
     (re.compile(r"(?<![a-z])thua thien\s*[-–]\s*hue(?![a-z])"), "thua thien hue"),
     (re.compile(r"(?<![a-z])phan rang\s*[-–]\s*thap cham(?![a-z])"), "phan rang thap cham"),
+    *(
+        (re.compile(rf"(?<![a-z]){a}\s*[-–]\s*{b}(?![a-z])"), f"{a} {b}")
+        for a, b in [  # 2025 communes (and two of early 2025) named after two places
+            ("van mieu", "quoc tu giam"),
+            ("phuong lien", "trung tu"),
+            ("chan may", "lang co"),
+            ("xuan huong", "da lat"),
+            ("cam ly", "da lat"),
+            ("lam vien", "da lat"),
+            ("xuan truong", "da lat"),
+            ("lang biang", "da lat"),
+        ]
+    ),
 ]
 _SEGMENT_SPLIT = re.compile(r"[,;|\n\t]+|\s+[-–]+\s+")
 _TOKEN = re.compile(r"[a-z0-9]+(?:/[a-z0-9]+)*")

@@ -159,14 +159,10 @@ def _find(
         for scope in scopes:
             if not scope.choices:
                 continue
-            # a fast bit-parallel prefilter, then Damerau-Levenshtein (a swap is one typo)
-            hits = process.extract(
-                query, scope.choices, scorer=fuzz.ratio, score_cutoff=70.0, limit=4
-            )
-            for choice, _ratio, pos in hits:
-                score = DamerauLevenshtein.normalized_similarity(query, choice)
-                if score >= cutoff:
-                    best.append((float(score), scope.choice_codes[pos], start))
+            hits = scope.fuzzy.get(query)
+            if hits is None:
+                hits = scope.fuzzy[query] = _fuzzy_hits(scope.choices, query, cutoff)
+            best += [(score, scope.choice_codes[pos], start) for score, pos in hits]
     if not best:
         return []
     top_score = max(item[0] for item in best)
@@ -176,6 +172,19 @@ def _find(
     return _make_match(
         idx, level, codes, tokens, seg_start, start, fuzzy=True, score=top_score, numeric=False
     )
+
+
+def _fuzzy_hits(choices: list[str], query: str, cutoff: float) -> list[tuple[float, int]]:
+    """(similarity, position) of the names within ``cutoff`` of ``query``: a fast
+    bit-parallel prefilter, then Damerau-Levenshtein (a swap is one typo)."""
+    out = []
+    for choice, _ratio, pos in process.extract(
+        query, choices, scorer=fuzz.ratio, score_cutoff=70.0, limit=4
+    ):
+        score = DamerauLevenshtein.normalized_similarity(query, choice)
+        if score >= cutoff:
+            out.append((float(score), pos))
+    return out
 
 
 _ALLEY_WORDS = {"duong", "d", "pho", "ngo", "ngach", "hem", "kiet", "so", "sn"}

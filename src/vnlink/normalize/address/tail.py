@@ -193,18 +193,20 @@ def _score(
     score = 0.0
     confidence = 1.0
     ward = district = province = ""
+    new = idx.era == "2025"
     if pm is None and dm is not None and wm is None and (dm.fuzzy or not (dm.marked or dm.whole)):
         return _INVALID  # a bare or corrected district name with nothing to confirm it
     if wm is not None and not wm.marked and wm.after_street:
         return _INVALID  # "27 Nguyễn Văn Cừ": a street named after a commune
     if wm is not None and dm is None and pm is not None:
         # district missing: the commune was looked up in the whole province
-        if not wm.marked and not wm.whole:
+        if not wm.marked and not wm.whole and (not new or wm.fuzzy):
             return _INVALID  # a street name, not a commune
+        if not wm.marked and not wm.whole:  # 2025: "... Nguyễn Huệ Bình Trưng Đồng Tháp"
+            wm = replace(wm, quality=wm.quality * 0.5)
         wm = replace(wm, quality=wm.quality if wm.marked else wm.quality * 0.8)
     w_codes = wm.codes if wm else ()
     d_codes = dm.codes if dm else ()
-    new = idx.era == "2025"
     if w_codes and d_codes and not new:
         w_codes = tuple(c for c in w_codes if idx.units[c].parent_code in d_codes)
     elif w_codes and d_codes:  # a 2025 commune with a 2021 district: it must hold part of it

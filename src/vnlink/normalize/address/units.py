@@ -97,6 +97,7 @@ class _Scope:
     choices: list[str] = field(default_factory=list)
     choice_codes: list[tuple[str, ...]] = field(default_factory=list)
     joined: set[str] = field(default_factory=set)
+    fuzzy: dict[str, list[tuple[float, int]]] = field(default_factory=dict)  # query -> hits
 
     def add(self, key: str, code: str, *, joined: bool = False) -> None:
         if joined:
