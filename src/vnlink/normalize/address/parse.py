@@ -136,9 +136,9 @@ def _resolve_any(segments: _Segments, accents: _Segments | None) -> _Tail:
     """The tail read in both forms: three levels of 2021, two levels of 2025; the better kept.
 
     Where one reading settles it, the other is not made (speed): a commune found
-    exactly, of the kind written, in its written district (2021), or a marked commune and a province
-    and nothing else whose old namesakes all went into it (2025). The result is
-    the same as :func:`_choose` of both readings.
+    exactly, of the kind written, in its written district (2021), or a marked
+    commune and a province and nothing else, with no 2021 namesake (2025). The
+    result is the same as :func:`_choose` of both readings.
     """
     if any(t in _DISTRICT_WORDS for seg in segments for t in seg):
         old = _resolve(segments, accents, "2021")
@@ -165,9 +165,8 @@ _UNSETTLED = frozenset(
 
 @lru_cache(maxsize=1 << 12)
 def _settled(ward_2025: str) -> bool:
-    """Does every 2021 commune named like this 2025 commune, in the old provinces of its
-    province, lie wholly in it? Then the 2021 reading of "<commune>, <province>" cannot
-    name another place."""
+    """Is no 2021 commune of the old provinces of its province named like this 2025
+    commune? Then the 2021 reading of "<commune>, <province>" finds no commune."""
     unit = gazetteer.unit(ward_2025, era="2025", level="ward")
     if unit is None:  # pragma: no cover - codes come from the index
         return False
@@ -177,9 +176,8 @@ def _settled(ward_2025: str) -> bool:
         if gazetteer.province_2025_of(p.code) != unit.province_code:
             continue
         scope = old.wards_in_province.get(p.code)
-        for code in scope.keys.get(key, ()) if scope is not None else ():
-            if gazetteer.ward_2025_of(code) != (ward_2025,):
-                return False
+        if scope is not None and key in scope.keys:
+            return False
     return True
 
 
@@ -199,10 +197,17 @@ def _choose(old: _Tail, new: _Tail) -> _Tail:
         return new
     old_fuzzy = "address:ward_fuzzy" in old.problems
     new_fuzzy = "address:ward_fuzzy" in new.problems
-    if new.ward and old.ward and old_fuzzy != new_fuzzy:
-        return old if new_fuzzy else new
+    if new.ward and old.ward and old_fuzzy != new_fuzzy and old.consumed == new.consumed:
+        return old if new_fuzzy else new  # the same words read as two communes
     if new.ward and not new_fuzzy and not old.ward and "address:ward_ambiguous" not in old.problems:
-        return new  # "Yên Sơn, Tuyên Quang": the 2025 commune, not the 2021 district
+        if not old.district:
+            return new
+        if new.score > old.score - 0.15 and old.district in _index("2025").ward_districts.get(
+            new.ward, ()
+        ):
+            # "Yên Sơn, Tuyên Quang": Huyện Yên Sơn (2021) or Xã Yên Sơn (2025), which
+            # holds part of it: both are kept
+            return replace(new, district=old.district)
     if new.score > old.score + 1e-9:
         return new
     if old.score > new.score + 1e-9 or not new.ward:
@@ -210,10 +215,14 @@ def _choose(old: _Tail, new: _Tail) -> _Tail:
     if old.district and "address:district_missing" not in old.problems:
         return old
     went = gazetteer.ward_2025_of(old.ward) if old.ward else (new.ward,)
-    if went == (new.ward,):
-        return new
-    if new.ward in went:
-        return replace(new, confidence=round(new.confidence * 0.9, 4))
+    if went == (new.ward,):  # one place either way: the 2021 reading says more
+        return old if old.ward else new
+    if new.ward in went:  # the new commune, or the old one split between it and others?
+        return replace(
+            new,
+            confidence=round(min(new.confidence, 0.75), 4),
+            problems=(*new.problems, "address:ward_era_ambiguous"),
+        )
     return replace(
         new,
         confidence=round(min(new.confidence * 0.5, 0.5), 4),

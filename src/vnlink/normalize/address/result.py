@@ -93,11 +93,15 @@ class Address:
 def format_address(address: Address) -> str:
     """``street, ward, district, province`` with the units' official names; empty parts left out.
 
+    An address of the 2025 form is written in two levels (a 2021 district typed
+    with it is left out).
+
     Examples
     --------
     >>> from vnlink.normalize.address import parse_address
     >>> format_address(parse_address("so 5 ngo 12 pho Hue, P. Pho Hue, Q. Hai Ba Trung, HN"))
     'so 5 ngo 12 pho hue, Phường Phố Huế, Quận Hai Bà Trưng, Thành phố Hà Nội'
     """
-    parts = (address.street, address.ward, address.district, address.province)
+    district = address.district if address.era != "2025" else ""  # two levels since 2025
+    parts = (address.street, address.ward, district, address.province)
     return ", ".join(p for p in parts if p)

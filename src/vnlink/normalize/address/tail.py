@@ -234,6 +234,8 @@ def _score(
         province = unit_province
         if new and not ward and wm is None:  # an island district is a đặc khu since 2025
             ward = gazetteer.district_2025_of(district)
+            if not ward:
+                return _INVALID  # a 2021 district alone is no 2025 reading
     elif ward:
         province = idx.units[ward].province_code
     elif len(p_codes) == 1:
@@ -299,6 +301,9 @@ def _score(
         and not top.fuzzy
         and (top.whole or top.marked or (top is pm and (dm or wm) is not None))
     )
+    if new and pm is None and dm is None:
+        anchored = False  # a 2025 commune alone, found anywhere: perhaps written first
+        confidence *= 0.8
     ends_whole = top is not None and end == n and top.whole
     return _Tail(
         province,
