@@ -137,18 +137,23 @@ def _resolve_any(segments: _Segments, accents: _Segments | None) -> _Tail:
 
     Where one reading settles it, the other is not made (speed): a commune found
     exactly, of the kind written, in its written district (2021), or a marked
-    commune and a province and nothing else, with no 2021 namesake (2025). The
-    result is the same as :func:`_choose` of both readings.
+    commune and a province and nothing else, with no 2021 namesake (2025); where
+    one reading found its commune exactly, the other reads exact names only. The
+    result is the same as :func:`_choose` of both full readings.
     """
     if any(t in _DISTRICT_WORDS for seg in segments for t in seg):
         old = _resolve(segments, accents, "2021")
         if old.ward and old.score > 3.13 and not _UNSETTLED.intersection(old.problems):
             return old  # below 3.13: a commune of another kind than its marker says
-        return _choose(old, _resolve(segments, accents, "2025"))
+        # a commune found exactly in a written district: a corrected name cannot beat it
+        exact = bool(old.ward) and not _UNSETTLED.intersection(old.problems)
+        return _choose(old, _resolve(segments, accents, "2025", exact))
     new = _resolve(segments, accents, "2025")
-    if new.ward and not new.problems and new.score >= 2.2 - 1e-9 and _settled(new.ward):
+    perfect = bool(new.ward) and not new.problems and new.score >= 2.2 - 1e-9
+    if perfect and _settled(new.ward):
         return new
-    return _choose(_resolve(segments, accents, "2021"), new)
+    # "<marked commune>, <province>" found exactly: a corrected 2021 name cannot beat it
+    return _choose(_resolve(segments, accents, "2021", perfect), new)
 
 
 _DISTRICT_WORDS = frozenset({"quan", "q", "huyen", "h", "tx", "thixa"})

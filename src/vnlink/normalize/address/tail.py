@@ -44,7 +44,11 @@ def _flatten(segments: _Segments, accents: _Segments | None) -> _Text:
 
 
 @lru_cache(maxsize=1 << 16)
-def _resolve(segments: _Segments, accents: _Segments | None, era: str) -> _Tail:
+def _resolve(
+    segments: _Segments, accents: _Segments | None, era: str, exact: bool = False
+) -> _Tail:
+    """The best reading of a tail in ``era``; ``exact``: names as written only (no typo
+    corrected), when only an exact reading could change the choice between eras."""
     idx = _index(era)
     text = _flatten(segments, accents)
     n = len(text.tokens)
@@ -60,7 +64,7 @@ def _resolve(segments: _Segments, accents: _Segments | None, era: str) -> _Tail:
             best[1].append(tail)
 
     province_options: list[tuple[_Match | None, int]] = [
-        (m, n) for m in _find(idx, _PROVINCE, [idx.provinces], text, n, allow_fuzzy=True)
+        (m, n) for m in _find(idx, _PROVINCE, [idx.provinces], text, n, allow_fuzzy=not exact)
     ]
     province_options.append((None, n))
     last_start = text.seg_starts[-1]
@@ -72,7 +76,7 @@ def _resolve(segments: _Segments, accents: _Segments | None, era: str) -> _Tail:
         # an unknown last part ("..., BD", "..., Miền Tây"): read the rest without it
         province_options += [
             (m, last_start)
-            for m in _find(idx, _PROVINCE, [idx.provinces], text, last_start, allow_fuzzy=True)
+            for m in _find(idx, _PROVINCE, [idx.provinces], text, last_start, allow_fuzzy=not exact)
         ]
         province_options.append((None, last_start))
     widened = [(w, end) for w, end in ((_wider(idx, pm), end) for pm, end in province_options)]
@@ -85,7 +89,9 @@ def _resolve(segments: _Segments, accents: _Segments | None, era: str) -> _Tail:
         if era == "2021":
             if pm is not None:
                 d_scopes = [idx.districts_in[c] for c in p_codes if c in idx.districts_in]
-                district_options += _find(idx, _DISTRICT, d_scopes, text, end_p, allow_fuzzy=True)
+                district_options += _find(
+                    idx, _DISTRICT, d_scopes, text, end_p, allow_fuzzy=not exact
+                )
             else:
                 # no province: a typo is corrected among all 705 districts only when
                 # no province was found at all, a marker says "district" and a
@@ -98,13 +104,15 @@ def _resolve(segments: _Segments, accents: _Segments | None, era: str) -> _Tail:
                         [idx.districts_all],
                         text,
                         end_p,
-                        allow_fuzzy=no_province,
+                        allow_fuzzy=no_province and not exact,
                     )
                     if m.marked or not m.fuzzy
                 ]
         elif pm is not None:  # 2025: a 2021 district still written ("Quận 1"), a mixture
             d_scopes = [idx.districts_in[c] for c in p_codes if c in idx.districts_in]
-            district_options += _find(idx, _DISTRICT, d_scopes, text, end_p, allow_fuzzy=True)
+            district_options += _find(
+                    idx, _DISTRICT, d_scopes, text, end_p, allow_fuzzy=not exact
+                )
         else:
             district_options += [
                 m
@@ -123,9 +131,8 @@ def _resolve(segments: _Segments, accents: _Segments | None, era: str) -> _Tail:
                 w_scopes = [
                     idx.wards_in_district[c] for c in dm.codes if c in idx.wards_in_district
                 ]
-            elif dm is not None:
-                news = dict.fromkeys(_new_province(idx, c) for c in dm.codes)
-                w_scopes = [idx.wards_in_province[c] for c in news if c in idx.wards_in_province]
+            elif dm is not None:  # 2025 communes holding part of the 2021 district
+                w_scopes = [s for c in dm.codes if (s := idx.wards_in_district.get(c))]
             elif pm is not None:
                 w_scopes = [idx.wards_in_province[c] for c in p_codes if c in idx.wards_in_province]
             elif era == "2025":  # no province, no district: exact names only
@@ -134,7 +141,7 @@ def _resolve(segments: _Segments, accents: _Segments | None, era: str) -> _Tail:
                 w_scopes = []
             ward_options: list[_Match | None] = [
                 None,
-                *_find(idx, _WARD, w_scopes, text, end_d, allow_fuzzy=fuzzy),
+                *_find(idx, _WARD, w_scopes, text, end_d, allow_fuzzy=fuzzy and not exact),
             ]
             for wm in ward_options:
                 consider(_score(idx, pm, dm, wm, end, n))
@@ -178,7 +185,7 @@ def _wider(idx: _Index, pm: _Match | None) -> _Match | None:
     wider = idx.wider.get(pm.codes[0])
     if wider is None:
         return None
-    return replace(pm, codes=wider, quality=pm.quality * 0.9, widened=True)
+    return pm._replace(codes=wider, quality=pm.quality * 0.9, widened=True)
 
 
 def _score(
@@ -203,8 +210,8 @@ def _score(
         if not wm.marked and not wm.whole and (not new or wm.fuzzy):
             return _INVALID  # a street name, not a commune
         if not wm.marked and not wm.whole:  # 2025: "... Nguyễn Huệ Bình Trưng Đồng Tháp"
-            wm = replace(wm, quality=wm.quality * 0.5)
-        wm = replace(wm, quality=wm.quality if wm.marked else wm.quality * 0.8)
+            wm = wm._replace(quality=wm.quality * 0.5)
+        wm = wm._replace(quality=wm.quality if wm.marked else wm.quality * 0.8)
     w_codes = wm.codes if wm else ()
     d_codes = dm.codes if dm else ()
     if w_codes and d_codes and not new:

@@ -185,6 +185,12 @@ def _index(era: str) -> _Index:
             districts_in.setdefault(parent, _Scope()).add(key, d.code, joined=joined)
             districts_all.add(key, d.code, joined=joined)
     renamed = gazetteer._renamed_before_2025() if era == "2021" else {}
+    districts_of: dict[str, set[str]] = {}
+    if era == "2025":
+        parent = {w.code: w.parent_code for w in gazetteer.wards("2021")}
+        for w in gazetteer.wards("2025"):
+            olds = gazetteer.wards_2021_of(w.code)
+            districts_of[w.code] = {parent[c] for c in olds if c in parent}
     for w in gazetteer.wards(era):
         units[w.code] = w
         later = renamed.get(w.code, "")
@@ -198,6 +204,8 @@ def _index(era: str) -> _Index:
                 )
             else:
                 wards_all.add(key, w.code, joined=joined)
+                for district in districts_of.get(w.code, ()):  # 2021 districts it took from
+                    wards_in_district.setdefault(district, _Scope()).add(key, w.code, joined=joined)
             wards_in_province.setdefault(w.province_code, _Scope()).add(key, w.code, joined=joined)
     scopes = [provinces, districts_all, wards_all, *districts_in.values()]
     scopes += [*wards_in_district.values(), *wards_in_province.values()]
@@ -215,11 +223,7 @@ def _index(era: str) -> _Index:
             if fold_place(p.name) in new_names and len(group) > 1:
                 wider[p.code] = (p.code, *(c for c in group if c != p.code))
     else:
-        old = {w.code: w.parent_code for w in gazetteer.wards("2021")}
-        for w in gazetteer.wards("2025"):
-            ward_districts[w.code] = frozenset(
-                old[c] for c in gazetteer.wards_2021_of(w.code) if c in old
-            )
+        ward_districts = {code: frozenset(d) for code, d in districts_of.items()}
     return _Index(
         era,
         units,
