@@ -249,11 +249,10 @@ def _score(
         province = p_codes[0]
     elif len(p_codes) > 1:
         problems.append("address:province_ambiguous")
-    for match, weight in ((pm, 1.0), (dm, 1.0), (wm, 1.2)):
+    for match, weight, resolved in ((pm, 1.0, province), (dm, 1.0, district), (wm, 1.2, ward)):
         if match is None:
             continue
         q = match.quality
-        resolved = {pm: province, dm: district, wm: ward}.get(match, "")
         if len(match.codes) > 1 and not resolved:
             q *= 0.5
         score += weight * q
