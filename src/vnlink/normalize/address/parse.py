@@ -141,10 +141,11 @@ def _resolve_any(segments: _Segments, accents: _Segments | None) -> _Tail:
     one reading found its commune exactly, the other reads exact names only. The
     result is the same as :func:`_choose` of both full readings.
     """
-    if any(t in _DISTRICT_WORDS for seg in segments for t in seg):
+    if len(segments) >= 3 or any(t in _DISTRICT_WORDS for seg in segments for t in seg):
+        # three parts, or a district marker: most likely the 2021 form, read first
         old = _resolve(segments, accents, "2021")
-        if old.ward and old.score > 3.13 and not _UNSETTLED.intersection(old.problems):
-            return old  # below 3.13: a commune of another kind than its marker says
+        if old.ward and old.kind_ok and not _UNSETTLED.intersection(old.problems):
+            return old  # the same words cannot read better as a 2025 commune
         # a commune found exactly in a written district: a corrected name cannot beat it
         exact = bool(old.ward) and not _UNSETTLED.intersection(old.problems)
         return _choose(old, _resolve(segments, accents, "2025", exact))

@@ -25,6 +25,7 @@ class _Tail:
     anchored: bool = False  # surely ends with its top unit: not written in reverse order
     ends_whole: bool = False  # its top unit fills the last part (a reversed reading must)
     era: str = "2021"  # the era of the codes: which form the address was read in
+    kind_ok: bool = True  # the commune is of the kind its marker says (or has no marker)
 
 
 _NOTHING = _Tail("", "", "", -1, 0.0, ("address:unresolved",), 0.0)
@@ -322,6 +323,7 @@ def _score(
         anchored,
         ends_whole,
         idx.era,
+        wm.kind_ok if wm is not None else True,
     )
 
 
@@ -354,4 +356,5 @@ def _merge(tails: list[_Tail]) -> _Tail:
         all(t.anchored for t in tails),
         all(t.ends_whole for t in tails),
         first.era,
+        all(t.kind_ok for t in tails),
     )
