@@ -120,8 +120,13 @@ def _find(
     tokens = text.tokens
     seg_start = text.seg_starts[text.seg_of[end - 1]]
     found: dict[tuple[tuple[str, ...], int], _Match] = {}
-    longest = min(idx.max_tokens, end - seg_start)
+    lengths = (
+        scopes[0].lengths if len(scopes) == 1 else frozenset().union(*(s.lengths for s in scopes))
+    )
+    longest = min(max(lengths), end - seg_start)
     for n in range(longest, 0, -1):
+        if n not in lengths:
+            continue
         start = end - n
         span = tokens[start:end]
         codes: tuple[str, ...] = ()
@@ -146,7 +151,7 @@ def _find(
         return list(found.values())
     # fuzzy: spans ending at ``end`` inside the segment, marker words excluded
     best: list[tuple[float, tuple[str, ...], int]] = []
-    for n in range(min(idx.max_tokens + 1, end - seg_start), 0, -1):
+    for n in range(min(longest + 1, end - seg_start), 0, -1):
         start = end - n
         span = tokens[start:end]
         first_marker = _MARKERS.get(tuple(span[:2])) or _MARKERS.get(tuple(span[:1]))

@@ -98,6 +98,7 @@ class _Scope:
     choice_codes: list[tuple[str, ...]] = field(default_factory=list)
     joined: set[str] = field(default_factory=set)
     fuzzy: dict[str, list[tuple[float, int]]] = field(default_factory=dict)  # query -> hits
+    lengths: frozenset[int] = frozenset({1})  # numbers of words of the names (and 1)
 
     def add(self, key: str, code: str, *, joined: bool = False) -> None:
         if joined:
@@ -110,6 +111,7 @@ class _Scope:
         # fuzzy candidates: the names as written (numbers are never corrected)
         self.choices = [k for k in self.keys if not k.isdigit() and k not in self.joined]
         self.choice_codes = [self.keys[k] for k in self.choices]
+        self.lengths = frozenset({1, *(k.count(" ") + 1 for k in self.keys)})
 
 
 @dataclass
