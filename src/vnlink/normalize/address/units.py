@@ -189,10 +189,10 @@ def _index(era: str) -> _Index:
     renamed = gazetteer._renamed_before_2025() if era == "2021" else {}
     districts_of: dict[str, set[str]] = {}
     if era == "2025":
-        parent = {w.code: w.parent_code for w in gazetteer.wards("2021")}
+        district_of = {w.code: w.parent_code for w in gazetteer.wards("2021")}
         for w in gazetteer.wards("2025"):
             olds = gazetteer.wards_2021_of(w.code)
-            districts_of[w.code] = {parent[c] for c in olds if c in parent}
+            districts_of[w.code] = {district_of[c] for c in olds if c in district_of}
     for w in gazetteer.wards(era):
         units[w.code] = w
         later = renamed.get(w.code, "")
