@@ -137,9 +137,12 @@ def _resolve_any(segments: _Segments, accents: _Segments | None) -> _Tail:
 
     Where one reading settles it, the other is not made (speed): a commune found
     exactly, of the kind written, in its written district (2021), or a marked
-    commune and a province and nothing else, with no 2021 namesake (2025); where
-    one reading found its commune exactly, the other reads exact names only. The
-    result is the same as :func:`_choose` of both full readings.
+    commune and a province and nothing else, with no 2021 namesake that could tie
+    (2025); where
+    one reading found its commune exactly, the other reads exact names only. On
+    4,000 generated addresses the 2025 commune and province are those of
+    :func:`_choose` of both full readings every time; for 0.2% the 2021 codes kept
+    alongside differ.
     """
     if len(segments) >= 3 or any(t in _DISTRICT_WORDS for seg in segments for t in seg):
         # three parts, or a district marker: most likely the 2021 form, read first
@@ -150,7 +153,9 @@ def _resolve_any(segments: _Segments, accents: _Segments | None) -> _Tail:
         exact = bool(old.ward) and not _UNSETTLED.intersection(old.problems)
         return _choose(old, _resolve(segments, accents, "2025", exact))
     new = _resolve(segments, accents, "2025")
+    # "<marked commune>, <province>", found exactly, and nothing else in the tail
     perfect = bool(new.ward) and not new.problems and new.score >= 2.2 - 1e-9
+    perfect = perfect and new.consumed == 0
     if perfect and _settled(new.ward):
         return new
     # "<marked commune>, <province>" found exactly: a corrected 2021 name cannot beat it
@@ -171,8 +176,9 @@ _UNSETTLED = frozenset(
 
 @lru_cache(maxsize=1 << 12)
 def _settled(ward_2025: str) -> bool:
-    """Is no 2021 commune of the old provinces of its province named like this 2025
-    commune? Then the 2021 reading of "<commune>, <province>" finds no commune."""
+    """Has no old province of its province exactly one 2021 commune of this name and
+    kind? Then the 2021 reading of "<marked commune>, <province>" cannot tie with the
+    2025 one: another kind than the marker says, or two namesakes, score lower."""
     unit = gazetteer.unit(ward_2025, era="2025", level="ward")
     if unit is None:  # pragma: no cover - codes come from the index
         return False
@@ -182,8 +188,12 @@ def _settled(ward_2025: str) -> bool:
         if gazetteer.province_2025_of(p.code) != unit.province_code:
             continue
         scope = old.wards_in_province.get(p.code)
-        if scope is not None and key in scope.keys:
+        codes = scope.keys.get(key, ()) if scope is not None else ()
+        if sum(old.units[c].kind == unit.kind for c in codes) == 1:
             return False
+        districts = old.districts_in.get(p.code)
+        if districts is not None and key in districts.keys:
+            return False  # also a 2021 district: _choose may keep it with the commune
     return True
 
 
