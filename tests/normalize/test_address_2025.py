@@ -38,7 +38,8 @@ CASES = [
         "79",
         ("address:era_mixed",),
     ),
-    ("Phường Thủ Dầu Một, Bình Dương", "2025", "25747", "", "79", "25747", "79", ()),
+    # (also the name of a 2021 district the new commune holds part of: that is kept too)
+    ("Phường Thủ Dầu Một, Bình Dương", "2025", "25747", "718", "79", "25747", "79", ()),
     # mixed: an old commune with its new province
     ("Phường Phú Hòa, TP Hồ Chí Minh", "2021", "25750", "718", "74", "25750", "79", None),
     # split: candidates, no single commune
