@@ -77,7 +77,7 @@ CASES = [
     # no diacritics
     ("phuong sai gon, tp ho chi minh", "2025", "26740", "", "79", "26740", "79", ()),
     ("p van mieu - quoc tu giam, hn", "2025", "00226", "", "01", "00226", "01", None),
-    ("PHUONG BA DINH, HA NOI", "2025", "00004", "", "01", "00004", "01", ()),
+    ("PHUONG BA DINH, HA NOI", "2025", "00004", "001", "01", "00004", "01", ()),
     # abbreviations
     ("P. Sài Gòn, TP.HCM", "2025", "26740", "", "79", "26740", "79", ()),
     # the old Xã Tam Hưng went whole into the new one: one place, the 2021 codes kept too
