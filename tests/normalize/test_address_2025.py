@@ -39,7 +39,8 @@ CASES = [
         ("address:era_mixed",),
     ),
     # (also the name of a 2021 district the new commune holds part of: that is kept too)
-    ("Phường Thủ Dầu Một, Bình Dương", "2025", "25747", "718", "79", "25747", "79", ()),
+    ("Phường Thủ Dầu Một, Bình Dương", "2025", "25747", "718", "79", "25747", "79",
+     ("address:era_mixed",)),
     # mixed: an old commune with its new province
     ("Phường Phú Hòa, TP Hồ Chí Minh", "2021", "25750", "718", "74", "25750", "79", None),
     # split: candidates, no single commune

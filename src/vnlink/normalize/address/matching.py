@@ -28,6 +28,7 @@ class _Match(NamedTuple):
     whole: bool  # the name (with its marker) fills its comma segment
     after_street: bool = False  # right after a house number or a street word ("27 Lê Lợi")
     widened: bool = False  # a 2025 province name read as all the old provinces inside it
+    old_name: bool = False  # era 2025: a province written with a 2021 name ("Bình Dương")
 
 
 _STREET_NAME_WORDS = {
@@ -130,11 +131,13 @@ def _find(
         start = end - n
         span = tokens[start:end]
         codes: tuple[str, ...] = ()
+        old_name = False
         for key in (" ".join(span), "".join(span)) if n > 1 else (span[0],):
             for scope in scopes:
                 hit = scope.keys.get(key)
                 if hit:
                     codes = tuple(dict.fromkeys((*codes, *hit)))
+                    old_name = old_name or key in idx.old_province_names
         if not codes:
             continue
         if len(codes) > 1 and text.accents is not None:
@@ -144,6 +147,8 @@ def _find(
             idx, level, codes, tokens, seg_start, start, fuzzy=False, score=1.0, numeric=numeric
         )
         for match in matches:
+            if old_name:
+                match = match._replace(old_name=True)
             found.setdefault((match.codes, match.start), match)
         if len({key[0] for key in found}) >= 2:
             break

@@ -233,6 +233,12 @@ def _choose(old: _Tail, new: _Tail) -> _Tail:
     went = gazetteer.ward_2025_of(old.ward) if old.ward else (new.ward,)
     if went == (new.ward,):  # one place either way: the 2021 reading says more
         return old if old.ward else new
+    if "address:era_mixed" in new.problems:  # 2021 units written ("tỉnh Hòa Bình"): 2021
+        return replace(
+            old,
+            confidence=round(min(old.confidence, 0.75), 4),
+            problems=(*old.problems, "address:ward_era_ambiguous"),
+        )
     if new.ward in went:  # the new commune, or the old one split between it and others?
         return replace(
             new,

@@ -291,8 +291,8 @@ def _score(
         problems.append("address:district_not_found")
     if not ward and "address:ward_ambiguous" not in problems:
         problems.append("address:ward_not_found")
-    if new and dm is not None:
-        problems.append("address:era_mixed")  # a 2021 district in a 2025 address
+    if new and (dm is not None or (pm is not None and pm.old_name)):
+        problems.append("address:era_mixed")  # a 2021 district or province in a 2025 address
     if end < n:
         problems.append("address:unknown_part")
         score -= 0.3

@@ -129,6 +129,7 @@ class _Index:
     wards_all: _Scope = field(default_factory=_Scope)
     # era 2025: the 2021 districts each 2025 commune took (a part of) its old communes from
     ward_districts: dict[str, frozenset[str]] = field(default_factory=dict)
+    old_province_names: frozenset[str] = frozenset()  # era 2025: keys of 2021 names only
 
     def accent_of(self, code: str) -> tuple[str, str]:
         """The unit name's letters and tones, tone placement ignored."""
@@ -174,12 +175,14 @@ def _index(era: str) -> _Index:
         units[p.code] = p
         for key, joined in keys_of(p, _PROVINCE_ALIASES.get(p.code, [])):
             provinces.add(key, p.code, joined=joined)
+    old_names: set[str] = set()  # era 2025: names of old provinces only ("Bình Dương")
     if era == "2025":  # the old provinces' names mean the new province they are part of
         for p in gazetteer.provinces("2021"):
             new = gazetteer.province_2025_of(p.code)
             for key, joined in keys_of(p, _PROVINCE_ALIASES.get(p.code, [])):
                 if key not in provinces.keys:
                     provinces.add(key, new, joined=joined)
+                    old_names.add(key)
     for d in gazetteer.districts():
         units[d.code] = d
         parent = d.parent_code if era == "2021" else gazetteer.province_2025_of(d.parent_code)
@@ -238,4 +241,5 @@ def _index(era: str) -> _Index:
         wider,
         wards_all=wards_all,
         ward_districts=ward_districts,
+        old_province_names=frozenset(old_names),
     )
