@@ -447,9 +447,7 @@ def detect_encoding(text: str | None) -> Encoding | None:
 def encode_legacy(text: str, encoding: Encoding, *, read_as: str = ...) -> str: ...
 @overload
 def encode_legacy(text: None, encoding: Encoding, *, read_as: str = ...) -> None: ...
-def encode_legacy(
-    text: str | None, encoding: Encoding, *, read_as: str = "cp1252"
-) -> str | None:
+def encode_legacy(text: str | None, encoding: Encoding, *, read_as: str = "cp1252") -> str | None:
     """Write ``text`` in a legacy encoding and read it back as cp1252: the mojibake users see.
 
     For making test data: ``fix_encoding(encode_legacy(t, enc)) == t`` for

@@ -653,9 +653,7 @@ _F_ODD = _F_INVALID | _F_REMOVED | _F_REPAIRED
 _BEYOND_LATIN1 = re.compile("[^\\x00-\\xff]")
 #: Printable ASCII and the composed Vietnamese letters.
 _PLAIN = re.compile(
-    "[\\x20-\\x7e"
-    + "".join(sorted(ch for ch in _DECOMPOSE if not ch.isascii()))
-    + "đĐ]*"
+    "[\\x20-\\x7e" + "".join(sorted(ch for ch in _DECOMPOSE if not ch.isascii())) + "đĐ]*"
 )
 
 
@@ -784,9 +782,7 @@ def sex_hint(name: str | PersonName | None) -> Sex | None:
     return None if parsed is None else parsed.sex_hint
 
 
-def parse_names(
-    values: Iterable[Any], *, encoding: str = "auto"
-) -> dict[str, NDArray[np.object_]]:
+def parse_names(values: Iterable[Any], *, encoding: str = "auto") -> dict[str, NDArray[np.object_]]:
     """Parse a column of names, once per distinct value, into the ``prepare`` columns.
 
     Returns a dict of object arrays, all of the input length: ``name``

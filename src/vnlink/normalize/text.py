@@ -45,8 +45,9 @@ __all__ = [
 
 #: Characters that are invisible or stand for a plain space.
 _INVISIBLE = dict.fromkeys(
-    map(ord, "\u00ad\u034f\u180e\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063"
-             "\u2064\ufeff"),
+    map(
+        ord, "\u00ad\u034f\u180e\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff"
+    ),
     None,
 )
 _LOOKALIKES = {0x00D0: "Đ", 0x00F0: "đ", 0x0189: "Đ", 0x0256: "đ"}
@@ -159,9 +160,7 @@ def fold_word(text: str) -> str:
         if not unicodedata.combining(ch)
     )
     if not stripped.isascii():
-        stripped = "".join(
-            ch if ch.isascii() else _unidecode_char(ch) for ch in stripped
-        )
+        stripped = "".join(ch if ch.isascii() else _unidecode_char(ch) for ch in stripped)
     return stripped.lower()
 
 

@@ -422,8 +422,11 @@ def parse_ids(values: Iterable[Any], *, restore_zeros: bool = True) -> dict[str,
         done[take] = True
 
     _fill_parsed(
-        lambda value: parse(value, restore_zeros=restore_zeros), items, np.flatnonzero(~done),
-        (kind, ids, valid, province, sex, birth_year), problems,
+        lambda value: parse(value, restore_zeros=restore_zeros),
+        items,
+        np.flatnonzero(~done),
+        (kind, ids, valid, province, sex, birth_year),
+        problems,
     )
 
     return {

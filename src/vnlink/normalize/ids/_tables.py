@@ -13,8 +13,7 @@ _DATA_DIR = Path(__file__).resolve().parent.parent.parent / "data"
 # Separators people and spreadsheets put into numbers: spaces, dots, dashes,
 # slashes, quotes (a leading apostrophe keeps Excel from eating zeros).
 _DELETE = {
-    ord(c): None
-    for c in " \t\r\n\u00a0\u2009\u202f.-_/\\'\"`,:;#*()\u2010\u2011\u2012\u2013\u2014"
+    ord(c): None for c in " \t\r\n\u00a0\u2009\u202f.-_/\\'\"`,:;#*()\u2010\u2011\u2012\u2013\u2014"
 }
 _UPPER = {ord(c): ord(c.upper()) for c in "abcdefghijklmnopqrstuvwxyz"}
 CLEAN = str.maketrans({**_DELETE, **_UPPER})
