@@ -1,0 +1,181 @@
+"""Prepare a Spark DataFrame with vnlink's own ``prepare``, one Arrow batch at a time (internal).
+
+The prepared DataFrame holds, per input row:
+
+- ``_row``: the row's position in the DataFrame (0, 1, 2 ... in partition order),
+  the row index the in-memory pipeline would give it;
+- every derived column of :func:`vnlink.prepare.prepare` (``name_fold``,
+  ``dob_year`` ...), ``record_id`` and ``problems``;
+- ``_src_<i>``: the address as typed (corrections quote it);
+- ``_k<i>``: the 64-bit key of blocking rule ``i`` (null where missing), cut by
+  the same code as in-memory blocking;
+- on the registry, ``tf__<column>``: the registry-wide relative frequency of the
+  row's value for each term-frequency comparison (counted by Spark).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+from pyspark import StorageLevel
+from pyspark.sql import DataFrame
+from pyspark.sql import functions as F
+
+from vnlink._table import Table, as_table
+from vnlink.spark import _bridge
+from vnlink.spark._arrow import batches_of, ddl, from_batch, kind_of, to_batch
+
+__all__ = ["Prepared", "prepare_df", "with_row_index"]
+
+ROW = "_row"
+BATCH_ROWS = 50_000
+
+
+@dataclass
+class Prepared:
+    """A prepared DataFrame and what its columns are."""
+
+    df: DataFrame
+    kinds: dict[str, str]        # derived columns (+ record_id, problems) -> kind
+    source_columns: list[str]    # input address columns, stored as _src_<i>
+    n_rules: int
+    tf_columns: list[str]
+    n_rows: int
+
+    def key(self, i: int) -> str:
+        """The column of rule ``i``'s key."""
+        return f"_k{i}"
+
+
+def with_row_index(df: DataFrame) -> DataFrame:
+    """``df`` with ``_row``: 0, 1, 2 ... in partition order (one small counting job)."""
+    mid = df.withColumn("_mid", F.monotonically_increasing_id())
+    part = F.shiftright(F.col("_mid"), 33)
+    counts = sorted(
+        (int(r["p"]), int(r["n"]))
+        for r in mid.groupBy(part.alias("p")).agg(F.count(F.lit(1)).alias("n")).collect()
+    )
+    offsets: list[tuple[int, int]] = []
+    total = 0
+    for p, n in counts:
+        offsets.append((p, total))
+        total += n
+    spark = df.sparkSession
+    table = spark.createDataFrame(offsets or [(0, 0)], "p long, offset long")
+    out = (mid.withColumn("p", part)
+           .join(F.broadcast(table), "p", "left")
+           .withColumn(ROW, F.col("offset") + F.col("_mid") - F.shiftleft(F.col("p"), 33))
+           .drop("_mid", "p", "offset"))
+    return out
+
+
+def _address_columns(schema: Any) -> list[str]:
+    spec = getattr(schema, "address", None)
+    if not spec:
+        return []
+    return [spec] if isinstance(spec, str) else list(spec)
+
+
+def derived_kinds(schema: Any) -> dict[str, str]:
+    """Kinds of the columns ``prepare`` makes under ``schema`` (from a prepare of no rows)."""
+    empty = Table({c: np.zeros(0, dtype=object) for c in schema.columns()}, n_rows=0)
+    prepared = _bridge.prepare_batch(schema, empty)
+    return {c: kind_of(c, prepared[c]) for c in prepared.column_names}
+
+
+def prepare_df(linker: Any, df: DataFrame, side: str, *, registry_tf: bool) -> Prepared:
+    """Prepare ``df`` (the registry or the records side of ``linker``), persisted.
+
+    Raises the in-memory ``SchemaError`` before any job when a column is missing.
+    """
+    reg_schema, rec_schema = linker.registry_schema_, linker.records_schema_
+    schema = reg_schema if side == "registry" else rec_schema
+    _bridge.check_columns(schema, list(df.columns), side)
+    rules = _bridge.rules_of(linker)
+    tf_columns = _bridge.tf_columns(linker) if registry_tf else []
+    kinds = derived_kinds(schema)
+    inputs = list(dict.fromkeys(schema.columns()))
+    sources = _address_columns(schema)
+    has_ids = "record_id" in schema.fields_used()
+    out_kinds: dict[str, str] = {ROW: "i64", **kinds}
+    out_kinds.update({f"_src_{i}": "str" for i in range(len(sources))})
+    out_kinds.update({f"_k{i}": "i64" for i in range(len(rules))})
+    out_kinds.update({f"_tfv_{c}": "str" for c in tf_columns})
+
+    def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        for chunk in batches_of(batches, BATCH_ROWS):
+            rows = chunk.column(ROW).to_numpy()
+            source = as_table(chunk.select(inputs))
+            prepared = _bridge.prepare_batch(schema, source)
+            cols = dict(prepared.columns)
+            if not has_ids:  # the in-memory default id is the row number
+                ids = np.empty(len(rows), dtype=object)
+                ids[:] = [str(r) for r in rows.tolist()]
+                cols["record_id"] = ids
+            cols[ROW] = rows
+            for i, c in enumerate(sources):
+                text = np.empty(source.n_rows, dtype=object)
+                text[:] = [None if v is None else str(v) for v in source[c].tolist()]
+                cols[f"_src_{i}"] = text
+            for i, rule in enumerate(rules):
+                hashes, present = _bridge.rule_keys(rule, prepared)
+                keys = np.empty(len(rows), dtype=object)
+                keys[:] = hashes.view(np.int64).tolist()
+                keys[~present] = None
+                cols[f"_k{i}"] = keys
+            for c in tf_columns:
+                cols[f"_tfv_{c}"] = _bridge.tf_values(prepared, c)
+            yield to_batch(cols, out_kinds)
+
+    indexed = with_row_index(df.select(*[df[c] for c in inputs]))
+    prepared_df = indexed.mapInArrow(run, ddl(out_kinds))
+    base = None
+    if tf_columns:  # the frequency counts read the prepared rows once more: keep them
+        base = prepared_df.persist(StorageLevel.MEMORY_AND_DISK)
+        prepared_df = base
+    for c in tf_columns:
+        value = f"_tfv_{c}"
+        counts = prepared_df.where(F.col(value).isNotNull()).groupBy(value).agg(
+            F.count(F.lit(1)).alias("_n"))
+        total = counts.agg(F.sum("_n").alias("_total"))
+        freq = counts.crossJoin(F.broadcast(total)).select(
+            value, (F.col("_n") / F.col("_total")).alias(_bridge.TF_PREFIX + c))
+        prepared_df = (prepared_df.join(freq, value, "left")
+                       .withColumn(_bridge.TF_PREFIX + c,
+                                   F.coalesce(F.col(_bridge.TF_PREFIX + c), F.lit(float("nan"))))
+                       .drop(value))
+    prepared_df = prepared_df.persist(StorageLevel.MEMORY_AND_DISK)
+    n_rows = prepared_df.count()
+    if base is not None:
+        base.unpersist()
+    return Prepared(prepared_df, kinds, sources, len(rules), tf_columns, n_rows)
+
+
+def batch_table(chunk: pa.Table, prepared: Prepared, schema: Any, prefix: str,
+                with_tf: bool) -> Any:
+    """A PreparedTable of one side of a batch of joined rows (columns ``prefix`` + name)."""
+    from vnlink.prepare import PreparedTable
+
+    cols = from_batch(chunk, prepared.kinds, prefix)
+    if with_tf:
+        for c in prepared.tf_columns:
+            name = _bridge.TF_PREFIX + c
+            cols[name] = from_batch(chunk, {name: "f64"}, prefix)[name]
+    src = {}
+    for i, c in enumerate(prepared.source_columns):
+        src[c] = np.asarray(from_batch(chunk, {f"_src_{i}": "str"}, prefix)[f"_src_{i}"])
+        src[c] = np.where(src[c] == "", None, src[c]).astype(object)
+    n = chunk.num_rows
+    return PreparedTable(cols, source=Table(src, n_rows=n), schema=schema, n_rows=n)
+
+
+def side_columns(prepared: Prepared, prefix: str, *, with_tf: bool) -> list[Any]:
+    """The columns a batch needs from one side, renamed with ``prefix``."""
+    names = list(prepared.kinds) + [f"_src_{i}" for i in range(len(prepared.source_columns))]
+    if with_tf:
+        names += [_bridge.TF_PREFIX + c for c in prepared.tf_columns]
+    return [F.col(n).alias(prefix + n) for n in names]
