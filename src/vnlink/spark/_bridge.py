@@ -169,10 +169,17 @@ def vectors_batch(linker: Any, left: Table, right: Table) -> ComparisonVectors:
 def score_batch(linker: Any, left: Table, right: Table) -> tuple[
     NDArray[np.float64], NDArray[np.float64], NDArray[np.int8]
 ]:
-    """Match weight, probability and levels of the aligned rows of ``left`` and ``right``."""
+    """Match weight, probability and levels of the aligned rows of ``left`` and ``right``.
+
+    Before the classifier is fitted the weights and probabilities are NaN.
+    """
     vectors = vectors_batch(linker, left, right)
+    levels = np.asarray(vectors.levels, dtype=np.int8)
+    if not hasattr(linker, "classifier_"):  # training: the levels are all there is yet
+        nan = np.full(len(levels), np.nan)
+        return nan, nan, levels
     weight, prob = linker._weight_and_probability(vectors)
-    return weight, prob, np.asarray(vectors.levels, dtype=np.int8)
+    return weight, prob, levels
 
 
 def n_levels(linker: Any) -> list[int]:

@@ -67,9 +67,10 @@ def result_kinds(linker: Any) -> dict[str, str]:
 def decide_df(linker: Any, best: DataFrame, left: Prepared, right: Prepared) -> DataFrame:
     """Join each record to its best and runner-up registry rows and decide per batch."""
     reg_schema, rec_schema = linker.registry_schema_, linker.records_schema_
-    rec = right.df.select(F.col(ROW).alias("r"), *side_columns(right, "r_", with_tf=False))
+    lay_l, lay_r = left.layout, right.layout
+    rec = right.df.select(F.col(ROW).alias("r"), *side_columns(lay_r, "r_", with_tf=False))
     best_rows = left.df.select(F.col(ROW).alias("best_l"),
-                               *side_columns(left, "b_", with_tf=False))
+                               *side_columns(lay_l, "b_", with_tf=False))
     runner = left.df.select(F.col(ROW).alias("second_l"), F.col("record_id").alias("runner_id"))
     # records without a candidate get distinct negative keys (a null key would pile them
     # into one task of the join)
@@ -86,8 +87,8 @@ def decide_df(linker: Any, best: DataFrame, left: Prepared, right: Prepared) -> 
     def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         for chunk in batches_of(batches, DECIDE_BATCH):
             has = np.asarray(chunk.column("has").to_numpy(zero_copy_only=False), dtype=bool)
-            right_t = batch_table(chunk, right, rec_schema, "r_", with_tf=False)
-            left_t = batch_table(chunk.filter(pa.array(has)), left, reg_schema, "b_",
+            right_t = batch_table(chunk, lay_r, rec_schema, "r_", with_tf=False)
+            left_t = batch_table(chunk.filter(pa.array(has)), lay_l, reg_schema, "b_",
                                  with_tf=False)
             cols = from_batch(chunk, best_kinds)
             runner_ids = np.empty(chunk.num_rows, dtype=object)

@@ -22,33 +22,35 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 from pyspark import StorageLevel
-from pyspark.sql import DataFrame
+from pyspark.sql import DataFrame, Window
 from pyspark.sql import functions as F
 
 from vnlink._table import Table, as_table
 from vnlink.spark import _bridge
 from vnlink.spark._arrow import batches_of, ddl, from_batch, kind_of, to_batch
 
-__all__ = ["Prepared", "prepare_df", "with_row_index"]
+__all__ = ["Layout", "Prepared", "batch_table", "prepare_df", "side_columns", "with_row_index"]
 
 ROW = "_row"
 BATCH_ROWS = 50_000
 
 
-@dataclass
-class Prepared:
-    """A prepared DataFrame and what its columns are."""
+@dataclass(frozen=True)
+class Layout:
+    """What the columns of a prepared DataFrame are (plain data, shipped to the tasks)."""
 
-    df: DataFrame
     kinds: dict[str, str]        # derived columns (+ record_id, problems) -> kind
     source_columns: list[str]    # input address columns, stored as _src_<i>
-    n_rules: int
-    tf_columns: list[str]
-    n_rows: int
+    tf_columns: list[str]        # term-frequency columns, stored as tf__<column>
 
-    def key(self, i: int) -> str:
-        """The column of rule ``i``'s key."""
-        return f"_k{i}"
+
+@dataclass
+class Prepared:
+    """A prepared DataFrame (persisted), its layout and row count."""
+
+    df: DataFrame
+    layout: Layout
+    n_rows: int
 
 
 def with_row_index(df: DataFrame) -> DataFrame:
@@ -134,28 +136,29 @@ def prepare_df(linker: Any, df: DataFrame, side: str, *, registry_tf: bool) -> P
     indexed = with_row_index(df.select(*[df[c] for c in inputs]))
     prepared_df = indexed.mapInArrow(run, ddl(out_kinds))
     base = None
-    if tf_columns:  # the frequency counts read the prepared rows once more: keep them
+    if tf_columns:  # the totals read the prepared rows once more: keep them
         base = prepared_df.persist(StorageLevel.MEMORY_AND_DISK)
         prepared_df = base
+        totals = base.agg(*[F.count(F.col(f"_tfv_{c}")).alias(c) for c in tf_columns]).collect()[0]
     for c in tf_columns:
-        value = f"_tfv_{c}"
-        counts = prepared_df.where(F.col(value).isNotNull()).groupBy(value).agg(
-            F.count(F.lit(1)).alias("_n"))
-        total = counts.agg(F.sum("_n").alias("_total"))
-        freq = counts.crossJoin(F.broadcast(total)).select(
-            value, (F.col("_n") / F.col("_total")).alias(_bridge.TF_PREFIX + c))
-        prepared_df = (prepared_df.join(freq, value, "left")
-                       .withColumn(_bridge.TF_PREFIX + c,
-                                   F.coalesce(F.col(_bridge.TF_PREFIX + c), F.lit(float("nan"))))
-                       .drop(value))
+        # frequency = rows with this value / rows with any value; one shuffle, no join.
+        # Missing values get spread-out partition keys (NaN anyway) so they do not pile up.
+        value = F.col(f"_tfv_{c}")
+        spread = F.coalesce(value, F.concat(F.lit("\u0000"), (F.col(ROW) % 997).cast("string")))
+        count = F.count(F.lit(1)).over(Window.partitionBy(spread))
+        total = max(int(totals[c]), 1)
+        prepared_df = prepared_df.withColumn(
+            _bridge.TF_PREFIX + c,
+            F.when(value.isNull(), F.lit(float("nan"))).otherwise(count / F.lit(total)),
+        ).drop(f"_tfv_{c}")
     prepared_df = prepared_df.persist(StorageLevel.MEMORY_AND_DISK)
     n_rows = prepared_df.count()
     if base is not None:
         base.unpersist()
-    return Prepared(prepared_df, kinds, sources, len(rules), tf_columns, n_rows)
+    return Prepared(prepared_df, Layout(kinds, sources, tf_columns), n_rows)
 
 
-def batch_table(chunk: pa.Table, prepared: Prepared, schema: Any, prefix: str,
+def batch_table(chunk: pa.Table, prepared: Layout, schema: Any, prefix: str,
                 with_tf: bool) -> Any:
     """A PreparedTable of one side of a batch of joined rows (columns ``prefix`` + name)."""
     from vnlink.prepare import PreparedTable
@@ -173,7 +176,7 @@ def batch_table(chunk: pa.Table, prepared: Prepared, schema: Any, prefix: str,
     return PreparedTable(cols, source=Table(src, n_rows=n), schema=schema, n_rows=n)
 
 
-def side_columns(prepared: Prepared, prefix: str, *, with_tf: bool) -> list[Any]:
+def side_columns(prepared: Layout, prefix: str, *, with_tf: bool) -> list[Any]:
     """The columns a batch needs from one side, renamed with ``prefix``."""
     names = list(prepared.kinds) + [f"_src_{i}" for i in range(len(prepared.source_columns))]
     if with_tf:

@@ -29,8 +29,9 @@ def score_pairs(linker: Any, pairs: DataFrame, left: Prepared, right: Prepared, 
                 left_schema: Any, right_schema: Any, levels: bool = False) -> DataFrame:
     """``pairs`` (l, r, rule) with ``weight`` and ``prob`` (and ``lv<j>`` levels if asked)."""
     k = len(linker.comparisons_.comparisons)
-    lsel = left.df.select(F.col(ROW).alias("l"), *side_columns(left, "l_", with_tf=True))
-    rsel = right.df.select(F.col(ROW).alias("r"), *side_columns(right, "r_", with_tf=False))
+    lay_l, lay_r = left.layout, right.layout
+    lsel = left.df.select(F.col(ROW).alias("l"), *side_columns(lay_l, "l_", with_tf=True))
+    rsel = right.df.select(F.col(ROW).alias("r"), *side_columns(lay_r, "r_", with_tf=False))
     joined = pairs.join(lsel, "l").join(rsel, "r")
     kinds = {"l": "i64", "r": "i64", "rule": "i8", "weight": "f64", "prob": "f64"}
     if levels:
@@ -38,8 +39,8 @@ def score_pairs(linker: Any, pairs: DataFrame, left: Prepared, right: Prepared, 
 
     def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         for chunk in batches_of(batches, PAIR_BATCH):
-            lt = batch_table(chunk, left, left_schema, "l_", with_tf=True)
-            rt = batch_table(chunk, right, right_schema, "r_", with_tf=False)
+            lt = batch_table(chunk, lay_l, left_schema, "l_", with_tf=True)
+            rt = batch_table(chunk, lay_r, right_schema, "r_", with_tf=False)
             weight, prob, lv = _bridge.score_batch(linker, lt, rt)
             cols = {
                 "l": chunk.column("l").to_numpy(),

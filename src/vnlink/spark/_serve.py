@@ -31,8 +31,9 @@ def write_prepared_registry(linker: Any, registry_df: DataFrame,
     _bridge.check_columns(reg_schema, list(registry_df.columns), "registry")
     prepared = prepare_df(linker, registry_df, "registry", registry_tf=False)
     try:
-        columns = [ROW, *prepared.kinds,
-                   *(f"_src_{i}" for i in range(len(prepared.source_columns)))]
+        layout = prepared.layout
+        columns = [ROW, *layout.kinds,
+                   *(f"_src_{i}" for i in range(len(layout.source_columns)))]
         prepared.df.select(*columns).write.mode("errorifexists").parquet(str(path))
     finally:
         prepared.df.unpersist()
