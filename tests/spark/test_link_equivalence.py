@@ -82,9 +82,12 @@ def test_same_explanations_and_scores(linked: dict[str, Any]) -> None:
 
 
 def test_bad_rows_are_kept_and_flagged(linked: dict[str, Any]) -> None:
-    rows = linked["spark"].set_index("record_id").loc[["JUNK1", "JUNK2", "JUNK3"]]
+    junk = ["JUNK1", "JUNK2", "JUNK3"]
+    rows = linked["spark"].set_index("record_id").loc[junk]
+    memory = linked["memory"].set_index("record_id").loc[junk]
     assert set(rows["status"]) == {"unmatched"}
-    assert all("no_usable_fields" in codes for codes in rows["reason_codes"])
+    assert rows.loc["JUNK1", "reason_codes"] == "no_usable_fields"
+    assert rows["reason_codes"].tolist() == memory["reason_codes"].tolist()
 
 
 def test_blocking_counts_match_in_memory(linked: dict[str, Any]) -> None:
