@@ -121,7 +121,7 @@ def test_query_weights_equal_the_models_exactly(setup: Any) -> None:
     right = index._prepare_records(records)
     left_rows, rec_rows, _ = index._candidates(right)
     vectors, weight, prob = index._score(left_rows, right, rec_rows)
-    expected_weight, expected_prob = linker._weight_and_probability(vectors)
+    expected_weight, expected_prob = linker.pipeline.score(vectors)
     assert len(weight) > 100
     assert weight.tolist() == expected_weight.tolist()
     assert prob.tolist() == expected_prob.tolist()
@@ -131,7 +131,7 @@ def test_built_index_holds_text_columns_compact_with_values_unchanged(setup: Any
     from vnlink._index import _prepare_slim
 
     linker, registry, _, _, index = setup
-    plain = _prepare_slim(linker, registry)  # as prepared, one object per row
+    plain = _prepare_slim(linker.pipeline, registry)  # as prepared, one object per row
     assert index.prepared.column_names == plain.column_names
     for name in plain.column_names:
         assert index.prepared[name].dtype == plain[name].dtype, name

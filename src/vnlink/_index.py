@@ -28,9 +28,12 @@ from vnlink._bulk import factorize
 from vnlink._table import Table, as_table
 from vnlink.compare import _encode
 from vnlink.exceptions import ConfigurationError, ModelFormatError, SchemaError
+from vnlink.model import pipeline_from_dict, pipeline_to_dict
+from vnlink.pipeline import ScoredPairs
+from vnlink.results import LinkResult
 
 if TYPE_CHECKING:
-    from vnlink.link import Linker, LinkResult
+    from vnlink.pipeline import Pipeline
 
 __all__ = ["RegistryIndex"]
 
@@ -194,7 +197,8 @@ class _RuleIndex:
 class RegistryIndex:
     """A prepared registry with blocking-key indexes, for lookups of one record in milliseconds.
 
-    Build it with :meth:`vnlink.Linker.index`. Use :meth:`query` at a
+    Build it with :meth:`vnlink.Linker.index` (or ``RegistryIndex(pipeline, registry)``).
+    Use :meth:`query` at a
     vaccination desk (one record, the best ``top_k`` candidates with
     probabilities and reasons), :meth:`query_many` for a batch (the same
     result table as :meth:`vnlink.Linker.link`), :meth:`add` for new registry
@@ -208,16 +212,18 @@ class RegistryIndex:
         Time taken to prepare and index the registry.
     """
 
-    def __init__(self, linker: Linker, registry: Table | None, *,
+    def __init__(self, model: Any, registry: Table | None, *,
                  _prepared: Table | None = None) -> None:
-        self.linker = linker
+        #: The pipeline the index runs (a fitted Linker's, or one loaded from a model file).
+        self.pipeline: Pipeline = getattr(model, "pipeline", model)
         start = time.perf_counter()
         if _prepared is None:
-            assert registry is not None
+            if registry is None:
+                raise ConfigurationError("RegistryIndex needs a registry table")
             # the compact form a loaded index has: each distinct string one object
-            self.prepared: Any = _compact(_prepare_slim(linker, registry))
+            self.prepared: Any = _compact(_prepare_slim(self.pipeline, registry))
         else:
-            self.prepared = _slim(_prepared)
+            self.prepared = _slim(_prepared, self.pipeline)
         self._build()
         # what preparing left behind (cycles of its intermediate objects) is freed now,
         # not at some later query, and the C heap's free pages go back to the system
@@ -230,9 +236,9 @@ class RegistryIndex:
 
         self._ids = _strings(self.prepared["record_id"])
         self._rules = [_RuleIndex(rule, self.prepared, DEFAULT_MAX_BLOCK_PAIRS)
-                       for rule in self.linker.rules_]
+                       for rule in self.pipeline.rules]
         # Term frequencies come from arrays computed here once, not per query.
-        cset = self.linker.comparisons_
+        cset = self.pipeline.comparisons
         self._tf: dict[str, NDArray[np.float64]] = {}
         self._tf_slots: list[tuple[int, str, tuple[int, ...]]] = []
         for j, comparison in enumerate(cset.comparisons):
@@ -321,11 +327,9 @@ class RegistryIndex:
         from vnlink.classify import FellegiSunter
         from vnlink.classify.explain import probability_from_weight
 
-        model = self.linker.classifier_
+        model = self.pipeline.classifier
         if type(model) is not FellegiSunter:
-            out: tuple[NDArray[np.float64], NDArray[np.float64]] = (
-                self.linker._weight_and_probability(vectors))
-            return out
+            return self.pipeline.score(vectors)
         weight = np.full(vectors.levels.shape[0], model.prior_weight_, dtype=np.float64)
         for _, level_weights, tf_part in model._columns(vectors):
             weight += level_weights
@@ -339,28 +343,31 @@ class RegistryIndex:
         ):
             records = [dict(records)]
         table = as_table(records)
-        schema = self.linker.records_schema_
+        schema = self.pipeline.records_schema
         missing = [c for c in schema.columns() if c not in table]
         if missing:  # a lookup may leave fields out: they count as missing values
             columns = dict(table.columns)
             for column in missing:
                 columns[column] = np.full(table.n_rows, None, dtype=object)
             table = Table(columns, n_rows=table.n_rows)
-        prepared: Table = self.linker._prepare(table, self.linker.records_schema_)
-        return prepared
+        return self.pipeline.prepare(table, "records")
+
+    def _scored(self, right: Table) -> ScoredPairs:
+        left_rows, rec_rows, rule = self._candidates(right)
+        vectors, weight, prob = self._score(left_rows, right, rec_rows)
+        k = len(self.pipeline.comparisons.comparisons)
+        levels = vectors.levels if vectors is not None else np.zeros((0, k), dtype=np.int8)
+        return ScoredPairs(left_rows, rec_rows, rule, tuple(r.rule.name for r in self._rules),
+                           levels, weight, prob)
 
     def query_many(self, records: Any) -> LinkResult:
         """Link a batch of records against the index: the same table as :meth:`Linker.link`."""
-        from vnlink.link import LinkResult
-
         start = time.perf_counter()
         right = self._prepare_records(records)
-        left_rows, rec_rows, rule = self._candidates(right)
-        _, weight, prob = self._score(left_rows, right, rec_rows)
-        pairs = _Pairs(left_rows, rec_rows, rule, tuple(r.rule.name for r in self._rules))
-        table = self.linker._decide(self.prepared, right, pairs, weight, prob)
+        scored = self._scored(right)
+        table = self.pipeline.decide(self.prepared, right, scored)
         return LinkResult(table, timings={"query": time.perf_counter() - start},
-                          fingerprint=self.linker.fingerprint_, n_pairs=len(left_rows))
+                          fingerprint=self.pipeline.fingerprint, n_pairs=len(scored))
 
     def query(self, record: Any, *, top_k: int = 5) -> Table:
         """The best ``top_k`` registry candidates for one record, best first.
@@ -382,60 +389,42 @@ class RegistryIndex:
         """
         if not isinstance(top_k, int) or top_k < 1:
             raise ConfigurationError(f"top_k must be a positive integer, got {top_k!r}")
-        from vnlink.decide import assign_status, best_and_runner_up
-        from vnlink.link import _decision_flags, _demote_conflicts, _usable
-        from vnlink.reasons import corrections, join_codes, reason_flags
+        from vnlink.reasons import join_codes
 
         right = self._prepare_records(record)
         if right.n_rows != 1:
             raise ConfigurationError(f"query takes one record, got {right.n_rows}; "
                                      "use query_many for several")
-        left_rows, rec_rows, _ = self._candidates(right)
-        _, weight, prob = self._score(left_rows, right, rec_rows)
-        order = np.lexsort((left_rows, -weight))[:top_k]  # as link: weight, then registry row
-        rows = left_rows[order]
+        scored = self._scored(right)
+        decided = self.pipeline.decide(self.prepared, right, scored)
+        order = np.lexsort((scored.left, -scored.weight))[:top_k]  # as link: weight, then row
+        rows = scored.left[order]
         k = len(rows)
-        th = self.linker.thresholds_
-        best, second = best_and_runner_up(rec_rows, weight, 1, tie_break=left_rows)
-        has, has2 = best >= 0, second >= 0
-        p_best = np.where(has, prob[best] if k else np.nan, np.nan)
-        margin = np.where(has2, (weight[best] - weight[second]) if k else np.nan, np.nan)
-        decided = assign_status(p_best, np.where(has2, margin, np.inf), has,
-                                verified_threshold=th["verified_threshold"],
-                                review_threshold=th["review_threshold"],
-                                min_margin=th["min_margin"])
-        zeros = np.zeros(k, dtype=np.int64)
-        flags = reason_flags(self.prepared, right, rows, zeros)
-        if k:
-            first = {code: mask[:1] for code, mask in flags.items()}
-            _demote_conflicts(decided, first)
-            flags["identity_conflict"] = np.r_[first["identity_conflict"],
-                                               np.zeros(k - 1, dtype=bool)]
-            for code, mask in _decision_flags(_usable(right), has, has2, decided, p_best,
-                                              margin, th).items():
-                flags[code] = np.r_[mask, np.zeros(k - 1, dtype=bool)]
-        codes, texts = join_codes(flags, k)
+        flags, fixes = self.pipeline.explain(self.prepared, right, rows,
+                                             np.zeros(k, dtype=np.int64),
+                                             levels=scored.levels[order])
+        codes, texts = join_codes(flags, k, locale=self.pipeline.locale)
         status = np.full(k, "candidate", dtype=object)
-        fixes = corrections(self.prepared, right, rows, zeros)["corrections"]
-        if k:
-            status[0] = decided[0]
-        out = Table({
-            "rank": np.arange(1, len(rows) + 1, dtype=np.int64),
+        if k:  # the best candidate carries the record's decision, as link gives it
+            status[0] = decided["status"][0]
+            codes[0] = decided["reason_codes"][0]
+            texts[0] = decided["reasons"][0]
+        return Table({
+            "rank": np.arange(1, k + 1, dtype=np.int64),
             "person_id": self._ids[rows],
-            "match_probability": prob[order],
-            "match_weight": weight[order],
+            "match_probability": scored.prob[order],
+            "match_weight": scored.weight[order],
             "status": status,
             "reason_codes": codes,
             "reasons": texts,
-            "corrections": fixes,
-        }, n_rows=len(rows))
-        return out
+            "corrections": fixes["corrections"],
+        }, n_rows=k)
 
     # ----- updates -------------------------------------------------------
 
     def add(self, rows: Any) -> RegistryIndex:
         """Add new registry rows (prepared once, indexed incrementally); return ``self``."""
-        new = self.linker._prepare(as_table(rows), self.linker.registry_schema_)
+        new = self.pipeline.prepare(as_table(rows), "registry")
         if new.n_rows == 0:
             return self
         base = self.prepared.n_rows
@@ -457,7 +446,7 @@ class RegistryIndex:
         self._ids = _strings(self.prepared["record_id"])
         for column in list(self._tf):
             self._tf[column] = np.asarray(
-                self.linker.comparisons_.row_frequencies(self.prepared, column), dtype=np.float64)
+                self.pipeline.comparisons.row_frequencies(self.prepared, column), dtype=np.float64)
         _encode.forget(self.prepared)
         return self
 
@@ -468,7 +457,8 @@ class RegistryIndex:
         target = Path(path)
         arrays: dict[str, NDArray[Any]] = {}
         meta: dict[str, Any] = {"format": _INDEX_FORMAT, "version": 1,
-                                "model": self.linker.to_dict(), "columns": {}, "source": {}}
+                                "model": pipeline_to_dict(self.pipeline), "columns": {},
+                                "source": {}}
         for name in self.prepared.column_names:
             meta["columns"][name] = _store(arrays, f"c:{name}", self.prepared[name])
         source = self.prepared.source
@@ -482,8 +472,6 @@ class RegistryIndex:
     @classmethod
     def load(cls, path: str | os.PathLike[str], *, progress: bool = False) -> RegistryIndex:
         """Load an index written by :meth:`save`."""
-        from vnlink.link import Linker
-
         try:
             with np.load(Path(path), allow_pickle=False) as data:
                 meta = json.loads(bytes(data["meta"]).decode())
@@ -500,14 +488,15 @@ class RegistryIndex:
                                    "write it again with RegistryIndex.save") from None
         from vnlink.prepare import PreparedTable
 
-        linker = Linker.from_dict(meta["model"], progress=progress)
+        del progress  # loading shows no progress bars
+        pipeline = pipeline_from_dict(meta["model"])
         n = len(next(iter(columns.values()))) if columns else 0
         prepared = PreparedTable(columns, source=Table(source, n_rows=n),
-                                 schema=linker.registry_schema_, n_rows=n)
-        return cls(linker, None, _prepared=prepared)
+                                 schema=pipeline.registry_schema, n_rows=n)
+        return cls(pipeline, None, _prepared=prepared)
 
 
-def _prepare_slim(linker: Linker, registry: Table) -> Any:
+def _prepare_slim(pipeline: Pipeline, registry: Table) -> Any:
     """The slim prepared registry, prepared in chunks of ``_PREPARE_CHUNK`` rows.
 
     Preparing is row by row, so chunks give the same table; what a chunk leaves
@@ -519,9 +508,9 @@ def _prepare_slim(linker: Linker, registry: Table) -> Any:
     table = registry
     n = table.n_rows
     if isinstance(table, PreparedTable) or n <= _PREPARE_CHUNK:
-        return _slim(linker._prepare(table, linker.registry_schema_))
-    parts = [_slim(linker._prepare(table.take(np.arange(start, min(n, start + _PREPARE_CHUNK))),
-                                   linker.registry_schema_))
+        return _slim(pipeline.prepare(table, "registry"), pipeline)
+    parts = [_slim(pipeline.prepare(table.take(np.arange(start, min(n, start + _PREPARE_CHUNK))),
+                                    "registry"), pipeline)
              for start in range(0, n, _PREPARE_CHUNK)]
     first = parts[0]
     columns = {name: np.concatenate([p[name] for p in parts]) for name in first.column_names}
@@ -530,19 +519,21 @@ def _prepare_slim(linker: Linker, registry: Table) -> Any:
     return PreparedTable(columns, source=source, schema=first.schema, n_rows=n)
 
 
-def _slim(prepared: Any) -> Any:
+def _slim(prepared: Any, pipeline: Pipeline) -> Any:
     """The prepared registry without what lookups never read (memory: 1M rows and more).
 
-    The per-row problem tuples and the source columns other than the address
-    (which corrections quote as typed) are dropped.
+    The per-row problem tuples, the source columns other than the address
+    (which corrections quote as typed) and the caller's raw columns that no
+    rule or comparison reads are dropped.
     """
+    from vnlink.pipeline import referenced_columns
     from vnlink.prepare import PreparedTable
 
     source = prepared.source
-    spec = prepared.schema.address
-    keep = () if spec is None else ((spec,) if isinstance(spec, str) else tuple(spec))
+    keep = prepared.schema.columns_of("address")
     slim_source = Table({c: source[c] for c in keep if c in source}, n_rows=prepared.n_rows)
-    columns = {k: v for k, v in prepared.columns.items() if k != "problems"}
+    raw = set(prepared.raw_columns()) - referenced_columns(pipeline)
+    columns = {k: v for k, v in prepared.columns.items() if k != "problems" and k not in raw}
     return PreparedTable(columns, source=slim_source, schema=prepared.schema,
                          n_rows=prepared.n_rows)
 
@@ -614,17 +605,6 @@ def _without_tf(cset: Any) -> Any:
     items = [dataclasses.replace(c, tf_column=None) if c.tf_column is not None else c
              for c in cset.comparisons]
     return type(cset)(items)
-
-
-class _Pairs:
-    """The minimal candidate-pairs shape the decide step reads."""
-
-    def __init__(self, left: NDArray[np.int64], right: NDArray[np.int64], rule: NDArray[np.int8],
-                 rule_names: tuple[str, ...]) -> None:
-        self.left = left
-        self.right = right
-        self.rule = rule
-        self.rule_names = rule_names
 
 
 def _strings(values: NDArray[Any]) -> NDArray[np.object_]:

@@ -26,231 +26,40 @@ from __future__ import annotations
 import datetime
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from vnlink._bulk import as_object_array, factorize, map_unique
+from vnlink._bulk import as_object_array, factorize
 from vnlink._table import Table, as_table
-from vnlink.exceptions import ConfigurationError, SchemaError
+from vnlink.exceptions import ConfigurationError
+from vnlink.fields import FieldSpec, field_spec, registered_fields
+from vnlink.fields.person import AddressField
+from vnlink.schema import Schema
 
-__all__ = ["DERIVED_COLUMNS", "PreparedTable", "Schema", "prepare"]
-
-Column = str | tuple[str, ...] | None
-
-#: The derived columns of every :class:`PreparedTable`, with their dtype.
-DERIVED_COLUMNS: dict[str, Any] = {
-    "name": object,
-    "name_fold": object,
-    "family": object,
-    "middle": object,
-    "given": object,
-    "name_key": object,
-    "given_key": object,
-    "dob_year": np.int16,
-    "dob_month": np.int8,
-    "dob_day": np.int8,
-    "dob_precision": object,
-    "dob_flags": object,
-    "sex": object,
-    "sex_source": object,
-    "id_kind": object,
-    "id": object,
-    "id_valid": bool,
-    "id_province": object,
-    "id_sex": object,
-    "id_birth_year": np.int16,
-    "id_cccd": object,
-    "id_cmnd9": object,
-    "phone": object,
-    "province": object,
-    "district": object,
-    "ward": object,
-    "street": object,
-    "province_2025": object,
-    "ward_2025": object,
-}
-
-_NAME_KEYS = ("name", "name_fold", "family", "middle", "given", "name_key", "given_key")
-_DOB_KEYS = ("dob_year", "dob_month", "dob_day", "dob_precision", "dob_flags")
-_ID_KEYS = ("id_kind", "id", "id_valid", "id_province", "id_sex", "id_birth_year")
-_ADDRESS_KEYS = ("province", "district", "ward", "street", "province_2025", "ward_2025")
-
-# Header spellings :meth:`Schema.infer` recognises (folded: lower case, no diacritics,
-# spaces and dashes as underscores).
-_ALIASES: dict[str, tuple[str, ...]] = {
-    "name": ("name", "full_name", "fullname", "ho_ten", "hoten", "ho_va_ten", "ten"),
-    "dob": ("dob", "birth_date", "date_of_birth", "birthdate", "ngay_sinh", "ngaysinh"),
-    "sex": ("sex", "gender", "gioi_tinh", "gioitinh", "gioi"),
-    "id_number": (
-        "id_number", "cccd", "so_cccd", "cmnd_cccd", "cccd_cmnd", "so_dinh_danh",
-        "can_cuoc", "national_id", "so_giay_to", "giay_to",
-    ),
-    "old_id_number": ("old_id_number", "cmnd", "so_cmnd", "cmnd_cu", "old_id"),
-    "phone": ("phone", "phone_number", "mobile", "so_dien_thoai", "dien_thoai", "sdt", "dt"),
-    "address": ("address", "dia_chi", "diachi", "noi_o", "dia_chi_thuong_tru", "thuong_tru"),
-    "record_id": ("record_id", "ma", "ma_ho_so", "stt", "ma_ban_ghi", "person_id"),
-}  # fmt: skip
+__all__ = ["DERIVED_COLUMNS", "PreparedTable", "Schema", "prepare", "produced_columns"]
 
 
-@dataclass(frozen=True)
-class Schema:
-    """Which input column holds which field; every field is optional.
+def _derived_columns() -> dict[str, Any]:
+    from vnlink.fields.person import (
+        AddressField,
+        DateOfBirthField,
+        IdNumberField,
+        NameField,
+        PhoneField,
+        SexField,
+    )
 
-    Each field is a column name, a tuple of column names (joined with a space
-    for ``name`` — e.g. separate họ, tên đệm, tên columns — and with ``", "``
-    for ``address``), or ``None`` when the table lacks it.
-
-    When ``address`` has several columns, the first is taken to be the street
-    part (house number, alley, street, hamlet) and the others the units, as in
-    ``("street_address", "ward", "district", "province")``. The result is that
-    of parsing the joined text whatever the order; the order only makes it
-    fast: rows whose first column is a street alone have their units read once
-    per distinct combination of the other columns (see :func:`prepare`).
-
-    Parameters
-    ----------
-    name
-        Full name (họ và tên).
-    dob
-        Date of birth (ngày sinh): text in any common form, or dates.
-    sex
-        Sex (giới tính): "Nam"/"Nữ", "M"/"F", …
-    id_number
-        CCCD (12 digits) or CMND (9 or 12 digits).
-    old_id_number
-        A second ID column, such as the registry's old 9-digit CMND.
-    phone
-        Phone number.
-    address
-        Address (địa chỉ), or its parts.
-    record_id
-        A unique id per row; the row number when absent.
-
-    Examples
-    --------
-    >>> Schema(name=("ho", "ten"), dob="ngay_sinh").columns()
-    ['ho', 'ten', 'ngay_sinh']
-    >>> Schema.from_dict(Schema(phone="sdt").to_dict())
-    Schema(name=None, dob=None, sex=None, id_number=None, old_id_number=None, phone='sdt', \
-address=None, record_id=None)
-    """
-
-    name: Column = None
-    dob: Column = None
-    sex: Column = None
-    id_number: Column = None
-    old_id_number: Column = None
-    phone: Column = None
-    address: Column = None
-    record_id: Column = None
-
-    def __post_init__(self) -> None:
-        for spec in fields(self):
-            value = getattr(self, spec.name)
-            if value is None or isinstance(value, str):
-                if value == "":
-                    raise ConfigurationError(
-                        f"Schema.{spec.name} is an empty string: give a column name or None"
-                    )
-                continue
-            if (
-                isinstance(value, (list, tuple))
-                and value
-                and all(isinstance(v, str) and v for v in value)
-            ):
-                object.__setattr__(self, spec.name, tuple(value))
-                continue
-            raise ConfigurationError(
-                f"Schema.{spec.name} must be a column name, a tuple of column names or None, "
-                f"got {type(value).__name__}"
-            )
-
-    def fields_used(self) -> dict[str, tuple[str, ...]]:
-        """Field -> its column names, for the fields that are set."""
-        out: dict[str, tuple[str, ...]] = {}
-        for spec in fields(self):
-            value = getattr(self, spec.name)
-            if value is not None:
-                out[spec.name] = (value,) if isinstance(value, str) else tuple(value)
-        return out
-
-    def columns(self) -> list[str]:
-        """Every input column the schema names, in field order."""
-        return [c for cols in self.fields_used().values() for c in cols]
-
-    def validate(self, table: Table) -> None:
-        """Raise :class:`~vnlink.exceptions.SchemaError` if a named column is not in ``table``.
-
-        >>> Schema(name="ho_ten").validate(as_table({"hoten": ["An"]}))
-        Traceback (most recent call last):
-        ...
-        vnlink.exceptions.SchemaError: Schema.name names column 'ho_ten', which is not in the \
-table; the table has: hoten
-        """
-        for field_name, cols in self.fields_used().items():
-            for column in cols:
-                if column not in table:
-                    raise SchemaError(
-                        f"Schema.{field_name} names column {column!r}, which is not in the "
-                        f"table; the table has: {', '.join(table.column_names) or '(none)'}"
-                    )
-
-    def to_dict(self) -> dict[str, Any]:
-        """The schema as JSON-ready data (tuples become lists)."""
-        return {
-            spec.name: list(v) if isinstance(v := getattr(self, spec.name), tuple) else v
-            for spec in fields(self)
-        }
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Schema:
-        """Rebuild a schema from :meth:`to_dict`; unknown keys raise ConfigurationError."""
-        known = {spec.name for spec in fields(cls)}
-        unknown = sorted(set(data) - known)
-        if unknown:
-            raise ConfigurationError(
-                f"unknown Schema fields {unknown}; the fields are: {', '.join(sorted(known))}"
-            )
-        return cls(**{k: tuple(v) if isinstance(v, list) else v for k, v in data.items()})
-
-    @classmethod
-    def infer(cls, table: Any) -> Schema:
-        """Guess the schema from common English and Vietnamese column headers.
-
-        Headers are compared without case, diacritics, spaces or dashes, so
-        "Họ và tên", "Ngày sinh", "Giới tính", "Số CCCD", "Số điện thoại" and
-        "Địa chỉ" are all recognised.
-
-        >>> Schema.infer({"Họ và tên": [], "Ngày sinh": [], "SĐT": []})
-        Schema(name='Họ và tên', dob='Ngày sinh', sex=None, id_number=None, old_id_number=None, \
-phone='SĐT', address=None, record_id=None)
-        """
-        names = as_table(table).column_names
-        folded = {_fold_header(n): n for n in reversed(names)}
-        found: dict[str, str] = {}
-        taken: set[str] = set()
-        for field_name, aliases in _ALIASES.items():
-            for alias in aliases:
-                column = folded.get(alias)
-                if column is not None and column not in taken:
-                    found[field_name] = column
-                    taken.add(column)
-                    break
-        return cls(**found)
+    out: dict[str, Any] = {}
+    for spec in (NameField, DateOfBirthField, SexField, IdNumberField, PhoneField, AddressField):
+        out.update(spec.columns)
+    return out
 
 
-def _fold_header(name: str) -> str:
-    from vnlink.normalize.text import fold
-
-    text = fold(str(name)).lower().strip()
-    for ch in " -./":
-        text = text.replace(ch, "_")
-    while "__" in text:
-        text = text.replace("__", "_")
-    return text.strip("_")
+#: The derived columns of the Vietnamese person fields in every :class:`PreparedTable`,
+#: with their dtype (declared by the field specifications, :mod:`vnlink.fields.person`).
+DERIVED_COLUMNS: dict[str, Any] = _derived_columns()
 
 
 class PreparedTable(Table):
@@ -289,6 +98,11 @@ class PreparedTable(Table):
             schema=self.schema,
             n_rows=len(indices),
         )
+
+    def raw_columns(self) -> list[str]:
+        """The caller's columns kept as they are (those the schema does not name)."""
+        made = produced_columns(self.schema)
+        return [c for c in self.columns if c not in made]
 
     def problem_counts(self) -> dict[str, int]:
         """How many rows have each problem code (counts only, no values)."""
@@ -427,16 +241,6 @@ def _problems_column(parts: list[NDArray[np.object_]], n: int) -> NDArray[np.obj
     return as_object_array(results[inverse])
 
 
-def _has_problem(problems: NDArray[np.object_], code: str) -> NDArray[np.bool_]:
-    return map_unique(lambda p: code in str(p).split(";"), problems, dtype=bool)
-
-
-def _is_blank(values: NDArray[np.object_]) -> NDArray[np.bool_]:
-    return map_unique(
-        lambda v: v is None or (isinstance(v, str) and not v.strip()), values, dtype=bool
-    )
-
-
 def _flag(mask: NDArray[np.bool_], code: str, n: int) -> NDArray[np.object_]:
     if not mask.any():
         return _NO_PROBLEM  # a part without a problem: left out of the problems column
@@ -512,120 +316,71 @@ def prepare(table: Any, schema: Schema | Mapping[str, Any] | None = None) -> Pre
     schema.validate(source)
     n = source.n_rows
     used = schema.fields_used()
-    out: dict[str, NDArray[Any]] = {}  # the columns not derived are filled at the end
+    out: dict[str, NDArray[Any]] = {}
     problem_parts: list[NDArray[np.object_]] = []
-
-    def column(key: str) -> NDArray[Any]:
-        if key not in out:
-            out[key] = _empty(DERIVED_COLUMNS[key], n)
-        return out[key]
-
-    def values(field_name: str, separator: str = " ") -> NDArray[np.object_]:
-        return _input_column(source, used[field_name], separator)
-
-    if "name" in used:
-        from vnlink.normalize.names import parse_names
-
-        parsed = parse_names(values("name"))
-        for key in _NAME_KEYS:
-            out[key] = parsed[key]
-        sex_hint = parsed["sex_hint"]
-        problem_parts.append(parsed["name_problems"])
-    else:
-        sex_hint = column("sex")
-
-    if "dob" in used:
-        from vnlink.normalize.dates import parse_dates
-
-        parsed = parse_dates(values("dob"))
-        for key in _DOB_KEYS:
-            out[key] = parsed[key].astype(DERIVED_COLUMNS[key], copy=False)
-        problem_parts.append(parsed["dob_problems"])
-    else:
-        out["dob_precision"] = np.full(n, "none", dtype=object)
-
-    if "sex" in used:
-        from vnlink.normalize.sex import normalize_sexes
-
-        raw = values("sex")
-        sex = as_object_array(normalize_sexes(raw))
-        sex = np.where(sex == None, "", sex).astype(object)  # noqa: E711
-        unreadable = (sex == "") & ~_is_blank(raw)
-        problem_parts.append(_flag(unreadable, "sex:unrecognized", n))
-    else:
-        sex = np.full(n, "", dtype=object)
-    from_column = sex != ""
-    from_name = ~from_column & (sex_hint != "")
-    out["sex"] = np.where(from_column, sex, sex_hint).astype(object)
-    source_col = np.full(n, "", dtype=object)
-    source_col[from_column] = "column"
-    source_col[from_name] = "name"
-    out["sex_source"] = source_col
-
-    old_cmnd9 = np.full(n, "", dtype=object)
-    placeholder = np.zeros(n, dtype=bool)
-    if "id_number" in used or "old_id_number" in used:
-        from vnlink.normalize.ids import parse_ids
-
-        if "id_number" in used:
-            parsed = parse_ids(values("id_number"))
-            for key in _ID_KEYS:
-                out[key] = parsed[key].astype(DERIVED_COLUMNS[key], copy=False)
-            problem_parts.append(parsed["id_problems"])
-            placeholder = _has_problem(parsed["id_problems"], "id:placeholder")
-        if "old_id_number" in used:
-            old = parse_ids(values("old_id_number"))
-            usable = (old["id_kind"] == "cmnd9") & ~_has_problem(
-                old["id_problems"], "id:placeholder"
-            )
-            old_cmnd9 = np.where(usable, old["id"], "").astype(object)
-            problem_parts.append(
-                map_unique(lambda p: str(p).replace("id:", "old_id:"), old["id_problems"])
-            )
-    kind = column("id_kind")
-    twelve = ((kind == "cccd") | (kind == "cmnd12")) & ~placeholder
-    out["id_cccd"] = np.where(twelve, column("id"), "").astype(object)
-    nine = (kind == "cmnd9") & ~placeholder
-    out["id_cmnd9"] = np.where(nine, column("id"), old_cmnd9).astype(object)
-
-    if "phone" in used:
-        from vnlink.normalize.phone import parse_phones
-
-        parsed = parse_phones(values("phone"))
-        out["phone"] = parsed["phone"]
-        problem_parts.append(parsed["phone_problems"])
-
-    if "address" in used:
-        from vnlink.normalize.address import parse_address_columns, parse_addresses
-
-        if len(used["address"]) > 1:
-            parsed = parse_address_columns([_plain_array(source[c]) for c in used["address"]])
+    specs = _specs(schema)
+    for spec in specs:
+        columns = used.get(spec.name)
+        if columns is None:
+            spec.absent(out, n)
+            continue
+        problems: NDArray[np.object_] | None
+        if isinstance(spec, AddressField) and len(columns) > 1:
+            problems = spec.derive_columns([_plain_array(source[c]) for c in columns], out, n)
         else:
-            parsed = parse_addresses(values("address"))
-        for key in _ADDRESS_KEYS:
-            out[key] = parsed[key]
-        out["address_confidence"] = parsed["address_confidence"]
-        problem_parts.append(parsed["address_problems"])
-
+            problems = spec.derive(_input_column(source, columns, spec.separator), out, n)
+        if problems is not None:
+            problem_parts.append(problems)
+    for spec in specs:
+        spec.finish(out, n)
     if "record_id" in used:
-        ids = values("record_id", "-")
-        if set(map(type, ids.tolist())) == {str}:
-            record_id = ids.copy()
-        else:
-            record_id = as_object_array(["" if v is None else str(v) for v in ids.tolist()])
-        blank = record_id == ""
-        if len(set(record_id.tolist())) == n:  # the common case: every id distinct
-            repeated = np.zeros(n, dtype=bool)
-        else:
-            distinct, inverse = factorize(record_id)
-            repeated = np.bincount(inverse, minlength=len(distinct))[inverse] > 1
-        problem_parts.append(_flag(blank, "record_id:missing", n))
-        problem_parts.append(_flag(repeated & ~blank, "record_id:duplicate", n))
+        record_id, id_problems = _record_ids(_input_column(source, used["record_id"], "-"))
+        problem_parts.extend(id_problems)
     else:
         record_id = as_object_array([str(i) for i in range(n)])
-    columns = {key: column(key) for key in DERIVED_COLUMNS}
+    columns_out = {key: out.get(key, _empty(dtype, n)) for key, dtype in DERIVED_COLUMNS.items()}
+    for spec in specs:  # fields of the caller's own, after the Vietnamese contract columns
+        for key, dtype in spec.columns.items():
+            columns_out.setdefault(key, out.get(key, _empty(dtype, n)))
     if "address_confidence" in out:
-        columns["address_confidence"] = out["address_confidence"]
-    columns["record_id"] = record_id
-    columns["problems"] = _problems_column(problem_parts, n)
-    return PreparedTable(columns, source=source, schema=schema, n_rows=n)
+        columns_out["address_confidence"] = out["address_confidence"]
+    columns_out["record_id"] = record_id
+    columns_out["problems"] = _problems_column(problem_parts, n)
+    consumed = set(schema.columns())
+    for name in source.column_names:  # the caller's other columns, kept as they are
+        if name not in columns_out and name not in consumed:
+            columns_out[name] = source[name]
+    return PreparedTable(columns_out, source=source, schema=schema, n_rows=n)
+
+
+def produced_columns(schema: Schema) -> set[str]:
+    """The columns :func:`prepare` derives with ``schema`` (the others are the caller's)."""
+    made = {"record_id", "problems", "address_confidence", *DERIVED_COLUMNS}
+    for spec in _specs(schema):
+        made.update(spec.columns)
+    return made
+
+
+def _specs(schema: Schema) -> list[FieldSpec]:
+    """The field specifications to derive: every registered field, then the schema's own."""
+    registered = registered_fields()
+    specs = list(registered.values())
+    specs += [field_spec(name) for name in schema.custom_fields() if name not in registered]
+    return specs
+
+
+def _record_ids(ids: NDArray[np.object_]) -> tuple[NDArray[np.object_], list[NDArray[np.object_]]]:
+    """Record ids as text, with the ``record_id:missing`` / ``record_id:duplicate`` problems."""
+    n = len(ids)
+    if set(map(type, ids.tolist())) == {str}:
+        record_id = ids.copy()
+    else:
+        record_id = as_object_array(["" if v is None else str(v) for v in ids.tolist()])
+    blank = record_id == ""
+    if len(set(record_id.tolist())) == n:  # the common case: every id distinct
+        repeated = np.zeros(n, dtype=bool)
+    else:
+        distinct, inverse = factorize(record_id)
+        repeated = np.bincount(inverse, minlength=len(distinct))[inverse] > 1
+    return record_id, [_flag(blank, "record_id:missing", n),
+                       _flag(repeated & ~blank, "record_id:duplicate", n)]

@@ -126,7 +126,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _write_inputs(out: Path, registry: Any, records: Any, truth: Any) -> None:
-    from vnlink.link import _ResultBase
+    from vnlink.results import TableResult
 
     for name, table in (("registry", registry), ("records", records), ("truth", truth)):
-        _ResultBase(table).to_csv(out / f"{name}.csv")
+        TableResult(table).to_csv(out / f"{name}.csv")

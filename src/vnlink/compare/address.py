@@ -48,9 +48,24 @@ from vnlink.compare.base import (
     new_levels,
     pair_codes,
 )
+from vnlink.compare.levels import Ladder, Level
 from vnlink.exceptions import ConfigurationError
 
 __all__ = ["AddressComparison", "StreetComparison"]
+
+
+_ADDRESS = Ladder(
+    other=Level("else", "no unit in common", reason="address_different"),
+    province=Level(
+        "same province", "same province (either era), another district and commune",
+        reason="address_same_province",
+    ),
+    district=Level(
+        "same district", "same district, or same 2025 commune (merged communes)",
+        reason="address_same_district",
+    ),
+    commune=Level("same commune", "same commune in a common era", tf=True),
+)
 
 
 @dataclass(frozen=True)
@@ -74,8 +89,8 @@ class AddressComparison(Comparison):
         return "address"
 
     @property
-    def level_labels(self) -> tuple[str, ...]:
-        return ("else", "same province", "same district", "same commune")
+    def levels(self) -> tuple[Level, ...]:
+        return _ADDRESS.levels
 
     def compute(
         self, left_idx: Index, right_idx: Index, left: Table, right: Table
@@ -91,9 +106,9 @@ class AddressComparison(Comparison):
         both_w, same_w = same("ward")
         both_w25, same_w25 = same("ward_2025")
         levels = new_levels(len(left_idx))
-        levels[same_p | same_p25] = 1
-        levels[same_d | same_w25] = 2
-        levels[same_w | (~both_w & same_w25)] = 3
+        levels[same_p | same_p25] = _ADDRESS.province
+        levels[same_d | same_w25] = _ADDRESS.district
+        levels[same_w | (~both_w & same_w25)] = _ADDRESS.commune
         missing = ~(both_p | both_p25 | both_d | both_w | both_w25)
         return mark_missing(levels, levels.astype(np.float32) / 3.0, missing)
 
@@ -143,8 +158,14 @@ class StreetComparison(Comparison):
         super().__post_init__()
 
     @property
-    def level_labels(self) -> tuple[str, ...]:
-        return ("else", *(f"similar >= {t:g}" for t in self.thresholds), "exact")
+    def levels(self) -> tuple[Level, ...]:
+        similar = (
+            Level(f"similar >= {t:g}", f"token-sort similarity at or above {t:g}",
+                  reason="street_similar")
+            for t in self.thresholds
+        )
+        other = Level("else", "below every threshold", reason="street_different")
+        return (other, *similar, Level("exact", "the same street text", tf=True, exact=True))
 
     def compute(
         self, left_idx: Index, right_idx: Index, left: Table, right: Table
@@ -164,5 +185,5 @@ class StreetComparison(Comparison):
             )
             levels[todo] = _kernels.threshold_levels(sim, self.thresholds)
             scores[todo] = sim
-        levels[exact] = len(self.thresholds) + 1
+        levels[exact] = self.n_levels - 1
         return mark_missing(levels, scores, missing)

@@ -44,6 +44,7 @@ from numpy.typing import NDArray
 
 from vnlink._table import Table, as_table
 from vnlink.compare import _encode
+from vnlink.compare.levels import MISSING, Level, levels_from_labels
 from vnlink.compare.tf import TermFrequencies
 from vnlink.exceptions import ConfigurationError, ModelFormatError
 
@@ -79,8 +80,9 @@ class Comparison(ABC):
 
     Subclasses are frozen dataclasses whose fields all have defaults (every
     comparison works with no arguments on a prepared table) and implement
-    :attr:`level_labels` and :meth:`compute`. Defining a subclass registers it
-    by class name, so :func:`comparison_from_dict` can rebuild it.
+    :attr:`levels` (or just :attr:`level_labels`) and :meth:`compute`.
+    Defining a subclass registers it by class name, so
+    :func:`comparison_from_dict` can rebuild it.
 
     Parameters
     ----------
@@ -130,19 +132,47 @@ class Comparison(ABC):
         return column if isinstance(column, str) else type(self).__name__
 
     @property
-    @abstractmethod
+    def levels(self) -> tuple[Level, ...]:
+        """The levels in order: index = level number, ``0`` = else, the last = top.
+
+        vnlink's comparisons declare them with a :class:`~vnlink.compare.levels.Ladder`.
+        A subclass that only defines :attr:`level_labels` gets levels built from
+        its labels (the top one exact and, unless it overrides :attr:`tf_levels`,
+        term-frequency adjusted; the else level's reason ``<name>_different``).
+        """
+        cls = type(self)
+        if cls.level_labels is Comparison.level_labels:
+            raise ConfigurationError(
+                f"{cls.__name__} must define its levels: a 'levels' property returning "
+                "Level objects (or, for short, 'level_labels')"
+            )
+        labels = tuple(self.level_labels)
+        tf = tuple(self.tf_levels) if cls.tf_levels is not Comparison.tf_levels else (
+            len(labels) - 1,
+        )
+        return levels_from_labels(labels, tf, else_reason=f"{self.name}_different")
+
+    @property
+    def missing_level(self) -> Level:
+        """The ``-1`` level: a value missing on either side (its reason, if any)."""
+        return MISSING
+
+    @property
     def level_labels(self) -> tuple[str, ...]:
-        """One label per level; index = level, ``0`` = else, the last = exact."""
+        """One label per level; index = level, ``0`` = else, the last = top."""
+        return tuple(level.label for level in self.levels)
 
     @property
     def n_levels(self) -> int:
         """Number of levels, not counting ``-1`` (missing)."""
-        return len(self.level_labels)
+        return len(self.levels)
 
     @property
     def tf_levels(self) -> tuple[int, ...]:
-        """Levels where the pair agreed on one value, so its frequency matters (default: top)."""
-        return (self.n_levels - 1,) if self.tf_column else ()
+        """Levels whose term frequency adjusts the weight (those with ``tf``), if ``tf_column``."""
+        if not self.tf_column:
+            return ()
+        return tuple(i for i, level in enumerate(self.levels) if level.tf)
 
     @abstractmethod
     def compute(
@@ -523,11 +553,85 @@ class ComparisonSet:
             right=right_idx,
         )
 
+    def levels_of(self, comparison: int | str) -> tuple[Level, ...]:
+        """The levels of one comparison (by position or name), index = level number.
+
+        >>> from vnlink.compare import ComparisonSet, SexComparison
+        >>> [level.label for level in ComparisonSet([SexComparison()]).levels_of("sex")]
+        ['different', 'same']
+        """
+        return self._get(comparison).levels
+
+    def missing_level_of(self, comparison: int | str) -> Level:
+        """The ``-1`` level of one comparison (by position or name)."""
+        return self._get(comparison).missing_level
+
+    def _get(self, comparison: int | str) -> Comparison:
+        if isinstance(comparison, str):
+            names = self.names
+            if comparison not in names:
+                raise ConfigurationError(
+                    f"no comparison named {comparison!r}; the set has {', '.join(names)}"
+                )
+            return self.comparisons[names.index(comparison)]
+        if isinstance(comparison, (int, np.integer)) and -len(self) <= comparison < len(self):
+            return self.comparisons[int(comparison)]
+        raise ConfigurationError(
+            f"comparison must be a name or a position below {len(self)}, got {comparison!r}"
+        )
+
+    def reason_codes(self, levels: NDArray[np.integer[Any]]) -> NDArray[np.object_]:
+        """The reason code of each pair's level, per comparison (``""`` for none).
+
+        ``levels`` is the level matrix (pairs × comparisons) of
+        :attr:`ComparisonVectors.levels`; the codes come from the levels the
+        comparisons declare (:attr:`Comparison.levels`, :attr:`Comparison.missing_level`).
+
+        >>> import numpy as np
+        >>> from vnlink.compare import ComparisonSet, DateOfBirthComparison, SexComparison
+        >>> cset = ComparisonSet([DateOfBirthComparison(), SexComparison()])
+        >>> cset.reason_codes(np.array([[5, 0], [-1, 1]], dtype=np.int8)).tolist()
+        [['dob_day_month_swapped', 'sex_different'], ['dob_missing', '']]
+        """
+        matrix = np.asarray(levels)
+        if matrix.ndim != 2 or matrix.shape[1] != len(self):
+            raise ConfigurationError(
+                f"levels must be a (pairs, {len(self)}) matrix, got shape {matrix.shape}"
+            )
+        out = np.empty(matrix.shape, dtype=object)
+        for j, comparison in enumerate(self.comparisons):
+            table = np.array(
+                [comparison.missing_level.reason or ""]
+                + [level.reason or "" for level in comparison.levels],
+                dtype=object,
+            )
+            out[:, j] = table[matrix[:, j].astype(np.int64) + 1]
+        return out
+
     def row_frequencies(self, table: Table, column: str) -> NDArray[np.float64]:
         """Relative frequency of each row's ``column`` value (NaN where missing).
 
-        From ``term_frequencies[column]`` when given, else counted in ``table``.
+        In order: the table's precomputed column ``tf__<column>`` (registry-wide
+        frequencies carried with the rows, as on a Spark executor or in an
+        index query), else ``term_frequencies[column]`` when given, else counted
+        in ``table``.
+
+        >>> import numpy as np
+        >>> from vnlink._table import Table
+        >>> from vnlink.compare import ComparisonSet, ExactMatch
+        >>> t = Table({"given": ["an", "an"], "tf__given": np.array([0.01, 0.01])})
+        >>> ComparisonSet([ExactMatch("given")]).row_frequencies(t, "given").tolist()
+        [0.01, 0.01]
         """
+        precomputed = f"tf__{column}"
+        if precomputed in table:
+            values = np.asarray(table[precomputed])
+            if values.dtype.kind not in "fiu":
+                raise ConfigurationError(
+                    f"column {precomputed!r} must hold relative frequencies (numbers, NaN "
+                    f"where missing), got dtype {values.dtype}"
+                )
+            return values.astype(np.float64, copy=False)
         override = self.term_frequencies.get(column)
         if override is not None:
             return override.row_frequencies(table)

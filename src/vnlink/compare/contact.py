@@ -26,9 +26,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from vnlink._table import Table
-from vnlink.compare import _encode
+from vnlink.compare import _encode, _numbers
 from vnlink.compare.base import Comparison, Index, Levels, Scores, mark_missing
-from vnlink.compare.ids import _number_levels
+from vnlink.compare.levels import Ladder, Level
 from vnlink.exceptions import ConfigurationError
 
 __all__ = ["PhoneComparison", "SexComparison"]
@@ -69,19 +69,36 @@ class PhoneComparison(Comparison):
         super().__post_init__()
 
     @property
-    def level_labels(self) -> tuple[str, ...]:
-        if self.near_miss:
-            return ("different", "one digit different or swapped", "exact")
-        return ("different", "exact")
+    def levels(self) -> tuple[Level, ...]:
+        return self._ladder().levels
+
+    def _ladder(self) -> Ladder:
+        other = Level("different", "another number", reason="phone_different")
+        exact = Level("exact", "the same number", tf=True, exact=True)
+        if not self.near_miss:
+            return Ladder(other=other, exact=exact)
+        near = Level(
+            "one digit different or swapped", "one digit mistyped or two neighbouring "
+            "digits swapped", reason="phone_one_digit",
+        )
+        return Ladder(other=other, near=near, exact=exact)
 
     def compute(
         self, left_idx: Index, right_idx: Index, left: Table, right: Table
     ) -> tuple[Levels, Scores]:
-        levels, scores = _number_levels(left, right, self.column, left_idx, right_idx)
-        out = np.where(levels == 4, self.n_levels - 1, np.minimum(levels, 0)).astype(np.int8)
+        outcome, scores = _numbers.number_levels(left, right, self.column, left_idx, right_idx)
+        at = self._ladder()
+        out = np.where(outcome < 0, -1, at.other).astype(np.int8)
+        out[outcome == _numbers.EXACT] = at.exact
         if self.near_miss:
-            out[(levels == 2) | (levels == 3)] = 1
+            out[(outcome == _numbers.SWAPPED) | (outcome == _numbers.ONE_DIGIT)] = at.near
         return out, scores
+
+
+_SEX = Ladder(
+    other=Level("different", "M against F", reason="sex_different"),
+    same=Level("same", "the same sex", tf=True, exact=True),
+)
 
 
 @dataclass(frozen=True)
@@ -94,13 +111,13 @@ class SexComparison(Comparison):
     column: str = "sex"
 
     @property
-    def level_labels(self) -> tuple[str, ...]:
-        return ("different", "same")
+    def levels(self) -> tuple[Level, ...]:
+        return _SEX.levels
 
     def compute(
         self, left_idx: Index, right_idx: Index, left: Table, right: Table
     ) -> tuple[Levels, Scores]:
         a = _encode.sex_codes(left, self.column, left_idx)
         b = _encode.sex_codes(right, self.column, right_idx)
-        levels = (a == b).astype(np.int8)
+        levels = np.where(a == b, _SEX.same, _SEX.other).astype(np.int8)
         return mark_missing(levels, levels.astype(np.float32), (a == 0) | (b == 0))

@@ -32,6 +32,7 @@ from numpy.typing import NDArray
 from vnlink._table import Table
 from vnlink.compare import _encode, _kernels
 from vnlink.compare.base import Comparison, Index, Levels, Scores, mark_missing, new_levels
+from vnlink.compare.levels import Ladder, Level
 from vnlink.exceptions import ConfigurationError
 
 __all__ = ["DateOfBirthComparison"]
@@ -47,6 +48,7 @@ def _precision_feature(vocab: NDArray[np.object_]) -> NDArray[np.bool_]:
     return np.array([v == "year" for v in vocab.tolist()], dtype=bool)
 
 
+_MISSING = Level("missing", "the year of birth is unknown on either side", reason="dob_missing")
 _DATE_COLUMNS = ("dob_year", "dob_month", "dob_day", "dob_flags", "dob_precision")
 
 
@@ -132,15 +134,37 @@ class DateOfBirthComparison(Comparison):
         return "dob"
 
     @property
-    def level_labels(self) -> tuple[str, ...]:
-        return (
-            "else",
-            "year ±1",
-            "same year and month",
-            "compatible with year only",
-            f"within {self.max_days} days",
-            "day/month swapped",
-            "exact",
+    def levels(self) -> tuple[Level, ...]:
+        return self._ladder().levels
+
+    @property
+    def missing_level(self) -> Level:
+        return _MISSING
+
+    def _ladder(self) -> Ladder:
+        return Ladder(
+            other=Level("else", "none of the below", reason="dob_different"),
+            year_near=Level(
+                "year ±1", "the years differ by one, with the same day and month or a "
+                "year-only side", reason="dob_year_different",
+            ),
+            same_month=Level(
+                "same year and month", "the day differs by more than "
+                f"{self.max_days} or is unknown", reason="dob_day_different",
+            ),
+            year_only=Level(
+                "compatible with year only", "same year; one side has only a year, 01/01 "
+                "or the flag possibly_year_only", reason="dob_year_only",
+            ),
+            days_off=Level(
+                f"within {self.max_days} days", "full dates at most "
+                f"{self.max_days} days apart", reason="dob_days_off",
+            ),
+            swapped=Level(
+                "day/month swapped", "07/05 against 05/07 of the same year",
+                reason="dob_day_month_swapped",
+            ),
+            exact=Level("exact", "same year, month and day", tf=True, exact=True),
         )
 
     def compute(
@@ -149,19 +173,20 @@ class DateOfBirthComparison(Comparison):
         ya, ma, da, oa, xa = _date_parts(left, left_idx)
         yb, mb, db, ob, xb = _date_parts(right, right_idx)
         missing = (ya == 0) | (yb == 0)
+        at = self._ladder()
         levels = new_levels(len(ya))
         same_year = ya == yb
         full = (da > 0) & (db > 0)
         same_day_month = (ma == mb) & (da == db)
-        levels[(np.abs(ya.astype(np.int32) - yb) == 1) & (same_day_month | oa | ob)] = 1
+        levels[(np.abs(ya.astype(np.int32) - yb) == 1) & (same_day_month | oa | ob)] = at.year_near
         same_month = same_year & (ma == mb) & (ma > 0)
-        levels[same_month] = 2
-        levels[same_year & (oa | ob)] = 3
+        levels[same_month] = at.same_month
+        levels[same_year & (oa | ob)] = at.year_only
         days = np.abs(xa - xb)
-        levels[full & (days <= self.max_days)] = 4
+        levels[full & (days <= self.max_days)] = at.days_off
         swapped = same_year & full & (da == mb) & (ma == db) & (da != ma)
-        levels[swapped] = 5
-        levels[full & same_year & same_day_month] = 6
+        levels[swapped] = at.swapped
+        levels[full & same_year & same_day_month] = at.exact
         scores = (1.0 - np.minimum(days, 3652) / 3652.0).astype(np.float32)
         return mark_missing(levels, scores, missing)
 

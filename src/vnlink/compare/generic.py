@@ -43,6 +43,7 @@ from vnlink.compare.base import (
     new_levels,
     pair_codes,
 )
+from vnlink.compare.levels import Level
 from vnlink.exceptions import ConfigurationError
 
 __all__ = [
@@ -107,8 +108,11 @@ class ExactMatch(Comparison):
         super().__post_init__()
 
     @property
-    def level_labels(self) -> tuple[str, ...]:
-        return ("different", "exact")
+    def levels(self) -> tuple[Level, ...]:
+        return (
+            Level("different", "the values differ", reason=f"{self.name}_different"),
+            Level("exact", "the same value", tf=True, exact=True),
+        )
 
     def compute(
         self, left_idx: Index, right_idx: Index, left: Table, right: Table
@@ -157,10 +161,15 @@ class _StringAtThresholds(Comparison):
         super().__post_init__()
 
     @property
-    def level_labels(self) -> tuple[str, ...]:
+    def levels(self) -> tuple[Level, ...]:
         op = ">=" if self._similarity else "<="
-        middle = tuple(f"{self._measure} {op} {t:g}" for t in self.thresholds)
-        return ("else", *middle, "exact")
+        middle = (
+            Level(f"{self._measure} {op} {t:g}", f"{self._measure} {op} {t:g}",
+                  reason=f"{self.name}_similar")
+            for t in self.thresholds
+        )
+        other = Level("else", "beyond every threshold", reason=f"{self.name}_different")
+        return (other, *middle, Level("exact", "the same value", tf=True, exact=True))
 
     def _raw(
         self, vocab: NDArray[np.object_], a: NDArray[Any], b: NDArray[Any]
@@ -183,7 +192,7 @@ class _StringAtThresholds(Comparison):
                 raw, self.thresholds, similarity=self._similarity
             )
             scores[todo] = self._score(vocab, a[todo], b[todo], raw)
-        levels[exact] = len(self.thresholds) + 1
+        levels[exact] = self.n_levels - 1
         scores[exact] = 1.0
         return mark_missing(levels, scores, missing)
 
@@ -326,9 +335,14 @@ class AbsoluteDifferenceAtThresholds(Comparison):
         super().__post_init__()
 
     @property
-    def level_labels(self) -> tuple[str, ...]:
-        middle = tuple(f"difference <= {t:g}" for t in self.thresholds)
-        return ("else", *middle, "exact")
+    def levels(self) -> tuple[Level, ...]:
+        middle = (
+            Level(f"difference <= {t:g}", f"absolute difference at most {t:g}",
+                  reason=f"{self.name}_similar")
+            for t in self.thresholds
+        )
+        other = Level("else", "beyond every threshold", reason=f"{self.name}_different")
+        return (other, *middle, Level("exact", "the same number", tf=True, exact=True))
 
     def compute(
         self, left_idx: Index, right_idx: Index, left: Table, right: Table
@@ -340,7 +354,7 @@ class AbsoluteDifferenceAtThresholds(Comparison):
         levels = new_levels(len(a))
         for level, threshold in enumerate(self.thresholds, start=1):
             levels[diff <= threshold] = level
-        levels[diff == 0] = len(self.thresholds) + 1
+        levels[diff == 0] = self.n_levels - 1
         with np.errstate(invalid="ignore"):
             scores = (1.0 / (1.0 + diff)).astype(np.float32)
         return mark_missing(levels, scores, missing)

@@ -37,74 +37,39 @@ import numpy as np
 from numpy.typing import NDArray
 
 from vnlink._table import Table
-from vnlink.compare import _encode, _kernels
+from vnlink.compare import _encode, _numbers
 from vnlink.compare.base import Comparison, Index, Levels, Scores, pair_codes
+from vnlink.compare.levels import Ladder, Level
 from vnlink.exceptions import ConfigurationError
 
 __all__ = ["IdComparison"]
 
-_WIDTH = {"id_cccd": 12, "id_cmnd9": 9}  # other columns: 16 (BHYT has 15 characters)
 _DIRECT_KINDS = ("cccd", "cmnd9", "cmnd12")
 
 
-def _digits(table: Table, column: str) -> tuple[NDArray[np.uint8], NDArray[np.int32]]:
-    return _encode.vocab_feature(
-        table, column, "digits", lambda v: _kernels.digit_matrix(v, _WIDTH.get(column, 16))
-    )
-
-
-def _packed(table: Table, column: str) -> tuple[NDArray[np.uint64], NDArray[np.int32]]:
-    return _encode.vocab_feature(
-        table, column, "packed", lambda v: _kernels.packed_digits(_kernels.digit_matrix(v, 16))
-    )
-
-
-def _lengths(table: Table, column: str) -> tuple[NDArray[np.int32], NDArray[np.int32]]:
-    return _encode.vocab_feature(table, column, "lengths", _kernels.string_lengths)
-
-
-def _number_levels(
-    left: Table,
-    right: Table,
-    column: str,
-    left_idx: Index,
-    right_idx: Index,
-    comparable: NDArray[np.bool_] | None = None,
-) -> tuple[NDArray[np.int8], NDArray[np.float32]]:
-    """Levels 0 (different), 2 (swap), 3 (one digit), 4 (exact) or -1, and scores."""
-    a, b = pair_codes(left, right, column, left_idx, right_idx)
-    ok = (a != 0) & (b != 0)
-    if comparable is not None:
-        ok &= comparable
-    levels = np.full(len(a), -1, dtype=np.int8)
-    scores = np.full(len(a), np.nan, dtype=np.float32)
-    exact = ok & (a == b)
-    levels[ok] = 0
-    scores[ok] = 0.0
-    todo = np.flatnonzero(ok & ~exact)
-    if len(todo):
-        pa, ca = _packed(left, column)
-        pb, cb = _packed(right, column)
-        la, _ = _lengths(left, column)
-        lb, _ = _lengths(right, column)
-        ra, rb = ca[left_idx[todo]], cb[right_idx[todo]]
-        length_a = la[ra]
-        same_length = length_a == lb[rb]
-        diff = _kernels.nibble_differences(pa[ra], pb[rb])
-        sub = np.zeros(len(todo), dtype=np.int8)
-        two = np.flatnonzero(same_length & (diff == 2))
-        if len(two):
-            da, _ = _digits(left, column)
-            db, _ = _digits(right, column)
-            swapped = _kernels.adjacent_transposition(da[ra[two]], db[rb[two]])
-            sub[two[swapped]] = 2
-        sub[same_length & (diff == 1)] = 3
-        levels[todo] = sub
-        length = np.maximum(length_a, 1).astype(np.float32)
-        scores[todo] = np.where(same_length, 1.0 - np.minimum(diff, length) / length, 0.0)
-    levels[exact] = 4
-    scores[exact] = 1.0
-    return levels, scores
+_LADDER = Ladder(
+    other=Level("different", "numbers of a common kind that differ", reason="id_different"),
+    contradicts=Level(
+        "CCCD contradicts birth year or sex",
+        "a CCCD's encoded birth year or sex disagrees with the other record's (the numbers "
+        "differ or cannot be compared), or equal numbers whose birth year clearly "
+        "disagrees (a relative's number)",
+        reason="id_cccd_conflict",
+    ),
+    swapped=Level(
+        "adjacent digits swapped", "two neighbouring digits swapped", reason="id_transposed"
+    ),
+    one_digit=Level("one digit different", "a typing slip", reason="id_one_digit"),
+    exact=Level("exact", "the same number", exact=True),
+)
+#: the level of each outcome of ``_numbers.number_levels`` (-1 missing, different ... exact)
+_OUTCOME_LEVEL = np.array(
+    [-1, _LADDER.other, _LADDER.swapped, _LADDER.one_digit, _LADDER.exact], dtype=np.int8
+)
+_MISSING = Level(
+    "missing", "no number of a common kind (a CMND against a CCCD), no contradiction",
+    reason="id_missing",
+)
 
 
 @dataclass(frozen=True)
@@ -160,19 +125,17 @@ class IdComparison(Comparison):
         return "id"
 
     @property
-    def level_labels(self) -> tuple[str, ...]:
-        return (
-            "different",
-            "CCCD contradicts birth year or sex",
-            "adjacent digits swapped",
-            "one digit different",
-            "exact",
-        )
+    def levels(self) -> tuple[Level, ...]:
+        return _LADDER.levels
+
+    @property
+    def missing_level(self) -> Level:
+        return _MISSING
 
     def compute(
         self, left_idx: Index, right_idx: Index, left: Table, right: Table
     ) -> tuple[Levels, Scores]:
-        levels, scores = _number_levels(left, right, "id_cccd", left_idx, right_idx)
+        outcome, scores = _numbers.number_levels(left, right, "id_cccd", left_idx, right_idx)
         for column, comparable in (("id_cmnd9", None), ("id", self._other_kinds)):
             if comparable is not None:
                 mask = comparable(left, right, left_idx, right_idx)
@@ -180,12 +143,13 @@ class IdComparison(Comparison):
                     continue
             else:
                 mask = None
-            lv, sc = _number_levels(left, right, column, left_idx, right_idx, mask)
-            better = lv > levels
-            levels[better] = lv[better]
+            lv, sc = _numbers.number_levels(left, right, column, left_idx, right_idx, mask)
+            better = lv > outcome
+            outcome[better] = lv[better]
             scores[better] = sc[better]
-            tie = (lv == levels) & (lv >= 0)
+            tie = (lv == outcome) & (lv >= 0)
             scores[tie] = np.fmax(scores[tie], sc[tie])
+        levels = _OUTCOME_LEVEL[outcome.astype(np.int64) + 1]
         if self.check_cccd:
             contradicts = _contradicts(left, right, left_idx, right_idx) | _contradicts(
                 right, left, right_idx, left_idx
@@ -195,15 +159,15 @@ class IdComparison(Comparison):
             # agreement. "Clearly": a birth year differing in two or more digits, or in
             # any digit together with the sex (one mistyped digit of the date, or a wrong
             # sex alone, stays exact). Near misses keep their level.
-            hit = contradicts & (levels <= 0)
-            exact = np.flatnonzero(levels == 4)
+            hit = contradicts & (levels <= _LADDER.other)
+            exact = np.flatnonzero(levels == _LADDER.exact)
             if len(exact):
                 li, ri = left_idx[exact], right_idx[exact]
                 relative = _relative_number(left, right, li, ri) | _relative_number(
                     right, left, ri, li
                 )
                 hit[exact[relative]] = True
-            levels[hit] = 1
+            levels[hit] = _LADDER.contradicts
             scores[hit] = np.where(np.isnan(scores[hit]), 0.0, scores[hit])
         return levels, scores
 

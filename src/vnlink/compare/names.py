@@ -46,6 +46,7 @@ from vnlink.compare.base import (
     new_levels,
     pair_codes,
 )
+from vnlink.compare.levels import Ladder, Level
 from vnlink.exceptions import ConfigurationError
 
 __all__ = ["NameComparison"]
@@ -80,6 +81,42 @@ def _close_middles(
     )
     out: NDArray[np.bool_] = close[inverse.reshape(-1)]
     return out
+
+
+_LADDER = Ladder(
+    other=Level("else", "none of the below", reason="name_different"),
+    given_only=Level(
+        "same given only", "same tên (given name), another họ (family name)",
+        reason="name_given_only",
+    ),
+    similar=Level(
+        "similar", "Jaro-Winkler of the folded names at or above the threshold",
+        reason="name_typo",
+    ),
+    middle_different=Level(
+        "same family and given, middle different",
+        "same họ and tên, another tên đệm (middle name): mostly two people",
+        reason="middle_name_different",
+    ),
+    reordered=Level(
+        "parts reordered", "the same words in another order", reason="name_reordered"
+    ),
+    middle_close=Level(
+        "same family and given, middle missing or close",
+        "same họ and tên; the tên đệm missing on one side or one letter off",
+        reason="middle_name_missing",
+    ),
+    phonetic=Level(
+        "same phonetic key", "same name_key (d/gi/r, tr/ch, s/x, n/ng ... merged)",
+        reason="name_typo",
+    ),
+    folded=Level(
+        "same folded", "same after folding diacritics and case (typed without or with "
+        "other diacritics)", tf=True, reason="name_no_diacritics",
+    ),
+    exact=Level("exact", "same display form", tf=True, exact=True),
+)
+_MISSING = Level("missing", "the folded name is missing on either side", reason="name_missing")
 
 
 @dataclass(frozen=True)
@@ -133,22 +170,12 @@ class NameComparison(Comparison):
         return "name"
 
     @property
-    def level_labels(self) -> tuple[str, ...]:
-        return (
-            "else",
-            "same given only",
-            "similar",
-            "same family and given, middle different",
-            "parts reordered",
-            "same family and given, middle missing or close",
-            "same phonetic key",
-            "same folded",
-            "exact",
-        )
+    def levels(self) -> tuple[Level, ...]:
+        return _LADDER.levels
 
     @property
-    def tf_levels(self) -> tuple[int, ...]:
-        return (7, 8) if self.tf_column else ()
+    def missing_level(self) -> Level:
+        return _MISSING
 
     def compute(
         self, left_idx: Index, right_idx: Index, left: Table, right: Table
@@ -163,7 +190,7 @@ class NameComparison(Comparison):
 
         ga, gb = codes("given")
         same_given = (ga == gb) & (ga != 0)
-        levels[same_given] = 1
+        levels[same_given] = _LADDER.given_only
 
         scores = np.ones(len(fa), dtype=np.float32)
         todo = np.flatnonzero(~missing & ~same_fold)
@@ -172,25 +199,25 @@ class NameComparison(Comparison):
             jw = _kernels.jaro_winkler(vocab, fa[todo], fb[todo], workers=current_workers())
             scores[todo] = jw
             similar = todo[jw >= self.similarity]
-            levels[similar] = 2
+            levels[similar] = _LADDER.similar
 
         ya, yb = codes("family")
         same_family_given = np.flatnonzero(same_given & (ya == yb) & (ya != 0))
-        levels[same_family_given] = 3
+        levels[same_family_given] = _LADDER.middle_different
         sa, sb = pair_codes(left, right, "name_fold", left_idx, right_idx, _encode.SORTED)
-        levels[(sa == sb) & (sa != 0)] = 4
+        levels[(sa == sb) & (sa != 0)] = _LADDER.reordered
         if len(same_family_given):
             ma, mb = pair_codes(
                 left, right, "middle", left_idx[same_family_given], right_idx[same_family_given]
             )
             vocab = _encode.joint_vocab(left, right, "middle")
             close = _close_middles(vocab, ma, mb)
-            levels[same_family_given[close]] = 5
+            levels[same_family_given[close]] = _LADDER.middle_close
         ka, kb = codes("name_key")
-        levels[(ka == kb) & (ka != 0)] = 6
+        levels[(ka == kb) & (ka != 0)] = _LADDER.phonetic
         folded = np.flatnonzero(same_fold)
-        levels[folded] = 7
+        levels[folded] = _LADDER.folded
         if len(folded):  # the display form matters only where the folded names agree
             na, nb = pair_codes(left, right, "name", left_idx[folded], right_idx[folded])
-            levels[folded[na == nb]] = 8
+            levels[folded[na == nb]] = _LADDER.exact
         return mark_missing(levels, scores, missing)

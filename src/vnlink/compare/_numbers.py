@@ -1,0 +1,79 @@
+"""Digit-string numbers compared in bulk: exact, one digit off, two neighbours swapped.
+
+Shared by the ID number and phone comparisons, which map the outcomes onto
+their own levels.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from vnlink._table import Table
+from vnlink.compare import _encode, _kernels
+from vnlink.compare.base import Index, pair_codes
+
+#: Outcomes of :func:`number_levels`, ordered from worst to best (``-1`` = missing).
+DIFFERENT, SWAPPED, ONE_DIGIT, EXACT = 0, 1, 2, 3
+
+_WIDTH = {"id_cccd": 12, "id_cmnd9": 9}  # other columns: 16 (BHYT has 15 characters)
+
+
+def _digits(table: Table, column: str) -> tuple[NDArray[np.uint8], NDArray[np.int32]]:
+    return _encode.vocab_feature(
+        table, column, "digits", lambda v: _kernels.digit_matrix(v, _WIDTH.get(column, 16))
+    )
+
+
+def _packed(table: Table, column: str) -> tuple[NDArray[np.uint64], NDArray[np.int32]]:
+    return _encode.vocab_feature(
+        table, column, "packed", lambda v: _kernels.packed_digits(_kernels.digit_matrix(v, 16))
+    )
+
+
+def _lengths(table: Table, column: str) -> tuple[NDArray[np.int32], NDArray[np.int32]]:
+    return _encode.vocab_feature(table, column, "lengths", _kernels.string_lengths)
+
+
+def number_levels(
+    left: Table,
+    right: Table,
+    column: str,
+    left_idx: Index,
+    right_idx: Index,
+    comparable: NDArray[np.bool_] | None = None,
+) -> tuple[NDArray[np.int8], NDArray[np.float32]]:
+    """Outcome per pair (:data:`DIFFERENT` ... :data:`EXACT`, ``-1`` missing) and scores."""
+    a, b = pair_codes(left, right, column, left_idx, right_idx)
+    ok = (a != 0) & (b != 0)
+    if comparable is not None:
+        ok &= comparable
+    levels = np.full(len(a), -1, dtype=np.int8)
+    scores = np.full(len(a), np.nan, dtype=np.float32)
+    exact = ok & (a == b)
+    levels[ok] = DIFFERENT
+    scores[ok] = 0.0
+    todo = np.flatnonzero(ok & ~exact)
+    if len(todo):
+        pa, ca = _packed(left, column)
+        pb, cb = _packed(right, column)
+        la, _ = _lengths(left, column)
+        lb, _ = _lengths(right, column)
+        ra, rb = ca[left_idx[todo]], cb[right_idx[todo]]
+        length_a = la[ra]
+        same_length = length_a == lb[rb]
+        diff = _kernels.nibble_differences(pa[ra], pb[rb])
+        sub = np.full(len(todo), DIFFERENT, dtype=np.int8)
+        two = np.flatnonzero(same_length & (diff == 2))
+        if len(two):
+            da, _ = _digits(left, column)
+            db, _ = _digits(right, column)
+            swapped = _kernels.adjacent_transposition(da[ra[two]], db[rb[two]])
+            sub[two[swapped]] = SWAPPED
+        sub[same_length & (diff == 1)] = ONE_DIGIT
+        levels[todo] = sub
+        length = np.maximum(length_a, 1).astype(np.float32)
+        scores[todo] = np.where(same_length, 1.0 - np.minimum(diff, length) / length, 0.0)
+    levels[exact] = EXACT
+    scores[exact] = 1.0
+    return levels, scores
