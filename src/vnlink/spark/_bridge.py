@@ -1,12 +1,13 @@
 """The one place where vnlink.spark calls into vnlink's in-memory pipeline (internal).
 
 Every Spark task runs these functions on a batch of rows (numpy columns): the
-same prepare, key cutting, comparison, scoring and decision code as
-``Linker.link``. When the public pipeline module lands, this adapter switches to
-it and nothing else in :mod:`vnlink.spark` changes.
+same :class:`~vnlink.pipeline.Pipeline` as ``Linker.link`` — its prepare, its
+comparisons (reading the registry-wide ``tf__<column>`` frequencies Spark
+adds), its classifier and its ``decide_best``. Training mirrors
+``Linker.fit`` without truth, step for step.
 
 >>> from vnlink.blocking import block_on
->>> from vnlink.prepare import Schema
+>>> from vnlink.schema import Schema
 >>> t = prepare_batch(Schema(name="ten"), Table({"ten": ["Nguyễn Văn An", ""]}))
 >>> keys, present = rule_keys(block_on("given_key"), t)
 >>> present.tolist()
@@ -15,6 +16,8 @@ it and nothing else in :mod:`vnlink.spark` changes.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,28 +25,36 @@ import numpy as np
 from numpy.typing import NDArray
 
 from vnlink._table import Table
+from vnlink.blocking import rules as _rules_module
 from vnlink.blocking.pairs import DEFAULT_MAX_BLOCK_PAIRS
-from vnlink.blocking.rules import BlockingRule, BlockOn, _KeyCodes
+from vnlink.blocking.rules import BlockingRule, BlockOn
 from vnlink.compare.base import ComparisonSet, ComparisonVectors
 from vnlink.compare.tf import row_values
 from vnlink.exceptions import ConfigurationError, SchemaError
-from vnlink.prepare import PreparedTable, Schema, prepare
+from vnlink.model import fingerprint, pipeline_from_dict, pipeline_to_dict
+from vnlink.pipeline import BestCandidates, Pipeline
+from vnlink.prepare import PreparedTable, prepare
+from vnlink.schema import Schema
 
 __all__ = [
     "MAX_BLOCK_PAIRS",
-    "Best",
+    "TF_PREFIX",
+    "Shipped",
     "check_columns",
     "decide_best",
     "fit_em",
-    "fitted_schemas",
+    "fitted_pipeline",
     "prepare_batch",
     "rule_keys",
+    "rules_of",
     "score_batch",
     "set_fitted",
+    "ship",
     "tf_columns",
     "tf_values",
+    "training_pipeline",
+    "u_from_patterns",
     "unfitted_setup",
-    "vectors_batch",
 ]
 
 MAX_BLOCK_PAIRS: int = DEFAULT_MAX_BLOCK_PAIRS
@@ -52,15 +63,80 @@ MAX_BLOCK_PAIRS: int = DEFAULT_MAX_BLOCK_PAIRS
 TF_PREFIX = "tf__"
 
 
-def fitted_schemas(linker: Any) -> tuple[Schema, Schema]:
-    """The fitted linker's (registry, records) schemas; NotFittedError before ``fit``."""
-    linker._check_fitted()
-    return linker.registry_schema_, linker.records_schema_
+_PIPELINES: dict[str, Pipeline] = {}
 
 
-def rules_of(linker: Any) -> list[BlockingRule]:
-    """The fitted linker's blocking rules (only exact ``block_on`` rules run on Spark)."""
-    rules = list(linker.rules_)
+@dataclass(frozen=True)
+class Shipped:
+    """A pipeline as its JSON model, the form in which it travels to the Spark tasks.
+
+    Each Python worker rebuilds it once (cached by the document's hash), exactly
+    as a service loads a saved model; nothing is pickled but this text.
+    """
+
+    document: str
+    trained: bool
+    locale: str = "vi"
+
+    def get(self) -> Pipeline:
+        """The pipeline (built on first use in this process)."""
+        key = hashlib.sha256(self.document.encode()).hexdigest()
+        pipe = _PIPELINES.get(key)
+        if pipe is None:
+            doc = json.loads(self.document)
+            if self.trained:
+                pipe = pipeline_from_dict(doc, locale=self.locale)
+            else:
+                pipe = _untrained_from_dict(doc)
+            _PIPELINES[key] = pipe
+        return pipe
+
+
+def ship(pipe: Pipeline) -> Shipped:
+    """The pipeline as a :class:`Shipped` JSON document."""
+    if pipe.classifier is not None:
+        return Shipped(json.dumps(pipeline_to_dict(pipe)), True, pipe.locale)
+    doc = {
+        "registry_schema": pipe.registry_schema.to_dict(),
+        "records_schema": pipe.records_schema.to_dict(),
+        "blocking": [rule.to_dict() for rule in pipe.rules],
+        "comparisons": [c.to_dict() for c in pipe.comparisons.comparisons],
+    }
+    return Shipped(json.dumps(doc), False, pipe.locale)
+
+
+def _untrained_from_dict(doc: dict[str, Any]) -> Pipeline:
+    from vnlink.blocking import rule_from_dict
+    from vnlink.compare import comparison_from_dict
+
+    return Pipeline(registry_schema=Schema.from_dict(doc["registry_schema"]),
+                    records_schema=Schema.from_dict(doc["records_schema"]),
+                    rules=[rule_from_dict(r) for r in doc["blocking"]],
+                    comparisons=ComparisonSet([comparison_from_dict(c)
+                                               for c in doc["comparisons"]]),
+                    classifier=None, thresholds=_NO_THRESHOLDS)
+
+
+_NO_THRESHOLDS = {"verified_threshold": 1.0, "review_threshold": 1.0, "min_margin": 0.0}
+
+
+def fitted_pipeline(linker: Any) -> Pipeline:
+    """The fitted linker's pipeline; NotFittedError before ``fit``."""
+    pipe: Pipeline = linker.pipeline
+    rules_of(pipe)
+    return pipe
+
+
+def training_pipeline(linker: Any) -> Pipeline:
+    """A pipeline of the linker's schemas, rules and comparisons, without a classifier yet."""
+    return Pipeline(registry_schema=linker.registry_schema_, records_schema=linker.records_schema_,
+                    rules=linker.rules_, comparisons=linker.comparisons_, classifier=None,
+                    thresholds=_NO_THRESHOLDS)
+
+
+def rules_of(pipe: Pipeline) -> list[BlockingRule]:
+    """The pipeline's blocking rules (only exact ``block_on`` rules run on Spark)."""
+    rules = list(pipe.rules)
     for rule in rules:
         if not isinstance(rule, BlockOn):
             raise ConfigurationError(
@@ -85,15 +161,14 @@ def unfitted_setup(linker: Any, registry_columns: list[str], records_columns: li
         DEFAULT_REVIEW_THRESHOLD if linker.review_threshold is None else linker.review_threshold,
         linker.min_margin,
     )
-    for attr in ("registry_schema_", "records_schema_"):
+    for attr in ("registry_schema_", "records_schema_", "classifier_"):
         if hasattr(linker, attr):
             delattr(linker, attr)
-    reg = _header_table(registry_columns)
-    rec = _header_table(records_columns)
-    linker.registry_schema_, linker.records_schema_ = linker._schemas(reg, rec)
-    linker.rules_ = linker._rules()
-    linker.comparisons_ = linker._comparison_set()
-    rules_of(linker)
+    schemas = linker._schemas(_header_table(registry_columns), _header_table(records_columns))
+    linker.registry_schema_, linker.records_schema_ = schemas
+    linker.rules_ = linker._rules(schemas)
+    linker.comparisons_ = linker._comparison_set(schemas)
+    rules_of(training_pipeline(linker))
 
 
 def _header_table(columns: list[str]) -> Table:
@@ -116,19 +191,25 @@ def prepare_batch(schema: Schema, table: Table) -> PreparedTable:
 def rule_keys(rule: BlockingRule, table: Table) -> tuple[NDArray[np.uint64], NDArray[np.bool_]]:
     """Per row the 64-bit key of ``rule`` and whether it is present.
 
-    The hashes in-memory blocking groups on (``_KeyCodes.side_hashes``): they
-    depend on the row's values only, so every batch cuts the same keys.
+    The hashes in-memory blocking groups on: they depend on the row's values
+    only, so every batch cuts the same keys. ``BlockingRule.row_keys`` when the
+    blocking module has it, else the same hashes from its key codes.
     """
+    public = getattr(rule, "row_keys", None)
+    if public is not None:
+        keys, present = public(table)
+        return np.asarray(keys, dtype=np.uint64), np.asarray(present, dtype=bool)
     if not isinstance(rule, BlockOn):
         raise ConfigurationError(f"rule {rule.name!r} has no per-row key")
-    hashes, missing = _KeyCodes(table, None).side_hashes(rule.keys, only=0)[0]
+    codes = getattr(_rules_module, "_KeyCodes")(table, None)
+    hashes, missing = codes.side_hashes(rule.keys, only=0)[0]
     return hashes, ~missing
 
 
-def tf_columns(linker: Any) -> list[str]:
+def tf_columns(pipe: Pipeline) -> list[str]:
     """The distinct term-frequency columns of the comparisons, in order."""
     out: list[str] = []
-    for comparison in linker.comparisons_.comparisons:
+    for comparison in pipe.comparisons.comparisons:
         column = comparison.tf_column
         if column is not None and comparison.tf_levels and column not in out:
             out.append(column)
@@ -147,44 +228,35 @@ def tf_values(table: Table, column: str) -> NDArray[np.object_]:
     return out
 
 
-def vectors_batch(linker: Any, left: Table, right: Table) -> ComparisonVectors:
-    """Compare row ``i`` of ``left`` with row ``i`` of ``right`` for every ``i``.
-
-    Term frequencies are read from the registry-wide ``tf__<column>`` columns of
-    ``left`` (computed by Spark) instead of being counted in the batch.
-    """
-    cset: ComparisonSet = linker.comparisons_
-    idx = np.arange(left.n_rows, dtype=np.int64)
-    vectors = cset.compute((idx, idx), left, right)
-    for j, comparison in enumerate(cset.comparisons):
-        column, levels = comparison.tf_column, comparison.tf_levels
-        if column is None or not levels or TF_PREFIX + column not in left:
-            continue
-        mask = np.isin(vectors.levels[:, j], np.asarray(levels, dtype=np.int8))
-        freq = np.asarray(left[TF_PREFIX + column], dtype=np.float64)
-        vectors.tf[:, j] = np.where(mask, freq, np.nan)
-    return vectors
-
-
-def score_batch(linker: Any, left: Table, right: Table) -> tuple[
+def score_batch(pipe: Pipeline, left: Table, right: Table) -> tuple[
     NDArray[np.float64], NDArray[np.float64], NDArray[np.int8]
 ]:
-    """Match weight, probability and levels of the aligned rows of ``left`` and ``right``.
+    """Match weight, probability and levels of row ``i`` of ``left`` against row ``i`` of ``right``.
 
-    Before the classifier is fitted the weights and probabilities are NaN.
+    ``left`` carries the registry-wide ``tf__<column>`` frequencies, which the
+    comparisons read instead of counting in the batch. Without a classifier
+    (training) the weights and probabilities are NaN.
     """
-    vectors = vectors_batch(linker, left, right)
+    idx = np.arange(left.n_rows, dtype=np.int64)
+    vectors = pipe.compare((idx, idx), left, right)
     levels = np.asarray(vectors.levels, dtype=np.int8)
-    if not hasattr(linker, "classifier_"):  # training: the levels are all there is yet
+    if pipe.classifier is None:
         nan = np.full(len(levels), np.nan)
         return nan, nan, levels
-    weight, prob = linker._weight_and_probability(vectors)
+    weight, prob = pipe.score(vectors)
     return weight, prob, levels
 
 
 def n_levels(linker: Any) -> list[int]:
     """Levels per comparison."""
     return [int(c.n_levels) for c in linker.comparisons_.comparisons]
+
+
+def _expand(patterns: NDArray[np.int8], counts: NDArray[np.int64]) -> NDArray[np.int8]:
+    """The level matrix with each pattern repeated ``count`` times, in pattern order."""
+    order = np.lexsort(patterns.T[::-1]) if len(patterns) else np.zeros(0, dtype=np.int64)
+    out: NDArray[np.int8] = np.repeat(patterns[order], counts[order], axis=0).astype(np.int8)
+    return out
 
 
 def fit_em(linker: Any, patterns: NDArray[np.int8], counts: NDArray[np.int64],
@@ -195,8 +267,7 @@ def fit_em(linker: Any, patterns: NDArray[np.int8], counts: NDArray[np.int64],
     u from random pairs, the prior over all registry x record pairs.
     """
     cset: ComparisonSet = linker.comparisons_
-    order = np.lexsort(patterns.T[::-1]) if len(patterns) else np.zeros(0, dtype=np.int64)
-    levels = np.repeat(patterns[order], counts[order], axis=0).astype(np.int8)
+    levels = _expand(patterns, counts)
     n, k = levels.shape[0], len(cset.comparisons)
     vectors = ComparisonVectors(
         levels=levels.reshape(n, k),
@@ -230,67 +301,36 @@ def fit_em(linker: Any, patterns: NDArray[np.int8], counts: NDArray[np.int64],
 def u_from_patterns(linker: Any, patterns: NDArray[np.int8],
                     counts: NDArray[np.int64]) -> list[NDArray[np.float64]]:
     """u per comparison from the level patterns of random pairs, as ``estimate_u`` computes it."""
-    from vnlink.classify.em import level_totals
-    from vnlink.classify.fellegi_sunter import _normalise
+    from vnlink.classify import u_from_vectors
 
-    totals = level_totals(patterns, n_levels(linker), counts.astype(np.float64))
-    return [_normalise(t + 1.0) for t in totals]
+    return u_from_vectors(_expand(patterns, counts), n_levels=n_levels(linker), smoothing=1.0)
 
 
 def set_fitted(linker: Any) -> None:
     """Thresholds (no truth: the defaults) and the model fingerprint, as ``fit`` sets them."""
     linker.thresholds_ = linker._thresholds(None, None, None, None)
-    linker.fingerprint_ = linker._fingerprint()
+    linker.fingerprint_ = fingerprint(linker.to_dict())
     linker.timings_ = {}
 
 
-@dataclass
-class Best:
-    """Per record row of a batch: its best candidate and runner-up (from Spark aggregation)."""
-
-    has: NDArray[np.bool_]
-    weight: NDArray[np.float64]
-    prob: NDArray[np.float64]
-    rule: NDArray[np.int64]
-    runner_id: NDArray[np.object_]
-    runner_weight: NDArray[np.float64]
-    n_candidates: NDArray[np.int64]
-
-
-@dataclass
-class _Pairs:
-    left: NDArray[np.int64]
-    right: NDArray[np.int64]
-    rule: NDArray[np.int8]
-    rule_names: tuple[str, ...]
-
-
-def decide_best(linker: Any, left_best: PreparedTable, right: PreparedTable,
-                best: Best) -> Table:
+def decide_best(pipe: Pipeline, left_best: PreparedTable, right: PreparedTable,
+                best: BestCandidates, runner_ids: NDArray[np.object_]) -> Table:
     """The LinkResult columns of ``right``'s rows from each one's best and runner-up.
 
-    ``left_best`` holds, for the records that have a candidate (in row order),
-    the registry row of the best candidate. ``Linker._decide`` is run on the
-    best and runner-up pairs only, with the candidate counts made by Spark.
+    ``left_best`` holds, for each record with a candidate (in row order), the
+    registry row of its best candidate; ``best.left_row`` indexes it. Only the
+    runner-up's id is read, so its row is a copy of the best one with that id.
     """
-    rows = np.flatnonzero(best.has)
-    h = len(rows)
-    two = best.has & (best.runner_id != None)  # noqa: E711
-    runner_rows = np.flatnonzero(two[rows])  # positions among the best rows
-    # the runner-up's registry row: only its id is read, so a copy of the best row serves
-    take = np.concatenate([np.arange(h), runner_rows]).astype(np.int64)
+    has = best.left_row >= 0
+    two = best.runner_up_left_row >= 0
+    h = left_best.n_rows
+    rows = np.flatnonzero(two)
+    take = np.concatenate([np.arange(h), best.left_row[rows]]).astype(np.int64)
     left = left_best.take(take)
-    ids = left["record_id"].copy()
-    ids[h:] = best.runner_id[rows[runner_rows]]
+    ids = np.asarray(left["record_id"], dtype=object).copy()
+    ids[h:] = runner_ids[rows]
     left.columns["record_id"] = ids
-    pairs = _Pairs(
-        left=np.arange(len(take), dtype=np.int64),
-        right=np.concatenate([rows, rows[runner_rows]]).astype(np.int64),
-        rule=np.concatenate([best.rule[rows], best.rule[rows[runner_rows]]]).astype(np.int8),
-        rule_names=tuple(rule.name for rule in linker.rules_),
-    )
-    weight = np.concatenate([best.weight[rows], best.runner_weight[rows[runner_rows]]])
-    prob = np.concatenate([best.prob[rows], np.zeros(len(runner_rows))])
-    table: Table = linker._decide(left, right, pairs, weight, prob)
-    table.columns["n_candidates"] = best.n_candidates.astype(np.int64)
-    return table
+    runner = np.full(len(has), -1, dtype=np.int64)
+    runner[rows] = h + np.arange(len(rows))
+    best.runner_up_left_row = runner
+    return pipe.decide_best(left, right, best)

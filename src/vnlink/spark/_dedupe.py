@@ -60,18 +60,19 @@ def dedupe(linker: Any, df: DataFrame, *, threshold: float = 0.99, max_cluster_s
            strict_thresholds: Sequence[float] = (0.999, 0.9999, 0.99999),
            salt_pairs: int = SALT_PAIRS) -> DataFrame:
     """``record_id, cluster_id, cluster_size, max_match_probability`` per row of ``df``."""
-    _, rec_schema = _bridge.fitted_schemas(linker)
+    pipe = _bridge.fitted_pipeline(linker)
+    rec_schema = pipe.records_schema
     if not 0.0 <= threshold <= 1.0:
         raise ConfigurationError(f"threshold must be a probability, got {threshold}")
     if max_cluster_size < 2:
         raise ConfigurationError(f"max_cluster_size must be >= 2, got {max_cluster_size}")
     _bridge.check_columns(rec_schema, list(df.columns), "records")
-    rules = _bridge.rules_of(linker)
-    prepared = prepare_df(linker, df, "records", registry_tf=True)
+    rules = _bridge.rules_of(pipe)
+    prepared = prepare_df(pipe, df, "records", registry_tf=True)
     pairs, _ = candidate_pairs_df(prepared, None, [r.name for r in rules],
                                   max_block_pairs=_bridge.MAX_BLOCK_PAIRS, salt_pairs=salt_pairs)
-    scored = score_pairs(linker, pairs, prepared, prepared, left_schema=rec_schema,
-                         right_schema=rec_schema)
+    scored = score_pairs(pipe, pairs, prepared, prepared, left_side="records",
+                         right_side="records")
     edges = scored.select(F.col("l").alias("a"), F.col("r").alias("b"), "prob").localCheckpoint(
         eager=True)
     labels = connected_components(edges.where(F.col("prob") >= threshold))

@@ -59,10 +59,11 @@ def fit(linker: Any, registry_df: DataFrame, records_df: DataFrame, *,
     _bridge.check_columns(reg_schema, list(registry_df.columns), "registry")
     _bridge.check_columns(rec_schema, list(records_df.columns), "records")
     spark = registry_df.sparkSession
-    rules = _bridge.rules_of(linker)
-    k = len(linker.comparisons_.comparisons)
-    left = prepare_df(linker, registry_df, "registry", registry_tf=False)
-    right = prepare_df(linker, records_df, "records", registry_tf=False)
+    pipe = _bridge.training_pipeline(linker)
+    rules = _bridge.rules_of(pipe)
+    k = len(pipe.comparisons.comparisons)
+    left = prepare_df(pipe, registry_df, "registry", registry_tf=False)
+    right = prepare_df(pipe, records_df, "records", registry_tf=False)
     try:
         pairs, _ = candidate_pairs_df(left, right, [r.name for r in rules],
                                       max_block_pairs=_bridge.MAX_BLOCK_PAIRS,
@@ -78,8 +79,8 @@ def fit(linker: Any, registry_df: DataFrame, records_df: DataFrame, *,
         if n_pairs > linker.max_fit_pairs:
             sample = pairs.sample(fraction=min(1.0, 1.05 * linker.max_fit_pairs / n_pairs),
                                   seed=linker.random_state).limit(linker.max_fit_pairs)
-        scored = score_pairs(linker, sample, left, right, left_schema=reg_schema,
-                             right_schema=rec_schema, levels=True)
+        scored = score_pairs(pipe, sample, left, right, left_side="registry",
+                             right_side="records")
         patterns, counts = level_patterns(scored, k)
         pairs.unpersist()
         u = None
@@ -91,8 +92,8 @@ def fit(linker: Any, registry_df: DataFrame, records_df: DataFrame, *,
             random_df = spark.createDataFrame(drawn)
             random_df = random_df.select(F.col("l").cast("long"), F.col("r").cast("long"),
                                          F.col("rule").cast("tinyint"))
-            u_scored = score_pairs(linker, random_df, left, right, left_schema=reg_schema,
-                                   right_schema=rec_schema, levels=True)
+            u_scored = score_pairs(pipe, random_df, left, right, left_side="registry",
+                                   right_side="records")
             u_patterns, u_counts = level_patterns(u_scored, k)
             u = _bridge.u_from_patterns(linker, u_patterns, u_counts)
         _bridge.fit_em(linker, patterns, counts, n_pairs, n_all, u)

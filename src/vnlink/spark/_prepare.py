@@ -89,18 +89,18 @@ def derived_kinds(schema: Any) -> dict[str, str]:
     return {c: kind_of(c, prepared[c]) for c in prepared.column_names}
 
 
-def prepare_df(linker: Any, df: DataFrame, side: str, *, registry_tf: bool) -> Prepared:
-    """Prepare ``df`` (the registry or the records side of ``linker``), persisted.
+def prepare_df(pipe: Any, df: DataFrame, side: str, *, registry_tf: bool) -> Prepared:
+    """Prepare ``df`` (the registry or the records side of the pipeline), persisted.
 
     Raises the in-memory ``SchemaError`` before any job when a column is missing.
     """
-    reg_schema, rec_schema = linker.registry_schema_, linker.records_schema_
-    schema = reg_schema if side == "registry" else rec_schema
+    schema = pipe.schema(side)
     _bridge.check_columns(schema, list(df.columns), side)
-    rules = _bridge.rules_of(linker)
-    tf_columns = _bridge.tf_columns(linker) if registry_tf else []
+    rules = _bridge.rules_of(pipe)
+    tf_columns = _bridge.tf_columns(pipe) if registry_tf else []
     kinds = derived_kinds(schema)
     inputs = list(dict.fromkeys(schema.columns()))
+    shipped = _bridge.ship(pipe)
     sources = _address_columns(schema)
     has_ids = "record_id" in schema.fields_used()
     out_kinds: dict[str, str] = {ROW: "i64", **kinds}
@@ -109,10 +109,13 @@ def prepare_df(linker: Any, df: DataFrame, side: str, *, registry_tf: bool) -> P
     out_kinds.update({f"_tfv_{c}": "str" for c in tf_columns})
 
     def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        task_pipe = shipped.get()
+        task_schema = task_pipe.schema(side)
+        task_rules = _bridge.rules_of(task_pipe)
         for chunk in batches_of(batches, BATCH_ROWS):
             rows = chunk.column(ROW).to_numpy()
             source = as_table(chunk.select(inputs))
-            prepared = _bridge.prepare_batch(schema, source)
+            prepared = _bridge.prepare_batch(task_schema, source)
             cols = dict(prepared.columns)
             if not has_ids:  # the in-memory default id is the row number
                 ids = np.empty(len(rows), dtype=object)
@@ -123,7 +126,7 @@ def prepare_df(linker: Any, df: DataFrame, side: str, *, registry_tf: bool) -> P
                 text = np.empty(source.n_rows, dtype=object)
                 text[:] = [None if v is None else str(v) for v in source[c].tolist()]
                 cols[f"_src_{i}"] = text
-            for i, rule in enumerate(rules):
+            for i, rule in enumerate(task_rules):
                 hashes, present = _bridge.rule_keys(rule, prepared)
                 keys = np.empty(len(rows), dtype=object)
                 keys[:] = hashes.view(np.int64).tolist()

@@ -25,23 +25,26 @@ PAIR_BATCH = 100_000
 """Pairs compared per call of the in-memory comparisons."""
 
 
-def score_pairs(linker: Any, pairs: DataFrame, left: Prepared, right: Prepared, *,
-                left_schema: Any, right_schema: Any, levels: bool = False) -> DataFrame:
-    """``pairs`` (l, r, rule) with ``weight`` and ``prob`` (and ``lv<j>`` levels if asked)."""
-    k = len(linker.comparisons_.comparisons)
+def score_pairs(pipe: Any, pairs: DataFrame, left: Prepared, right: Prepared, *,
+                left_side: str, right_side: str) -> DataFrame:
+    """``pairs`` (l, r, rule) with ``weight``, ``prob`` and the levels ``lv<j>``."""
+    k = len(pipe.comparisons.comparisons)
     lay_l, lay_r = left.layout, right.layout
     lsel = left.df.select(F.col(ROW).alias("l"), *side_columns(lay_l, "l_", with_tf=True))
     rsel = right.df.select(F.col(ROW).alias("r"), *side_columns(lay_r, "r_", with_tf=False))
     joined = pairs.join(lsel, "l").join(rsel, "r")
     kinds = {"l": "i64", "r": "i64", "rule": "i8", "weight": "f64", "prob": "f64"}
-    if levels:
-        kinds.update({f"lv{j}": "i8" for j in range(k)})
+    kinds.update({f"lv{j}": "i8" for j in range(k)})
+
+    shipped = _bridge.ship(pipe)
 
     def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        task_pipe = shipped.get()
+        left_schema, right_schema = task_pipe.schema(left_side), task_pipe.schema(right_side)
         for chunk in batches_of(batches, PAIR_BATCH):
             lt = batch_table(chunk, lay_l, left_schema, "l_", with_tf=True)
             rt = batch_table(chunk, lay_r, right_schema, "r_", with_tf=False)
-            weight, prob, lv = _bridge.score_batch(linker, lt, rt)
+            weight, prob, lv = _bridge.score_batch(task_pipe, lt, rt)
             cols = {
                 "l": chunk.column("l").to_numpy(),
                 "r": chunk.column("r").to_numpy(),
@@ -49,16 +52,16 @@ def score_pairs(linker: Any, pairs: DataFrame, left: Prepared, right: Prepared, 
                 "weight": weight,
                 "prob": prob,
             }
-            if levels:
-                for j in range(k):
-                    cols[f"lv{j}"] = lv[:, j]
+            for j in range(k):
+                cols[f"lv{j}"] = lv[:, j]
             yield to_batch(cols, kinds)
 
     return joined.mapInArrow(run, ddl(kinds))
 
 
-def best_candidates(scored: DataFrame) -> DataFrame:
-    """Per record ``r``: best and runner-up candidate, their weights, and the candidate count.
+def best_candidates(scored: DataFrame, k: int) -> DataFrame:
+    """Per record ``r``: best and runner-up candidate, their weights, the best pair's levels
+    ``lv<j>`` and the candidate count.
 
     Equal weights are ordered by registry row, lowest first, and NaN weighs
     least, as ``best_and_runner_up`` orders them in memory.
@@ -67,7 +70,7 @@ def best_candidates(scored: DataFrame) -> DataFrame:
         F.col("weight"))
     order = Window.partitionBy("r").orderBy(wkey.desc(), F.col("l").asc())
     ranked = scored.select(
-        "r", "l", "rule", "weight", "prob",
+        "r", "l", "rule", "weight", "prob", *[f"lv{j}" for j in range(k)],
         F.row_number().over(order).alias("rn"),
         F.count(F.lit(1)).over(Window.partitionBy("r")).alias("n"),
     ).where(F.col("rn") <= 2)
@@ -81,6 +84,7 @@ def best_candidates(scored: DataFrame) -> DataFrame:
         F.max(F.when(second, F.col("l"))).alias("second_l"),
         F.max(F.when(second, F.col("weight"))).alias("second_w"),
         F.max("n").alias("n_cand"),
+        *[F.max(F.when(first, F.col(f"lv{j}"))).alias(f"lv{j}") for j in range(k)],
     )
 
 

@@ -27,9 +27,9 @@ __all__ = ["registry_index_from_files", "write_prepared_registry"]
 def write_prepared_registry(linker: Any, registry_df: DataFrame,
                             path: str | os.PathLike[str]) -> str:
     """Prepare the registry with Spark and write it as Parquet at ``path`` (a new directory)."""
-    reg_schema, _ = _bridge.fitted_schemas(linker)
-    _bridge.check_columns(reg_schema, list(registry_df.columns), "registry")
-    prepared = prepare_df(linker, registry_df, "registry", registry_tf=False)
+    pipe = _bridge.fitted_pipeline(linker)
+    _bridge.check_columns(pipe.registry_schema, list(registry_df.columns), "registry")
+    prepared = prepare_df(pipe, registry_df, "registry", registry_tf=False)
     try:
         layout = prepared.layout
         columns = [ROW, *layout.kinds,
@@ -50,7 +50,7 @@ def registry_index_from_files(linker: Any, path: str | os.PathLike[str]) -> Any:
     from vnlink._index import RegistryIndex
     from vnlink.prepare import PreparedTable
 
-    reg_schema, _ = _bridge.fitted_schemas(linker)
+    reg_schema = _bridge.fitted_pipeline(linker).registry_schema
     folder = Path(path)
     if not folder.exists():
         raise ConfigurationError(f"no prepared registry at {folder}: write it with "
@@ -67,7 +67,7 @@ def registry_index_from_files(linker: Any, path: str | os.PathLike[str]) -> Any:
         src[c] = np.where(values == "", None, values).astype(object)
     n = table.num_rows
     prepared = PreparedTable(cols, source=Table(src, n_rows=n), schema=reg_schema, n_rows=n)
-    return RegistryIndex(linker, None, _prepared=prepared)
+    return RegistryIndex(linker, prepared)
 
 
 
