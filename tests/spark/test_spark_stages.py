@@ -34,8 +34,9 @@ def test_blocking_is_the_in_memory_union_with_cap_and_salting(
     from vnlink.spark._prepare import prepare_df
 
     linker = small["linker"]
-    left = prepare_df(linker, to_spark(small["registry"]), "registry", registry_tf=False)
-    right = prepare_df(linker, to_spark(small["records"]), "records", registry_tf=False)
+    pipe = linker.pipeline
+    left = prepare_df(pipe, to_spark(small["registry"]), "registry", registry_tf=False)
+    right = prepare_df(pipe, to_spark(small["records"]), "records", registry_tf=False)
     names = [r.name for r in linker.rules_]
     pairs, report = candidate_pairs_df(left, right, names, max_block_pairs=cap, salt_pairs=salt)
     got = _pairs(pairs)
@@ -102,7 +103,7 @@ def test_missing_column_raises_before_any_job(spark: Any, to_spark: Any,
     context = spark.sparkContext
     context.setJobGroup("vnlink-bad-input", "missing column")
     try:
-        with pytest.raises(SchemaError, match="records: .*'dob'"):
+        with pytest.raises(SchemaError, match=r"records: .*'dob'"):
             vs.link(small["linker"], registry, records)
         with pytest.raises(SchemaError, match="'dob'"):
             vs.dedupe(small["linker"], records)

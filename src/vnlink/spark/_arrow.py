@@ -24,7 +24,7 @@ import numpy as np
 import pyarrow as pa
 from numpy.typing import NDArray
 
-__all__ = ["batches_of", "ddl", "from_batch", "kind_of", "to_batch"]
+__all__ = ["batches_of", "blank_to_none", "ddl", "from_batch", "kind_of", "to_batch"]
 
 _ARROW: dict[str, Any] = {
     "str": pa.string(),
@@ -106,6 +106,17 @@ def from_batch(batch: pa.RecordBatch | pa.Table, kinds: Mapping[str, str],
             values = np.asarray(column.to_numpy(zero_copy_only=False)).astype(
                 _NUMPY[kind], copy=False)
         out[name] = values
+    return out
+
+
+def blank_to_none(values: NDArray[Any]) -> NDArray[np.object_]:
+    """Text values with ``""`` turned back into ``None`` (as typed input had them).
+
+    >>> blank_to_none(np.array(["a", ""], dtype=object)).tolist()
+    ['a', None]
+    """
+    out = np.empty(len(values), dtype=object)
+    out[:] = [None if v == "" else v for v in values.tolist()]
     return out
 
 

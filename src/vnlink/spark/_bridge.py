@@ -201,7 +201,7 @@ def rule_keys(rule: BlockingRule, table: Table) -> tuple[NDArray[np.uint64], NDA
         return np.asarray(keys, dtype=np.uint64), np.asarray(present, dtype=bool)
     if not isinstance(rule, BlockOn):
         raise ConfigurationError(f"rule {rule.name!r} has no per-row key")
-    codes = getattr(_rules_module, "_KeyCodes")(table, None)
+    codes = _rules_module._KeyCodes(table, None)
     hashes, missing = codes.side_hashes(rule.keys, only=0)[0]
     return hashes, ~missing
 

@@ -123,7 +123,28 @@ def decide_df(pipe: Any, best: DataFrame, left: Prepared, right: Prepared) -> Da
 
 def link(linker: Any, registry_df: DataFrame, records_df: DataFrame, *,
          salt_pairs: int = SALT_PAIRS) -> DataFrame:
-    """The LinkResult of every record of ``records_df`` as a DataFrame (see :func:`link_with_report`).
+    """Link every record of ``records_df`` to ``registry_df``: the LinkResult as a DataFrame.
+
+    Parameters
+    ----------
+    linker
+        A fitted :class:`vnlink.Linker` (``fit`` in memory, :func:`vnlink.spark.fit`,
+        or ``Linker.load``): its schemas, rules, comparisons and model are used as they are.
+    registry_df, records_df
+        Spark DataFrames with the columns the linker's schemas name.
+    salt_pairs
+        Blocks making more pairs than this are spread over several tasks.
+
+    Returns
+    -------
+    DataFrame
+        The columns of :class:`vnlink.LinkResult`, exactly one row per record
+        (in no particular order). Use :func:`link_with_report` for the blocking report.
+
+    Raises
+    ------
+    SchemaError
+        Before any Spark job, when a column the schema names is missing.
     """
     return link_with_report(linker, registry_df, records_df, salt_pairs=salt_pairs).df
 

@@ -27,7 +27,7 @@ from pyspark.sql import functions as F
 
 from vnlink._table import Table, as_table
 from vnlink.spark import _bridge
-from vnlink.spark._arrow import batches_of, ddl, from_batch, kind_of, to_batch
+from vnlink.spark._arrow import batches_of, blank_to_none, ddl, from_batch, kind_of, to_batch
 
 __all__ = ["Layout", "Prepared", "batch_table", "prepare_df", "side_columns", "with_row_index"]
 
@@ -173,8 +173,7 @@ def batch_table(chunk: pa.Table, prepared: Layout, schema: Any, prefix: str,
             cols[name] = from_batch(chunk, {name: "f64"}, prefix)[name]
     src = {}
     for i, c in enumerate(prepared.source_columns):
-        src[c] = np.asarray(from_batch(chunk, {f"_src_{i}": "str"}, prefix)[f"_src_{i}"])
-        src[c] = np.where(src[c] == "", None, src[c]).astype(object)
+        src[c] = blank_to_none(from_batch(chunk, {f"_src_{i}": "str"}, prefix)[f"_src_{i}"])
     n = chunk.num_rows
     return PreparedTable(cols, source=Table(src, n_rows=n), schema=schema, n_rows=n)
 

@@ -12,13 +12,12 @@ import os
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 from pyspark.sql import DataFrame
 
 from vnlink._table import Table
 from vnlink.exceptions import ConfigurationError
 from vnlink.spark import _bridge
-from vnlink.spark._arrow import from_batch
+from vnlink.spark._arrow import blank_to_none, from_batch
 from vnlink.spark._prepare import ROW, derived_kinds, prepare_df
 
 __all__ = ["registry_index_from_files", "write_prepared_registry"]
@@ -63,8 +62,7 @@ def registry_index_from_files(linker: Any, path: str | os.PathLike[str]) -> Any:
     names = [] if not sources else ([sources] if isinstance(sources, str) else list(sources))
     src: dict[str, Any] = {}
     for i, c in enumerate(names):
-        values = from_batch(table, {f"_src_{i}": "str"})[f"_src_{i}"]
-        src[c] = np.where(values == "", None, values).astype(object)
+        src[c] = blank_to_none(from_batch(table, {f"_src_{i}": "str"})[f"_src_{i}"])
     n = table.num_rows
     prepared = PreparedTable(cols, source=Table(src, n_rows=n), schema=reg_schema, n_rows=n)
     return RegistryIndex(linker, prepared)
