@@ -17,13 +17,18 @@ Install with ``pip install "vnlink[spark]"``. See docs/scale.md.
 
 Examples
 --------
->>> # doctest: +SKIP
->>> from vnlink import Linker
->>> import vnlink.spark as vs
->>> linker = vs.fit(Linker(), registry_df, records_df)   # or Linker.load("model.json")
->>> result = vs.link(linker, registry_df, records_df)    # a Spark DataFrame
->>> result.groupBy("status").count().show()
->>> clusters = vs.dedupe(linker, records_df)
+With a SparkSession and two DataFrames (see docs/scale.md)::
+
+    from vnlink import Linker
+    import vnlink.spark as vs
+
+    linker = vs.fit(Linker(), registry_df, records_df)   # or Linker.load("model.json")
+    result = vs.link(linker, registry_df, records_df)    # a Spark DataFrame
+    result.groupBy("status").count().show()
+    clusters = vs.dedupe(linker, records_df)
+
+>>> sorted(__all__)[:3]
+['SparkBlockingReport', 'SparkLinkResult', 'SparkRuleReport']
 """
 
 from __future__ import annotations

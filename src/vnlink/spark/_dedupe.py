@@ -29,8 +29,7 @@ _MAX_ROUNDS = 100
 def connected_components(edges: DataFrame) -> DataFrame:
     """``(v, c)``: each vertex of the edges ``(a, b)`` and the smallest vertex of its component.
 
-    >>> # doctest: +SKIP
-    >>> connected_components(spark.createDataFrame([(1, 2), (2, 3), (7, 8)], "a long, b long"))
+    Edges ``(1, 2), (2, 3), (7, 8)`` give ``(1, 1), (2, 1), (3, 1), (7, 7), (8, 7)``.
     """
     both = edges.select("a", "b").unionByName(edges.select(F.col("b").alias("a"),
                                                            F.col("a").alias("b")))

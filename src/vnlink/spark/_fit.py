@@ -38,7 +38,7 @@ def random_pairs(n_left: int, n_right: int, n_pairs: int, seed: int) -> tuple[
 
     >>> li, ri = random_pairs(10, 5, 3, 0)
     >>> li.tolist(), ri.tolist()
-    ([8, 6, 5], [1, 1, 3])
+    ([8, 6, 5], [1, 1, 0])
     """
     rng = np.random.default_rng(seed)
     lefts, rights = [], []
