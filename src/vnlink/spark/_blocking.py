@@ -83,6 +83,15 @@ def _earlier_agree(i: int, cut: list[list[int]]) -> Column | None:
     return cond
 
 
+def _key_counts(df: DataFrame, n_rules: int, name: str) -> DataFrame:
+    """Rows per ``(rule, key)`` of every rule's key column, in one pass over ``df``."""
+    keys = F.array(*[F.struct(F.lit(i).alias("rule"), F.col(f"_k{i}").alias("key"))
+                     for i in range(n_rules)])
+    exploded = df.select(F.explode(keys).alias("x")).select("x.rule", "x.key")
+    return (exploded.where(F.col("key").isNotNull()).groupBy("rule", "key")
+            .agg(F.count(F.lit(1)).alias(name)))
+
+
 def candidate_pairs_df(
     left: Prepared,
     right: Prepared | None,
@@ -98,6 +107,32 @@ def candidate_pairs_df(
     """
     dedupe = right is None
     spark = left.df.sparkSession
+    source = left if dedupe else right
+    assert source is not None
+    n_rules = len(rule_names)
+    cap = max_block_pairs if max_block_pairs is not None else (1 << 62)
+    # rows per (rule, key) on each side: every rule's keys in one pass and one shuffle
+    nl = _key_counts(left.df, n_rules, "nl")
+    if dedupe:
+        blocks = nl.withColumn("nr", F.col("nl")).withColumn(
+            "np", F.col("nl") * (F.col("nl") - 1) / 2)
+    else:
+        nr = _key_counts(source.df, n_rules, "nr")
+        blocks = nl.join(nr, ["rule", "key"]).withColumn("np", F.col("nl") * F.col("nr"))
+    blocks = blocks.withColumn("np", F.col("np").cast("long")).where(F.col("np") > 0).persist()
+    is_cut = F.col("np") > F.lit(cap)
+    rows = F.col("nl") if dedupe else F.col("nl") + F.col("nr")
+    stats = {int(r["rule"]): r for r in blocks.groupBy("rule").agg(
+        F.sum(F.when(~is_cut, F.col("np")).otherwise(0)).alias("pairs"),
+        F.sum(F.when(~is_cut, 1).otherwise(0)).alias("blocks"),
+        F.max("np").alias("largest"),
+        F.sum(F.when(is_cut, 1).otherwise(0)).alias("blocks_cut"),
+        F.sum(F.when(is_cut, F.col("np")).otherwise(0)).alias("pairs_cut"),
+        F.sum(F.when(is_cut, rows).otherwise(0)).alias("rows_cut"),
+    ).collect()}
+    heavy_rows = blocks.where(F.col("np") > F.lit(min(salt_pairs, cap))).select(
+        "rule", "key", "np").collect()
+    blocks.unpersist()
     parts: list[DataFrame] = []
     reports: list[SparkRuleReport] = []
     cut_keys: list[list[int]] = []
@@ -107,41 +142,22 @@ def candidate_pairs_df(
         earlier_r = [F.col(f"_k{j}").alias(f"rk{j}") for j in range(i)]
         lsel = left.df.where(key.isNotNull()).select(F.col(ROW).alias("l"), key.alias("key"),
                                                      *earlier_l)
-        source = left if dedupe else right
-        assert source is not None
         rsel = source.df.where(key.isNotNull()).select(F.col(ROW).alias("r"), key.alias("key"),
                                                        *earlier_r)
-        nl = lsel.groupBy("key").agg(F.count(F.lit(1)).alias("nl"))
-        if dedupe:
-            blocks = nl.withColumn("nr", F.col("nl")).withColumn(
-                "np", F.col("nl") * (F.col("nl") - 1) / 2)
-        else:
-            nr = rsel.groupBy("key").agg(F.count(F.lit(1)).alias("nr"))
-            blocks = nl.join(nr, "key").withColumn("np", F.col("nl") * F.col("nr"))
-        blocks = blocks.withColumn("np", F.col("np").cast("long")).where(F.col("np") > 0)
-        cap = max_block_pairs if max_block_pairs is not None else (1 << 62)
-        is_cut = F.col("np") > F.lit(cap)
-        rows = F.col("nl") if dedupe else F.col("nl") + F.col("nr")
-        stats = blocks.agg(
-            F.sum(F.when(~is_cut, F.col("np")).otherwise(0)).alias("pairs"),
-            F.sum(F.when(~is_cut, 1).otherwise(0)).alias("blocks"),
-            F.max("np").alias("largest"),
-            F.sum(F.when(is_cut, 1).otherwise(0)).alias("blocks_cut"),
-            F.sum(F.when(is_cut, F.col("np")).otherwise(0)).alias("pairs_cut"),
-            F.sum(F.when(is_cut, rows).otherwise(0)).alias("rows_cut"),
-        ).collect()[0]
-        heavy = blocks.where(F.col("np") > F.lit(min(salt_pairs, cap))).select(
-            "key", "np").collect()
+        heavy = [r for r in heavy_rows if int(r["rule"]) == i]
         cut = sorted(int(r["key"]) for r in heavy if int(r["np"]) > cap)
         salted = [(int(r["key"]), min(_MAX_SALT, math.ceil(int(r["np"]) / salt_pairs)))
                   for r in heavy if int(r["np"]) <= cap]
         salted = [(k, s) for k, s in salted if s > 1]
         cut_keys.append(cut)
+        got = stats.get(i)
         reports.append(SparkRuleReport(
-            rule=name, pairs=int(stats["pairs"] or 0), new_pairs=-1,
-            blocks=int(stats["blocks"] or 0), largest_block=int(stats["largest"] or 0),
-            blocks_cut=int(stats["blocks_cut"] or 0), pairs_cut=int(stats["pairs_cut"] or 0),
-            rows_cut=int(stats["rows_cut"] or 0), blocks_salted=len(salted),
+            rule=name, pairs=int(got["pairs"] or 0) if got else 0, new_pairs=-1,
+            blocks=int(got["blocks"] or 0) if got else 0,
+            largest_block=int(got["largest"] or 0) if got else 0,
+            blocks_cut=int(got["blocks_cut"] or 0) if got else 0,
+            pairs_cut=int(got["pairs_cut"] or 0) if got else 0,
+            rows_cut=int(got["rows_cut"] or 0) if got else 0, blocks_salted=len(salted),
         ))
         if cut:
             lsel = lsel.where(~F.col("key").isin(cut))
