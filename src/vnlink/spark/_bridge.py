@@ -140,8 +140,8 @@ def rules_of(pipe: Pipeline) -> list[BlockingRule]:
         if isinstance(rule, SortedNeighbourhood):
             raise ConfigurationError(
                 f"blocking rule {rule.name!r} is a sorted-neighbourhood rule; vnlink.spark "
-                "joins on exact keys only: replace sorted-neighbourhood rules with block_on on a cut key "
-                "(e.g. block_on('name_fold[:6]', 'dob_year'))"
+                "joins on exact keys only: replace sorted-neighbourhood rules with block_on on a "
+                "cut key (e.g. block_on('name_fold[:6]', 'dob_year'))"
             )
     return rules
 
