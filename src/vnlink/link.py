@@ -473,7 +473,8 @@ class Linker:
         from vnlink.blocking import candidate_pairs
 
         with stages.stage("block"):
-            pairs = candidate_pairs(self.rules_, left, None if dedupe else right)
+            rules = [r for r in self.rules_ if r.symmetric] if dedupe else self.rules_
+            pairs = candidate_pairs(rules, left, None if dedupe else right)
         rng = np.random.default_rng(self.random_state)
         n_pairs = len(pairs.left)
         if n_pairs == 0:

@@ -231,10 +231,28 @@ class Pipeline:
     # ----- block -----------------------------------------------------------------
 
     def block(self, left: PreparedTable, right: PreparedTable | None = None) -> Any:
-        """Candidate pairs of the rules (``right=None``: within ``left``, for dedupe)."""
+        """Candidate pairs of the rules (``right=None``: within ``left``, for dedupe).
+
+        Deduplication runs the symmetric rules only (a rule keying registry and
+        records differently, :class:`~vnlink.blocking.extra_rules.SwappedName`,
+        has no meaning within one table), in memory and on Spark alike.
+        """
         from vnlink.blocking import candidate_pairs
 
+        if right is None:
+            return candidate_pairs(self.dedupe_rules(), left, None)
         return candidate_pairs(self.rules, left, right)
+
+    def dedupe_rules(self) -> list[Any]:
+        """The rules deduplication runs: the symmetric ones."""
+        return [rule for rule in self.rules if getattr(rule, "symmetric", True)]
+
+    def for_dedupe(self) -> Pipeline:
+        """This pipeline with :meth:`dedupe_rules` as its rules."""
+        return Pipeline(registry_schema=self.registry_schema, records_schema=self.records_schema,
+                        rules=self.dedupe_rules(), comparisons=self.comparisons,
+                        classifier=self.classifier, thresholds=self.thresholds,
+                        fingerprint=self.fingerprint, locale=self.locale)
 
     # ----- compare and score -------------------------------------------------------
 

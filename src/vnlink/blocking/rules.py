@@ -726,6 +726,14 @@ class BlockingRule(ABC):
         blocking methods below pair rows on it.
         """
 
+    @property
+    def symmetric(self) -> bool:
+        """Whether both tables are keyed alike (no :meth:`probe_keys` of its own).
+
+        Deduplication (one table against itself) runs the symmetric rules only.
+        """
+        return type(self).probe_keys is BlockingRule.probe_keys
+
     def probe_keys(self, table: Any) -> RowKeys:
         """The key of every row of the *probe* (records, right) table; by default :meth:`row_keys`.
 

@@ -59,7 +59,7 @@ def dedupe(linker: Any, df: DataFrame, *, threshold: float = 0.99, max_cluster_s
            strict_thresholds: Sequence[float] = (0.999, 0.9999, 0.99999),
            salt_pairs: int = SALT_PAIRS) -> DataFrame:
     """``record_id, cluster_id, cluster_size, max_match_probability`` per row of ``df``."""
-    pipe = _bridge.fitted_pipeline(linker)
+    pipe = _bridge.fitted_pipeline(linker).for_dedupe()  # symmetric rules, as in memory
     rec_schema = pipe.records_schema
     if not 0.0 <= threshold <= 1.0:
         raise ConfigurationError(f"threshold must be a probability, got {threshold}")
