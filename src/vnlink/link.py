@@ -46,7 +46,8 @@ from numpy.typing import NDArray
 
 from vnlink._progress import Stages
 from vnlink._table import Table, as_table
-from vnlink.blocking.pairs import DEFAULT_MAX_BLOCK_PAIRS, check_max_block_pairs
+from vnlink.blocking.pairs import DEFAULT_MAX_BLOCK_PAIRS as _DEFAULT_CAP
+from vnlink.blocking.pairs import check_max_block_pairs
 from vnlink.decide import DEFAULT_MIN_MARGIN as _DEFAULT_MIN_MARGIN
 from vnlink.decide import DEFAULT_REVIEW_THRESHOLD as _DEFAULT_REVIEW
 from vnlink.decide import DEFAULT_VERIFIED_THRESHOLD as _DEFAULT_VERIFIED
@@ -245,7 +246,7 @@ class Linker:
         min_margin: float = _DEFAULT_MIN_MARGIN,
         target_precision: float = 0.999,
         max_fit_pairs: int = 2_000_000,
-        max_block_pairs: int | None = DEFAULT_MAX_BLOCK_PAIRS,
+        max_block_pairs: int | None = _DEFAULT_CAP,
         u_pairs: int = 200_000,
         random_state: int = 0,
         progress: bool = True,

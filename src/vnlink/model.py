@@ -23,7 +23,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from vnlink._version import __version__
-from vnlink.blocking.pairs import DEFAULT_MAX_BLOCK_PAIRS
+from vnlink.blocking.pairs import DEFAULT_MAX_BLOCK_PAIRS as _DEFAULT_CAP
 from vnlink.exceptions import ModelFormatError
 from vnlink.pipeline import Pipeline
 from vnlink.schema import Schema
@@ -53,7 +53,7 @@ def fingerprint(doc: Mapping[str, Any]) -> str:
 
 def model_document(*, registry_schema: Schema, records_schema: Schema, rules: Any,
                    comparisons: Any, classifier: Any, thresholds: Mapping[str, float],
-                   max_block_pairs: int | None = DEFAULT_MAX_BLOCK_PAIRS,
+                   max_block_pairs: int | None = _DEFAULT_CAP,
                    placeholders: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """The JSON-ready model document of fitted parts.
 
@@ -64,7 +64,7 @@ def model_document(*, registry_schema: Schema, records_schema: Schema, rules: An
     from vnlink.classify.io import model_to_dict
 
     limits: dict[str, Any] = {}
-    if max_block_pairs != DEFAULT_MAX_BLOCK_PAIRS:
+    if max_block_pairs != _DEFAULT_CAP:
         limits["max_block_pairs"] = max_block_pairs
     if placeholders:
         limits["placeholders"] = {name: [f"{int(k):016x}" for k in keys]

@@ -43,7 +43,8 @@ from numpy.typing import NDArray
 
 from vnlink._table import Table, as_table
 from vnlink._version import __version__
-from vnlink.blocking.pairs import DEFAULT_MAX_BLOCK_PAIRS, check_max_block_pairs
+from vnlink.blocking.pairs import DEFAULT_MAX_BLOCK_PAIRS as _DEFAULT_CAP
+from vnlink.blocking.pairs import check_max_block_pairs
 from vnlink.decide import REVIEW as _REVIEW
 from vnlink.decide import UNMATCHED as _UNMATCHED
 from vnlink.decide import VERIFIED as _VERIFIED
@@ -209,7 +210,7 @@ class Pipeline:
     def __init__(self, *, registry_schema: Schema, records_schema: Schema, rules: Sequence[Any],
                  comparisons: Any, classifier: Any, thresholds: Mapping[str, float],
                  fingerprint: str = "", locale: str = "vi",
-                 max_block_pairs: int | None = DEFAULT_MAX_BLOCK_PAIRS,
+                 max_block_pairs: int | None = _DEFAULT_CAP,
                  placeholders: Mapping[str, Sequence[int]] | None = None) -> None:
         from vnlink.reasons import check_locale
 
