@@ -324,15 +324,14 @@ class RegistryIndex:
         start = time.perf_counter()
         state = self._state  # one state for the whole batch
         pipeline = state.pipeline
-        table = as_table(records) if not isinstance(records, Mapping) else records
-        n = table.n_rows if isinstance(table, Table) else None
+        table = records if isinstance(records, Mapping) else as_table(records)
         tables: list[Table] = []
         n_pairs = 0
         cuts: dict[str, int] = {}
         capped_records = 0
-        if n is None or n <= self.QUERY_CHUNK:
-            parts: Any = [table]
-        else:
+        parts: Any = [table]
+        if isinstance(table, Table) and table.n_rows > self.QUERY_CHUNK:
+            n = table.n_rows
             parts = (table.take(np.arange(lo, min(n, lo + self.QUERY_CHUNK)))
                      for lo in range(0, n, self.QUERY_CHUNK))
         for part in parts:

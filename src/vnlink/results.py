@@ -183,7 +183,7 @@ class LinkResult(TableResult):
         return dict(sorted(counts.items(), key=lambda kv: -kv[1]))
 
     def summary(self) -> dict[str, Any]:
-        """Counts per status, the most common reasons, pairs scored, blocking cuts, seconds per stage.
+        """Counts per status, top reasons, pairs scored, blocking cuts, seconds per stage.
 
         ``blocking`` gives the cap, the pairs cut per rule and the records that
         lost candidates to it (counts only).

@@ -69,10 +69,10 @@ the key times the records of the run holding it (one record for
 """
 
 PLACEHOLDER_MIN_ROWS = 1_000
-"""A key value held by more registry rows than this (and than ``PLACEHOLDER_SHARE``) is a placeholder."""
+"""A key value held by more registry rows than this (and the share below) is a placeholder."""
 
 PLACEHOLDER_SHARE = 1e-4
-"""Share of the registry above which one key value is a placeholder (with ``PLACEHOLDER_MIN_ROWS``)."""
+"""Share of the registry one key value must exceed to be a placeholder (and the count above)."""
 
 _Rules = _engine.Rules
 
