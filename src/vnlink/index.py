@@ -274,6 +274,14 @@ class RegistryIndex:
     def _rules(self) -> tuple[_RuleIndex, ...]:
         return self._state.rules
 
+    @property
+    def _tf(self) -> Mapping[str, NDArray[np.float64]]:
+        return self._state.tf
+
+    @property
+    def _ids(self) -> NDArray[np.object_]:
+        return self._state.ids
+
     def __len__(self) -> int:
         return int(self._state.prepared.n_rows)
 
