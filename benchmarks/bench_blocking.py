@@ -1,14 +1,18 @@
 """Recall, pair counts, speed and memory of blocking on synthetic Vietnamese data.
 
-The registry is ``make_registry(n_registry)``; the vaccination records are
-typed (with the default corruption profile) for a random tenth of the
-registry's people — about two records (doses) each — so every true match is
-somewhere in the full registry. Registry is the left table, records the right.
+The registry and the records come from ``synthetic_linkage(n_registry,
+profile="hard")`` (people outside the registry, twins, 01/01 placeholders;
+docs/datasets.md); the records of a random tenth of them are blocked against
+the whole registry (about 0.22 records per registry person; 10% are people
+outside it). Registry is the left table, records the right.
 
 Figures:
 
-- pairs completeness (recall) of :func:`vnlink.blocking.default_rules`, the
-  candidates per record and the reduction ratio, per rule and cumulative;
+- pairs completeness (recall) of :func:`vnlink.blocking.default_rules` and of
+  the proposed :func:`vnlink.blocking.extra_rules.hard_default_rules`, the
+  candidates per record and the reduction ratio, per rule and cumulative
+  (``rules`` and ``hard_rules``), and how many true pairs that share a
+  reliable key (CCCD, CMND, phone) are missed (must be 0);
 - seconds and pairs per second of ``candidate_pairs`` (end to end: key
   hashing, joins, union) and of ``count_pairs``. Blocking caches each key
   column's hashes and each rule's row grouping on the table, so the figures
@@ -30,6 +34,7 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -46,7 +51,8 @@ from vnlink.blocking import (
     default_rules,
     iter_candidate_pairs,
 )
-from vnlink.datasets import make_registry, make_vaccination_records
+from vnlink.blocking.extra_rules import hard_default_rules
+from vnlink.datasets import synthetic_linkage
 from vnlink.datasets.records import records_schema, registry_schema, true_pairs
 from vnlink.prepare import prepare
 
@@ -57,10 +63,10 @@ def main() -> None:
     figures: dict[str, object] = {"n_registry": n_registry}
 
     with timer() as t:
-        registry = make_registry(n_registry, seed=7)
+        registry, records, truth = synthetic_linkage(n_registry, seed=7, profile="hard")
         rng = np.random.default_rng(7)
-        sampled = np.sort(rng.choice(n_registry, n_registry // 10, replace=False))
-        records, truth = make_vaccination_records(registry.take(sampled), seed=7)
+        sampled = np.sort(rng.choice(records.n_rows, records.n_rows // 10, replace=False))
+        records, truth = records.take(sampled), truth.take(sampled)
     figures["generate_seconds"] = round(t["seconds"], 2)
     figures["n_records"] = records.n_rows
 
@@ -120,16 +126,31 @@ def main() -> None:
     figures["pairs_completeness"] = round(analysis.pairs_completeness, 5)
     figures["candidates_per_record"] = round(analysis.pairs_per_record, 2)
     figures["reduction_ratio"] = analysis.reduction_ratio
-    figures["rules"] = [
-        {
-            "rule": r.rule,
-            "pairs": r.pairs,
-            "cumulative_pairs": r.cumulative_pairs,
-            "new_true_pairs": r.new_true_pairs,
-            "cumulative_recall": round(r.cumulative_recall, 5),
-        }
-        for r in analysis.rules
-    ]
+    figures["rules"] = _per_rule(analysis)
+    figures["reliable_key_missed"] = _reliable_missed(analysis, left, right, left_rows, right_rows)
+
+    hard_rules = hard_default_rules()
+    with timer() as t:
+        hard = analyse_blocking(hard_rules, left, right, (left_rows, right_rows))
+    figures["hard_analyse_seconds"] = round(t["seconds"], 3)
+    figures["hard_pairs_completeness"] = round(hard.pairs_completeness, 5)
+    figures["hard_candidates_per_record"] = round(hard.pairs_per_record, 2)
+    figures["hard_reduction_ratio"] = hard.reduction_ratio
+    figures["hard_pairs_cut_by_block_cap"] = hard.report.pairs_cut
+    figures["hard_reliable_key_missed"] = _reliable_missed(
+        hard, left, right, left_rows, right_rows
+    )
+    cpu = time.process_time()
+    with timer() as t:
+        hard_pairs = candidate_pairs(hard_rules, left, right)
+    figures["hard_candidate_pairs_seconds"] = round(t["seconds"], 3)
+    figures["hard_candidate_pairs_cpu_seconds"] = round(time.process_time() - cpu, 3)
+    per_record = np.bincount(hard_pairs.right, minlength=right.n_rows)
+    figures["hard_records_without_candidates"] = int((per_record == 0).sum())
+    figures["hard_true_records_without_candidates"] = int((per_record[right_rows] == 0).sum())
+    figures["hard_candidates_p99"] = float(np.percentile(per_record, 99))
+    del hard_pairs
+    figures["hard_rules"] = _per_rule(hard)
 
     loose = block_on("dob_year", "province")
     with timer() as t:
@@ -147,7 +168,36 @@ def main() -> None:
     figures["peak_memory_mb"] = round(peak_memory_mb(), 1)
 
     print(analysis)
+    print(hard)
     write_results("blocking", args.quick, figures)
+
+
+def _per_rule(analysis: Any) -> list[dict[str, Any]]:
+    """Each rule's pairs, the true pairs it alone adds, and the recall so far."""
+    return [
+        {
+            "rule": r.rule,
+            "pairs": r.pairs,
+            "cumulative_pairs": r.cumulative_pairs,
+            "true_pairs": r.true_pairs,
+            "new_true_pairs": r.new_true_pairs,
+            "cumulative_recall": round(r.cumulative_recall, 5),
+        }
+        for r in analysis.rules
+    ]
+
+
+def _reliable_missed(
+    analysis: Any, left: Any, right: Any, left_rows: Any, right_rows: Any
+) -> int:
+    """Missed true pairs whose two rows share a CCCD, a CMND or a phone (should be 0)."""
+    missed = analysis.missed
+    shared = np.zeros(len(missed), dtype=bool)
+    for column in ("id_cccd", "id_cmnd9", "phone"):
+        a = left[column][left_rows[missed]]
+        b = right[column][right_rows[missed]]
+        shared |= (a == b) & (a != "")
+    return int(shared.sum())
 
 
 if __name__ == "__main__":

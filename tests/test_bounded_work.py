@@ -1,4 +1,4 @@
-"""Bounded work: one block cap shared by link and the index, placeholder keys, every cut reported."""
+"""Bounded work: one block cap shared by link and index, placeholder keys, cuts reported."""
 
 from __future__ import annotations
 

@@ -76,14 +76,14 @@ def _run_round(index: RegistryIndex, change: Any, queries: list[dict[str, Any]],
                 if k == 0:
                     result = index.query_many(batch)
                     batches.append((0, [_row(result, i) for i in range(len(result))]))
-        except BaseException as error:  # noqa: BLE001 - any failure fails the test
+        except BaseException as error:
             errors.append(error)
 
     def writer() -> None:
         try:
             start.wait()
             change()
-        except BaseException as error:  # noqa: BLE001
+        except BaseException as error:
             errors.append(error)
         finally:
             done.set()
@@ -161,7 +161,7 @@ def test_concurrent_adds_lose_nothing(world: dict[str, Any]) -> None:
     def add(part: Table) -> None:
         try:
             index.add(part)
-        except BaseException as error:  # noqa: BLE001
+        except BaseException as error:
             errors.append(error)
 
     threads = [threading.Thread(target=add, args=(p,)) for p in parts]

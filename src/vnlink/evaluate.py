@@ -336,25 +336,16 @@ def threshold_sweep(
             "n_links": n_links.astype(np.float64)}
 
 
-def _pyplot() -> Any:
-    try:
-        import matplotlib.pyplot as plt
-    except ImportError as error:
-        raise ImportError(
-            "plotting needs matplotlib: pip install 'vnlink[plot]'"
-        ) from error
-    return plt
-
-
 def plot_pr_curve(result: Any, truth: Any, *, ax: Any = None) -> Any:
     """Draw precision against recall over probability thresholds; return the axes.
 
-    Needs matplotlib (``pip install 'vnlink[plot]'``).
+    Needs matplotlib. :func:`vnlink.plot.plot_pr_curve` also marks the thresholds and
+    speaks Vietnamese.
     """
-    plt = _pyplot()
+    from vnlink._plotting import new_axes
+
     sweep = threshold_sweep(result, truth)
-    if ax is None:
-        _, ax = plt.subplots(figsize=(5, 4))
+    ax = new_axes(ax, (5.2, 4.4))
     ax.plot(sweep["recall"], sweep["precision"], marker=".")
     ax.set_xlabel("recall")
     ax.set_ylabel("precision")
@@ -365,14 +356,14 @@ def plot_pr_curve(result: Any, truth: Any, *, ax: Any = None) -> Any:
 def plot_match_weights(result: Any, truth: Any = None, *, ax: Any = None, bins: int = 60) -> Any:
     """Histogram of the best candidates' match weights, split by truth when given.
 
-    Needs matplotlib (``pip install 'vnlink[plot]'``).
+    Needs matplotlib. :func:`vnlink.plot.plot_weight_histogram` also marks the thresholds
+    and speaks Vietnamese.
     """
-    plt = _pyplot()
-    if ax is None:
-        _, ax = plt.subplots(figsize=(6, 4))
+    from vnlink._plotting import new_axes
+
+    ax = new_axes(ax, (6.4, 4.2))
     if truth is None:
-        res = _result_table(result)
-        weight = np.asarray(res["match_weight"], dtype=np.float64)
+        weight = np.asarray(_result_table(result)["match_weight"], dtype=np.float64)
         ax.hist(weight[np.isfinite(weight)], bins=bins)
     else:
         a = _align(result, truth, None)

@@ -58,19 +58,22 @@ class _RuleIndex:
             keys = self.row_keys(table)
             self._build(keys, np.arange(table.n_rows, dtype=np.int64))
 
-    def row_keys(self, table: Table) -> list[Any]:
+    def row_keys(self, table: Table, *, probe: bool = False) -> list[Any]:
         """The key of every row (``None`` when absent), from the rule's public ``row_keys``.
+
+        ``probe=True`` keys records (the rule's ``probe_keys``) rather than registry rows.
 
         Exact rules keep the rule's stable 64-bit key (a rare collision only adds a
         candidate, which is then compared and scored); sorted-neighbourhood rules keep
         the sortable text, whose order they need.
         """
-        values, present = self._key_arrays(table)
+        values, present = self._key_arrays(table, probe=probe)
         return [v if p else None for v, p in zip(values.tolist(), present.tolist(), strict=True)]
 
-    def _key_arrays(self, table: Table) -> tuple[NDArray[Any], NDArray[np.bool_]]:
+    def _key_arrays(self, table: Table, *, probe: bool = False
+                    ) -> tuple[NDArray[Any], NDArray[np.bool_]]:
         try:
-            found = self.rule.row_keys(table)
+            found = self.rule.probe_keys(table) if probe else self.rule.row_keys(table)
         except SchemaError as error:
             raise SchemaError(
                 f"blocking needs a column the prepared tables lack: {error}") from None
@@ -149,7 +152,7 @@ class _RuleIndex:
         a placeholder key, makes no pair (the same cap as batch blocking).
         """
         n = right.n_rows
-        values, present = self._key_arrays(right)
+        values, present = self._key_arrays(right, probe=True)
         capped = np.zeros(n, dtype=bool)
         if self.window_half:  # sorted neighbourhood: one window per record
             starts_l, counts_l = np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64)

@@ -180,8 +180,10 @@ class Linker:
         ``record_id`` column is the person id. Columns the schema does not
         name are kept as they are, for rules and comparisons of your own.
     blocking
-        Blocking rules (see :mod:`vnlink.blocking`); default ``default_rules()``
-        plus the rules of any field of your own in the schema.
+        Blocking rules (see :mod:`vnlink.blocking`); default
+        ``hard_default_rules()`` (``default_rules()`` plus household keys, a date
+        within one part, names typed family-last) plus the rules of any field of
+        your own in the schema.
     comparisons
         A ``ComparisonSet`` or list of comparisons; default ``default_comparisons()``
         plus the comparison of any field of your own in the schema.
@@ -298,10 +300,11 @@ class Linker:
                 if schemas[0].columns_of(name) or schemas[1].columns_of(name)]
 
     def _rules(self, schemas: tuple[Schema, Schema]) -> list[Any]:
-        from vnlink.blocking import as_rules, default_rules
+        from vnlink.blocking import as_rules
+        from vnlink.blocking.extra_rules import hard_default_rules
 
         if self.blocking is None:
-            rules = list(default_rules())
+            rules = list(hard_default_rules())
             for spec in self._custom_specs(schemas):
                 rules.extend(spec.blocking_rules())
             return rules
@@ -392,7 +395,8 @@ class Linker:
 
     # ----- fit -------------------------------------------------------------
 
-    def fit(self, registry: Any, records: Any = None, truth: Any = None) -> Linker:
+    def fit(self, registry: Any, records: Any = None, truth: Any = None,
+            labels: Any = None) -> Linker:
         """Learn the model from a registry and records, or from one table to deduplicate.
 
         Parameters
@@ -406,6 +410,10 @@ class Linker:
             (``""`` when the record's person is not in the registry; for
             dedupe, a cluster id). Without it the model is fitted
             unsupervised (EM; see ``u_pairs``).
+        labels
+            Optional labelled pairs (a review-page decisions CSV, a ``LabelStore``, or
+            ``(record_id, person_id, is_match)`` tuples): after fitting, the model is
+            corrected by them (:func:`vnlink.review.fit_with_labels`).
 
         Returns
         -------
@@ -420,6 +428,10 @@ class Linker:
         finally:
             stages.close()
         self.timings_ = stages.timings
+        if labels is not None:  # review desk (issue 15): corrections learnt from labels
+            from vnlink.review.active import fit_with_labels
+
+            fit_with_labels(self, registry, records, labels)
         return self
 
     def fit_link(self, registry: Any, records: Any, truth: Any = None, *,
@@ -443,9 +455,11 @@ class Linker:
         finally:
             stages.close()
         self.timings_ = {k: v for k, v in stages.timings.items() if k not in ("score", "decide")}
-        return LinkResult(table, origin=_origin(records, right), timings=stages.timings,
-                          fingerprint=self.fingerprint_, n_pairs=len(pairs.left),
-                          blocking=_cut_summary(pipe, scored))
+        result = LinkResult(table, origin=_origin(records, right), timings=stages.timings,
+                            fingerprint=self.fingerprint_, n_pairs=len(pairs.left),
+                            blocking=_cut_summary(pipe, scored))
+        result.linker = self  # for result.review_table (issue 15)
+        return result
 
     def _fit_stages(self, registry: Any, records: Any, truth: Any, stages: Stages) -> tuple[
         Any, Any, Any, Any
@@ -650,9 +664,11 @@ class Linker:
                 table = pipe.decide(left, right, scored, one_to_one=one_to_one)
         finally:
             stages.close()
-        return LinkResult(table, origin=_origin(records, rec), timings=stages.timings,
-                          fingerprint=self.fingerprint_, n_pairs=len(pairs.left),
-                          blocking=_cut_summary(pipe, scored))
+        result = LinkResult(table, origin=_origin(records, rec), timings=stages.timings,
+                            fingerprint=self.fingerprint_, n_pairs=len(pairs.left),
+                            blocking=_cut_summary(pipe, scored))
+        result.linker = self  # for result.review_table (issue 15)
+        return result
 
     def candidates(self, registry: Any, records: Any, *, top_k: int = 3) -> Table:
         """The ``top_k`` scored candidates of every record, with each comparison's level.

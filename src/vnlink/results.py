@@ -164,6 +164,14 @@ class LinkResult(TableResult):
         self.fingerprint = fingerprint
         self.n_pairs = n_pairs
         self.blocking = dict(blocking or {"max_block_pairs": None, "pairs_cut": {}})
+        self.linker: Any = None  # the Linker that made it (set by Linker.link / fit_link)
+
+    def review_table(self, registry: Any, records: Any, **options: Any) -> Any:
+        """The ``review`` records next to their candidates: :func:`vnlink.review.review_table`."""
+        from vnlink.review import review_table
+
+        return review_table(self, registry, records, options.pop("linker", self.linker),
+                            **options)
 
     def counts(self) -> dict[str, int]:
         """Records per status."""

@@ -33,7 +33,24 @@ Column = str | tuple[str, ...] | None
 STANDARD_FIELDS = ("name", "dob", "sex", "id_number", "old_id_number", "phone", "address",
                    "record_id")
 
-_RECORD_ID_ALIASES = ("record_id", "ma", "ma_ho_so", "stt", "ma_ban_ghi", "person_id")
+_RECORD_ID_ALIASES = ("record_id", "rec_id", "ma", "ma_ho_so", "stt", "ma_ban_ghi", "person_id")
+
+# Split name columns (họ / tên đệm / tên), folded; Schema.infer joins them into ``name``
+# in that order (family first, as Vietnamese names are written).
+_SPLIT_NAME: tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]] = (
+    ("ho", "ho_dem", "ho_va_ten_dem", "family_name", "last_name", "surname"),
+    ("ten_dem", "ten_lot", "dem", "middle_name"),
+    ("ten", "given_name", "first_name"),
+)
+
+
+def _split_name_columns(folded: Mapping[str, str]) -> tuple[str, ...] | None:
+    """The họ (, tên đệm), tên columns when a table splits the name, in that order."""
+    family, middle, given = (next((folded[a] for a in aliases if a in folded), None)
+                             for aliases in _SPLIT_NAME)
+    if family is None or given is None:
+        return None
+    return tuple(c for c in (family, middle, given) if c is not None)
 
 
 def _check_column(field: str, value: Any) -> Column:
@@ -201,6 +218,8 @@ table; the table has: hoten
         >>> Schema.infer({"Họ và tên": [], "Ngày sinh": [], "SĐT": []})
         Schema(name='Họ và tên', dob='Ngày sinh', sex=None, id_number=None, old_id_number=None, \
 phone='SĐT', address=None, record_id=None)
+        >>> Schema.infer({"Họ": [], "Tên đệm": [], "Tên": [], "Năm sinh": []}).fields_used()
+        {'name': ('Họ', 'Tên đệm', 'Tên'), 'dob': ('Năm sinh',)}
         """
         from vnlink.fields import registered_fields
 
@@ -208,9 +227,15 @@ phone='SĐT', address=None, record_id=None)
         folded = {_fold_header(n): n for n in reversed(names)}
         aliases = {name: spec.aliases for name, spec in registered_fields().items()}
         aliases["record_id"] = _RECORD_ID_ALIASES
-        found: dict[str, str] = {}
+        found: dict[str, Any] = {}
         taken: set[str] = set()
+        split = _split_name_columns(folded)
+        if split is not None:  # "Họ", "Tên đệm", "Tên": the name is the three joined
+            found["name"] = split
+            taken.update(split)
         for field_name, spellings in aliases.items():
+            if field_name in found:
+                continue
             for alias in spellings:
                 column = folded.get(alias)
                 if column is not None and column not in taken:

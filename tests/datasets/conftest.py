@@ -19,5 +19,11 @@ def linkage() -> tuple[Any, Any, Any]:
 
 
 @pytest.fixture(scope="session")
+def hard_linkage() -> tuple[Any, Any, Any]:
+    """(registry, records, truth) for 20,000 people with the hard profile."""
+    return synthetic_linkage(N_PERSONS, seed=SEED, profile="hard")
+
+
+@pytest.fixture(scope="session")
 def registry(linkage: tuple[Any, Any, Any]) -> Any:
     return linkage[0]

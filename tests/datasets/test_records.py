@@ -35,6 +35,7 @@ from vnlink.datasets.corrupt import (
 from vnlink.exceptions import ConfigurationError, SchemaError
 
 PROFILE = CorruptionProfile()
+HARD = CorruptionProfile.hard()
 
 
 class Context:
@@ -93,6 +94,23 @@ def ctx(linkage: tuple[Any, Any, Any]) -> Context:
     return Context(*linkage)
 
 
+@pytest.fixture(scope="module")
+def hard_ctx(hard_linkage: tuple[Any, Any, Any]) -> Context:
+    return Context(*hard_linkage)
+
+
+def _expected_rate(ctx: Context, name: str, profile: CorruptionProfile) -> np.ndarray:
+    """Each record's probability of corruption ``name`` under ``profile``."""
+    rate = np.full(ctx.n, float(getattr(profile, name)))
+    born = np.array([int(d[:4]) for d in ctx.reg["dob"].tolist()])
+    if name == "dob_year_only":
+        rate = np.where(born < 1950, profile.dob_year_only_old, rate)
+    if name == "id_relative":
+        dependent = ((ctx.age < 14) | (ctx.age >= 75)) & ctx.rel_adult
+        rate = np.where(dependent, rate, np.where(ctx.rel_adult, profile.id_relative_other, 0.0))
+    return np.where(_eligible(ctx, name), rate, 0.0)
+
+
 def _eligible(ctx: Context, name: str) -> np.ndarray:
     """Where corruption ``name`` can happen (its rate is a share of these records)."""
     everyone = np.ones(ctx.n, dtype=bool)
@@ -119,6 +137,8 @@ def _eligible(ctx: Context, name: str) -> np.ndarray:
         return np.array([len(n.split()) > 2 for n in names])
     if name == "name_drop_thi":
         return np.array([" Thị " in n for n in names])
+    if name == "dob_registry_placeholder":
+        return np.array([d.endswith("-01-01") and d < "1955" for d in ctx.reg["dob"].tolist()])
     if name.startswith("dob_"):
         if name == "dob_day_month_swap":
             return full_date & (day <= 12) & (day != month)
@@ -126,7 +146,7 @@ def _eligible(ctx: Context, name: str) -> np.ndarray:
     if name == "id_cmnd":
         return ctx.reg["cmnd"] != ""
     if name == "id_relative":
-        return ((ctx.age < 14) | (ctx.age >= 75)) & ctx.rel_adult
+        return ctx.rel_adult
     if name in ("id_digit_typo", "id_transposition"):
         return id_typed
     if name == "id_lost_leading_zeros":
@@ -137,22 +157,41 @@ def _eligible(ctx: Context, name: str) -> np.ndarray:
         return np.array([old_phone_prefix(p) != "" for p in ctx.typed_phone_source().tolist()])
     if name in ("phone_plus84", "phone_separators", "phone_digit_typo"):
         return phone_typed
+    if name in ("address_temporary", "address_no_ward", "address_no_district"):
+        return everyone  # drawn before the address is (or is not) typed
     if name.startswith("address_") and name != "address_missing":
         return address_typed
     return everyone
 
 
+def _check_rate(ctx: Context, name: str, profile: CorruptionProfile) -> None:
+    expected = _expected_rate(ctx, name, profile)
+    eligible = _eligible(ctx, name)
+    labels = ctx.labels[name]
+    if name.startswith("dob_") and name != "dob_registry_placeholder":
+        # the real birthday behind a registry placeholder is not in the registry
+        known = ~ctx.labels["dob_registry_placeholder"]
+        eligible, labels, expected = eligible[known], labels[known], expected[known]
+    n = int(eligible.sum())
+    hits = int(labels[eligible].sum())
+    if not expected.any():
+        assert hits == 0, f"{name} happens at rate 0"
+        return
+    assert hits > 0, f"{name} never happens"
+    assert not labels[~eligible].any(), f"{name} outside its eligible records"
+    observed, rate = hits / n, float(expected[eligible].mean())
+    sigma = math.sqrt(float((expected * (1 - expected)).sum())) / n
+    assert abs(observed - rate) <= 4.5 * sigma + 0.002, (name, observed, rate, n)
+
+
 @pytest.mark.parametrize("name", corruption_names())
 def test_every_corruption_at_its_configured_rate(ctx: Context, name: str) -> None:
-    rate = float(getattr(PROFILE, name))
-    eligible = _eligible(ctx, name)
-    n = int(eligible.sum())
-    hits = int(ctx.labels[name][eligible].sum())
-    assert hits > 0, f"{name} never happens"
-    assert not ctx.labels[name][~eligible].any(), f"{name} outside its eligible records"
-    observed = hits / n
-    sigma = math.sqrt(rate * (1 - rate) / n)
-    assert abs(observed - rate) <= 4.5 * sigma + 0.002, (name, observed, rate, n)
+    _check_rate(ctx, name, PROFILE)
+
+
+@pytest.mark.parametrize("name", corruption_names())
+def test_every_hard_corruption_at_its_configured_rate(hard_ctx: Context, name: str) -> None:
+    _check_rate(hard_ctx, name, HARD)
 
 
 def test_labels_match_what_was_typed(ctx: Context) -> None:

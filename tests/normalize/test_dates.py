@@ -265,3 +265,43 @@ def test_bulk_equals_scalar(values: list[object]) -> None:
         )
         assert cols["dob_precision"][i] == parsed.precision
         assert cols["dob_flags"][i] == ";".join(parsed.flags)
+
+
+_LAYOUT_PARTS = st.tuples(
+    st.integers(0, 45), st.integers(0, 45), st.integers(1790, 2160), st.sampled_from("/.-"),
+    st.booleans(), st.booleans(),
+)
+
+
+@given(st.lists(_LAYOUT_PARTS, min_size=1, max_size=40))
+def test_bulk_fast_layouts_equal_scalar(parts: list[tuple[int, int, int, str, bool, bool]]) -> None:
+    # dd/mm/yyyy and yyyy-mm-dd (read by numpy in bulk), any numbers, padded or not
+    values = [
+        f"{y}-{a:02d}-{b:02d}" if iso else (f"{a:02d}{sep}{b:02d}{sep}{y}" if pad
+                                            else f"{a}{sep}{b}{sep}{y}")
+        for a, b, y, sep, pad, iso in parts
+    ]
+    cols = parse_dates(values)
+    for i, value in enumerate(values):
+        parsed = parse_date(value)
+        date = parsed.effective
+        assert (int(cols["dob_year"][i]), int(cols["dob_month"][i]), int(cols["dob_day"][i])) == (
+            date.year, date.month, date.day
+        ), value
+        assert cols["dob_precision"][i] == parsed.precision, value
+        assert cols["dob_flags"][i] == ";".join(parsed.flags), value
+        assert cols["dob_problems"][i] == ";".join(parsed.problems), value
+
+
+def test_bulk_fast_layouts_known_cases() -> None:
+    cols = parse_dates(["31/04/1990", "13/25/1990", "05/13/1990", "01/01/1950", "1990-02-30",
+                        "05/03/1990", "07/07/2200", "00/05/1990", "5/0/1990", "１２/０３/1990"])
+    assert cols["dob_flags"].tolist() == [
+        "impossible_date", "invalid_day_month", "day_month_swapped", "possibly_year_only",
+        "impossible_date", "ambiguous_day_month", "year_out_of_range", "", "",
+        "ambiguous_day_month",
+    ]
+    assert cols["dob_month"].tolist()[:6] == [5, 0, 5, 1, 3, 3]
+    assert cols["dob_precision"].tolist() == [
+        "day", "year", "day", "day", "day", "day", "none", "month", "year", "day",
+    ]

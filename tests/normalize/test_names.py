@@ -435,3 +435,45 @@ def test_pandas_series_with_missing_values() -> None:
     cols = parse_names(series)
     assert cols["name"].tolist() == ["Lê Thị Hà", "", "", "", "Lê Thị Hà"]
     assert cols["name_problems"].tolist()[1:4] == ["name:missing"] * 3
+
+
+@pytest.mark.parametrize(
+    ("typed", "display", "parts"),
+    [
+        ("georgia rees", "georgia rees", ("georgia", "", "rees")),
+        ("alessandra van groesen", "alessandra van groesen", ("alessandra", "van", "groesen")),
+        ("Mary-Jane O’Brien", "Mary-Jane O'Brien", ("Mary-Jane", "", "O'Brien")),
+        ("gus  smith", "gus smith", ("gus", "", "smith")),
+    ],
+)
+def test_foreign_names_are_kept_as_written(typed: str, display: str,
+                                           parts: tuple[str, str, str]) -> None:
+    assert normalize_name(typed) == display
+    parsed = parse_name(typed)
+    assert parsed is not None
+    assert (parsed.family, parsed.middle, parsed.given) == parts
+    assert "name:kept_as_written" in parsed.problems
+    assert parsed.sex_hint is None  # "van" in a Dutch name is no "Văn"
+    assert normalize_name(display) == display
+
+
+def test_a_vietnamese_name_with_one_odd_word_is_still_repaired() -> None:
+    assert normalize_name("nguyeenx thij hoaf") == "Nguyễn Thị Hòa"
+    assert normalize_name("nguyen vaan anhh").startswith("Nguyen Vân")
+
+
+def test_decomposed_names_take_the_fast_path_with_the_general_result() -> None:
+    import unicodedata
+
+    from vnlink.datasets import make_registry
+    from vnlink.normalize import names as module
+
+    names = make_registry(3_000, seed=4)["full_name"].tolist()
+    variants = [unicodedata.normalize("NFD", n) for n in names]
+    variants += [unicodedata.normalize("NFD", n.upper()) for n in names[:500]]
+    variants += [unicodedata.normalize("NFD", n).replace(" ", "  ") for n in names[:200]]
+    fast = 0
+    for value in variants:
+        assert module._row(value) == module._general_row(value), value
+        fast += module._fast_row(value) is not None
+    assert fast > len(variants) // 2

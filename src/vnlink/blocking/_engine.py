@@ -295,8 +295,9 @@ def _placeholder_rows(
 ) -> NDArray[np.bool_]:
     """Joint rows (left, then right) whose key of ``rule`` is one of ``skipped``."""
     parts = []
-    for table in [keys.left] if keys.right is None else [keys.left, keys.right]:
-        found = rule.row_keys(table)
+    sides = [(keys.left, False)] if keys.right is None else [(keys.left, False), (keys.right, True)]
+    for table, probe in sides:
+        found = rule.probe_keys(table) if probe else rule.row_keys(table)
         parts.append(np.isin(np.asarray(found.keys, dtype=np.uint64), skipped) & found.present)
     if keys.right is None:
         parts.append(parts[0])

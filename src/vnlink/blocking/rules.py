@@ -726,14 +726,29 @@ class BlockingRule(ABC):
         blocking methods below pair rows on it.
         """
 
+    def probe_keys(self, table: Any) -> RowKeys:
+        """The key of every row of the *probe* (records, right) table; by default :meth:`row_keys`.
+
+        A rule whose two sides are cut differently (:class:`SwappedName`: the
+        registry's family and given name against a record typed family-last)
+        gives the records' keys here. The index and the Spark runner key the
+        records with this method and the registry with :meth:`row_keys`.
+        """
+        return self.row_keys(table)
+
     def block_codes(self, keys: KeyCodes) -> Codes:
         """Joint codes whose equal values form this rule's blocks (the unit of the size cap).
 
-        By default the rows' :meth:`row_keys` over the left rows, then the right
-        rows (the left ones again in dedupe mode), grouped by equal key.
+        By default the rows' :meth:`row_keys` over the left rows, then the
+        :meth:`probe_keys` of the right rows (of the left ones again in dedupe
+        mode), grouped by equal key.
         """
         left = self.row_keys(keys.left)
-        right = left if keys.right is None else self.row_keys(keys.right)
+        symmetric = type(self).probe_keys is BlockingRule.probe_keys
+        if keys.right is None and symmetric:
+            right = left
+        else:
+            right = self.probe_keys(keys.left if keys.right is None else keys.right)
         for side, n in ((left, keys.n_target), (right, keys.n_probe)):
             if len(side.keys) != n or len(side.present) != n:
                 raise ConfigurationError(

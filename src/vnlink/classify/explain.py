@@ -171,52 +171,25 @@ class Explanation:
         lines.append(f"  {'total':<{name_w}}{'':<{label_w}}{self.total[i]:+8.2f}")
         return "\n".join(lines)
 
-    def plot(self, row: int = 0, *, ax: Any = None) -> Any:
+    def plot(self, row: int = 0, *, ax: Any = None, language: str = "en") -> Any:
         """Draw the waterfall of one pair with matplotlib; returns the Axes.
 
-        Needs matplotlib (``pip install 'vnlink[plot]'``). Each bar starts where
-        the previous one ended: green for evidence of a match, red against;
-        a comparison's term-frequency part is its own hatched bar, and the
-        last bar (blue) is the total.
+        Needs matplotlib (see :func:`vnlink.plot.plot_waterfall`; ``language="vi"``
+        for Vietnamese words, or :meth:`to_text` for a text waterfall).
         """
-        try:
-            import matplotlib.pyplot as plt
-        except ImportError as error:
-            raise ImportError(
-                "the waterfall chart needs matplotlib: pip install 'vnlink[plot]' "
-                "(or use Explanation.to_text for a text waterfall)"
-            ) from error
-        steps: list[tuple[str, float, bool]] = []  # label, weight, is TF part
-        for bar in self.to_dicts(row)[:-1]:
-            label = bar["name"] if not bar["label"] else f"{bar['name']}\n{bar['label']}"
-            steps.append((label, bar["weight"] - bar["tf_weight"], False))
-            if bar["tf_weight"]:
-                steps.append((f"{bar['name']}\nterm frequency", bar["tf_weight"], True))
-        i = self._row(row)
-        total = float(self.total[i])
-        if ax is None:
-            _, ax = plt.subplots(figsize=(1.2 + 0.9 * (len(steps) + 1), 4.0))
-        start = 0.0
-        reached = [0.0, total]
-        for x, (_, height, is_tf) in enumerate(steps):
-            ax.bar(x, height, bottom=start, color="tab:green" if height >= 0 else "tab:red",
-                   hatch="//" if is_tf else None, alpha=0.6 if is_tf else 1.0,
-                   edgecolor="black", linewidth=0.5)
-            ax.text(x, start + height, f"{height:+.2f}", ha="center",
-                    va="bottom" if height >= 0 else "top", fontsize=8)
-            start += height
-            reached.append(start)
-        ax.bar(len(steps), total, color="tab:blue", edgecolor="black", linewidth=0.5)
-        ax.text(len(steps), total, f"{total:+.2f}", ha="center",
-                va="bottom" if total >= 0 else "top", fontsize=8)
-        ax.axhline(0.0, color="black", linewidth=0.8)
-        pad = 0.12 * (max(reached) - min(reached) or 1.0)
-        ax.set_ylim(min(reached) - pad, max(reached) + pad)
-        labels = [label for label, _, _ in steps] + ["total"]
-        ax.set_xticks(range(len(labels)), labels, rotation=45, ha="right", fontsize=8)
-        ax.set_ylabel("match weight (bits)")
-        ax.set_title(f"match weight {total:+.2f}, probability {float(self.probability[i]):.4f}")
-        return ax
+        from vnlink.plot import plot_waterfall
+
+        return plot_waterfall(self, row, language=language, ax=ax)
+
+    def _repr_html_(self) -> str:  # notebooks: the first pairs only, as text waterfalls
+        import html
+
+        shown = min(len(self), 3)
+        parts = [f"<p>{html.escape(repr(self))}</p>"]
+        parts += [f"<pre>{html.escape(self.to_text(i))}</pre>" for i in range(shown)]
+        if len(self) > shown:
+            parts.append(f"<p>… {len(self) - shown:,} more pairs (use to_text(row))</p>")
+        return "".join(parts)
 
 
 def probability_from_weight(weight: FloatArray) -> FloatArray:

@@ -15,7 +15,7 @@ from typing import Any
 
 __all__ = ["register", "run", "write_csv"]
 
-_PROFILES = ("default", "clean", "heavy")
+_PROFILES = ("default", "easy", "hard", "clean", "heavy")
 
 
 def register(subparsers: Any) -> None:
@@ -33,7 +33,8 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--out", default="vnlink-synthetic",
                         help="output folder (default ./vnlink-synthetic)")
     parser.add_argument("--profile", choices=_PROFILES, default="default",
-                        help="corruption rates: default, clean (none) or heavy (3x)")
+                        help="corruption rates: default (= easy), hard (a busy site, people "
+                             "outside the registry, twins), clean (none) or heavy (3x easy)")
     parser.add_argument("--no-parquet", action="store_true",
                         help="write CSV only, even when pyarrow is installed")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
@@ -76,11 +77,7 @@ def run(args: argparse.Namespace) -> int:
 
     if args.persons < 1:
         raise ConfigurationError("--persons must be at least 1")
-    profile = {
-        "default": CorruptionProfile(),
-        "clean": CorruptionProfile.clean(),
-        "heavy": CorruptionProfile.heavy(),
-    }[args.profile]
+    profile = CorruptionProfile.named("easy" if args.profile == "default" else args.profile)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     parquet = not args.no_parquet and _has_pyarrow()
@@ -88,7 +85,9 @@ def run(args: argparse.Namespace) -> int:
     stages = Stages(steps, progress=not args.no_progress, desc="vnlink generate")
     try:
         with stages.stage("registry"):
-            registry = make_registry(args.persons, seed=args.seed)
+            registry = make_registry(args.persons, seed=args.seed,
+                                     twin_share=profile.registry_twin_share,
+                                     placeholder_share=profile.registry_placeholder)
         with stages.stage("records"):
             records, truth = make_vaccination_records(registry, seed=args.seed, profile=profile)
         tables = {"registry": registry, "records": records, "truth": truth}

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import threading
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -226,9 +227,45 @@ def _joint(
     new = mapping < 0
     mapping[new] = len(le.vocab) + np.arange(int(new.sum()))
     right_codes = mapping.astype(np.int32)[re_.codes]
-    vocab = np.concatenate([le.vocab, re_.vocab[new]]) if new.any() else le.vocab
+    vocab = _grown_vocab(left, right, key, le, re_.vocab[new]) if new.any() else le.vocab
     joints[key] = (le, re_, right_codes, vocab)
     return le.codes, right_codes, vocab
+
+
+_GROW_LOCK = threading.Lock()
+
+
+def _grown_vocab(
+    left: Table, right: Table, key: Any, le: Encoding, extra: NDArray[np.object_]
+) -> NDArray[np.object_]:
+    """``le.vocab`` followed by ``extra``, in time proportional to ``len(extra)``.
+
+    The left vocabulary (a registry's: a million names) is copied once into a
+    buffer with spare room; each new right table (a batch) writes its new
+    values after it and gets a view. The room belongs to one right table at a
+    time: while that table is alive, another one gets a plain copy (the old
+    way), so a view handed out is never overwritten.
+    """
+    n_left, k = len(le.vocab), len(extra)
+    cache = _table_cache(left)
+    with _GROW_LOCK:
+        state = cache.get(("grown", key))
+        if state is not None and state[0] is le:
+            _, buffer, owner = state
+            busy = owner is not None and owner() is not None and owner() is not right
+            if not busy and len(buffer) >= n_left + k:
+                buffer[n_left : n_left + k] = extra
+                cache[("grown", key)] = (le, buffer, weakref.ref(right))
+                view: NDArray[np.object_] = buffer[: n_left + k]
+                return view
+            if busy:
+                return np.concatenate([le.vocab, extra])
+        buffer = np.empty(n_left + max(2 * k, 4096), dtype=object)
+        buffer[:n_left] = le.vocab
+        buffer[n_left : n_left + k] = extra
+        cache[("grown", key)] = (le, buffer, weakref.ref(right))
+        grown: NDArray[np.object_] = buffer[: n_left + k]
+        return grown
 
 
 def _joint_cache(left: Table, right: Table) -> dict[Any, Any]:

@@ -9,7 +9,8 @@ makes realistic data with known answers instead, in the manner of FEBRL's
   2021 administrative units;
 - :func:`make_vaccination_records`: hand-typed dose records of those people
   (and of look-alikes who are not in the registry), corrupted at the rates of
-  a :class:`CorruptionProfile`, with the truth;
+  a :class:`CorruptionProfile` (``"easy"`` by default, ``"hard"`` for
+  benchmarks), with the truth;
 - :func:`synthetic_linkage`: the three tables in one call.
 
 Examples
@@ -21,6 +22,7 @@ Examples
 """
 
 from vnlink.datasets.records import (
+    DEFAULT_PROFILE,
     DOB_FORMATS,
     RECORD_COLUMNS,
     TRUTH_COLUMNS,
@@ -36,6 +38,7 @@ from vnlink.datasets.records import (
 from vnlink.datasets.registry import REFERENCE_DATE, REGISTRY_COLUMNS, make_registry
 
 __all__ = [
+    "DEFAULT_PROFILE",
     "DOB_FORMATS",
     "RECORD_COLUMNS",
     "REFERENCE_DATE",

@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from vnlink.prepare import Schema
 
 __all__ = [
+    "DEFAULT_PROFILE",
     "DOB_FORMATS",
     "RECORD_COLUMNS",
     "TRUTH_COLUMNS",
@@ -83,7 +84,12 @@ class CorruptionProfile:
     (a date whose day is at most 12 for a day/month swap, a name with "Thị"
     for the omitted Thị …). Within each group marked *exclusive* at most one
     corruption is chosen per record, so each rate is exact. docs/datasets.md
-    lists every field with an example.
+    lists every field with an example and, for :meth:`hard`, the share of all
+    records that carry it.
+
+    The field defaults are the gentle profile :meth:`easy` (the default of
+    :func:`make_vaccination_records`); :meth:`hard` is records typed at a
+    busy site, the benchmark profile.
 
     Examples
     --------
@@ -109,6 +115,17 @@ class CorruptionProfile:
     """Share of those look-alikes typed with the address of a registry household."""
     lookalike_namesake: float = 0.2
     """Share of look-alikes with the full name, sex and birth year of a registry person."""
+    lookalike_household_member: float = 0.0
+    """Share of look-alikes who live in a registry household (exclusive with the namesakes):
+    its address and its family name."""
+    lookalike_household_phone: float = 0.0
+    """Of those household members: typing the household's phone number."""
+    registry_twin_share: float = 0.02
+    """Passed to :func:`make_registry` by :func:`synthetic_linkage`: probability that a
+    younger child is the twin of the previous one (0.026: twins in about 2% of households)."""
+    registry_placeholder: float = 0.0
+    """Passed to :func:`make_registry` by :func:`synthetic_linkage`: share of people born
+    before 1955 whose registered date of birth is the placeholder 01/01."""
 
     # names: the encoding group is exclusive, in this order
     name_no_diacritics: float = 0.30
@@ -145,6 +162,8 @@ class CorruptionProfile:
     """Probabilities of the layouts of :data:`DOB_FORMATS`."""
     dob_year_only: float = 0.02
     """Only the year typed ("1965")."""
+    dob_year_only_old: float = 0.02
+    """The same for people born before 1950 (label ``dob_year_only``)."""
     dob_jan_first: float = 0.02
     """The 01/01/yyyy placeholder instead of the real day."""
     dob_day_month_swap: float = 0.02
@@ -153,6 +172,9 @@ class CorruptionProfile:
     """One digit of the date wrong."""
     dob_impossible: float = 0.003
     """An impossible date near the real one (31/04, 30/02)."""
+    dob_registry_placeholder: float = 0.0
+    """Of people born before 1955 whose registry date is 01/01: the real birthday typed
+    (one per person, the same on every dose), as the registry holds a placeholder."""
 
     # sex (exclusive)
     sex_missing: float = 0.02
@@ -167,6 +189,8 @@ class CorruptionProfile:
     """Of people with an old 9-digit CMND: the CMND instead of the CCCD."""
     id_relative: float = 0.15
     """Of children under 14 and people 75 or older living with an adult: a relative's CCCD."""
+    id_relative_other: float = 0.0
+    """The same for everyone else living with an adult (label ``id_relative``)."""
     id_digit_typo: float = 0.015
     """One digit wrong (exclusive with the next)."""
     id_transposition: float = 0.01
@@ -179,6 +203,8 @@ class CorruptionProfile:
     """No phone typed."""
     phone_relative: float = 0.08
     """Of people living with someone whose phone differs: that relative's phone."""
+    phone_changed: float = 0.0
+    """A number the person has changed to since (another random mobile number)."""
     phone_old_prefix: float = 0.10
     """Of numbers that had an 11-digit form before 2018: that old form ("0168...")."""
     phone_plus84: float = 0.05
@@ -191,6 +217,13 @@ class CorruptionProfile:
     # address
     address_missing: float = 0.02
     """No address typed."""
+    address_temporary: float = 0.0
+    """The place of temporary residence: another household's address in another district
+    (half in the same province, half anywhere)."""
+    address_no_ward: float = 0.0
+    """The commune (ward) left out."""
+    address_no_district: float = 0.0
+    """The district left out."""
     address_abbreviated: float = 0.30
     """Units abbreviated ("P. Bến Nghé, Q1, TP.HCM")."""
     address_no_diacritics: float = 0.25
@@ -222,12 +255,17 @@ class CorruptionProfile:
                               "name_vni", "name_nfd"),
             "date of birth": ("dob_year_only", "dob_jan_first", "dob_day_month_swap",
                               "dob_digit_typo", "dob_impossible"),
+            "date of birth (born before 1950)": (
+                "dob_year_only_old", "dob_jan_first", "dob_day_month_swap", "dob_digit_typo",
+                "dob_impossible"),
             "sex": ("sex_missing", "sex_wrong"),
             "ID": ("id_missing", "id_cmnd", "id_relative"),
+            "ID (others)": ("id_missing", "id_cmnd", "id_relative_other"),
             "ID damage": ("id_digit_typo", "id_transposition"),
-            "phone": ("phone_missing", "phone_relative"),
+            "phone": ("phone_missing", "phone_relative", "phone_changed"),
             "phone form": ("phone_plus84", "phone_separators"),
             "middle name": ("name_drop_middle", "name_drop_thi"),
+            "look-alike kind": ("lookalike_household_member", "lookalike_namesake"),
         }
         for group, names in groups.items():
             total = sum(float(getattr(self, n)) for n in names)
@@ -240,15 +278,81 @@ class CorruptionProfile:
     @classmethod
     def clean(cls) -> CorruptionProfile:
         """Every corruption rate zero (layouts, doses and look-alikes unchanged)."""
-        zeros = {name: 0.0 for name in corruption_names()}
+        zeros = {name: 0.0 for name in (*corruption_names(), *_RATE_VARIANTS)}
         return cls(**zeros)  # type: ignore[arg-type]
 
     @classmethod
+    def easy(cls) -> CorruptionProfile:
+        """The gentle profile of the first releases (the field defaults): quick tests and docs.
+
+        >>> CorruptionProfile.easy() == CorruptionProfile()
+        True
+        """
+        return cls()
+
+    @classmethod
     def heavy(cls) -> CorruptionProfile:
-        """Every corruption rate three times the default (capped so groups stay valid)."""
+        """Every rate of :meth:`easy` three times over (capped at 0.3 so groups stay valid)."""
         base = cls()
-        rates = {name: min(3 * float(getattr(base, name)), 0.3) for name in corruption_names()}
+        rates = {
+            name: min(3 * float(getattr(base, name)), 0.3)
+            for name in (*corruption_names(), *_RATE_VARIANTS)
+        }
         return cls(**rates)  # type: ignore[arg-type]
+
+    @classmethod
+    def hard(cls) -> CorruptionProfile:
+        """Records typed at a busy site, people outside the registry, twins, placeholders.
+
+        The rates of issue 16, each documented in docs/datasets.md: a wrong
+        date digit 3%, day/month swapped in about 4% of records, year only 4%
+        (15% before 1950), the registry's 01/01 placeholder for 10% of people
+        born before 1955; no ID 30%, an old CMND about 15%, a relative's CCCD
+        17% of children and old people (about 3% overall), ID typos 2%, lost
+        zeros 2%; no phone 18%, a relative's 7%, a changed number 3%, ``+84``
+        4%, an old 11-digit prefix about 4%; a temporary residence 7%, no
+        commune 10%, no district 7%, abbreviated 45%; a dropped middle name
+        4%, no "Thị" for 15% of the women who have it, a typo 6%, Telex 3%;
+        the wrong sex 1%; 10% of people outside the registry (a third of them
+        in a registry household, a seventh exact namesakes); twins in about
+        2% of households.
+
+        >>> hard = CorruptionProfile.hard()
+        >>> hard.id_missing, hard.lookalike_share, hard.dob_digit_typo
+        (0.3, 0.1, 0.03)
+        """
+        return cls(
+            lookalike_share=0.10, lookalike_household_member=0.34, lookalike_namesake=0.143,
+            lookalike_household_phone=0.6, registry_twin_share=0.026, registry_placeholder=0.10,
+            name_typo=0.06, name_telex=0.03, name_drop_middle=0.04, name_drop_thi=0.15,
+            dob_year_only=0.04, dob_year_only_old=0.15, dob_day_month_swap=0.11,
+            dob_digit_typo=0.03, dob_registry_placeholder=0.95,
+            sex_wrong=0.01,
+            id_missing=0.30, id_cmnd=0.30, id_relative=0.17, id_relative_other=0.003,
+            id_digit_typo=0.014, id_transposition=0.014, id_lost_leading_zeros=0.04,
+            phone_missing=0.18, phone_relative=0.09, phone_changed=0.03, phone_plus84=0.05,
+            phone_old_prefix=0.09,
+            address_abbreviated=0.45, address_missing_level=0.05, address_temporary=0.07,
+            address_no_ward=0.10, address_no_district=0.07,
+        )
+
+    @classmethod
+    def named(cls, name: str) -> CorruptionProfile:
+        """The profile called ``name``: ``"easy"``, ``"hard"``, ``"heavy"`` or ``"clean"``.
+
+        >>> CorruptionProfile.named("hard") == CorruptionProfile.hard()
+        True
+        >>> CorruptionProfile.named("medium")
+        Traceback (most recent call last):
+        ...
+        vnlink.exceptions.ConfigurationError: unknown profile 'medium'; use one of ...
+        """
+        makers = {"clean": cls.clean, "easy": cls.easy, "hard": cls.hard, "heavy": cls.heavy}
+        if name not in makers:
+            raise ConfigurationError(
+                f"unknown profile {name!r}; use one of {', '.join(sorted(makers))}"
+            )
+        return makers[name]()
 
     def to_dict(self) -> dict[str, Any]:
         """The profile as a plain dict (JSON-ready).
@@ -270,16 +374,21 @@ def corruption_names() -> tuple[str, ...]:
 
     >>> names = corruption_names()
     >>> names[:3], len(names)
-    (('name_no_diacritics', 'name_legacy_encoding', 'name_telex'), 38)
+    (('name_no_diacritics', 'name_legacy_encoding', 'name_telex'), 43)
     """
     skip = {
         "vaccinated_share", "lookalike_share", "lookalike_household_address",
-        "lookalike_namesake",
+        "lookalike_namesake", "lookalike_household_member", "lookalike_household_phone",
+        "registry_twin_share", "registry_placeholder", *_RATE_VARIANTS,
     }
     return tuple(
         f.name for f in dataclasses.fields(CorruptionProfile)
         if not f.name.startswith("_") and f.name not in skip and f.type in ("float", float)
     )
+
+
+_RATE_VARIANTS = ("dob_year_only_old", "id_relative_other")
+"""Rates for another group of people that share the label of another field."""
 
 
 def _is_rate(value: object) -> bool:
@@ -288,6 +397,13 @@ def _is_rate(value: object) -> bool:
         and not isinstance(value, bool)
         and 0.0 <= float(value) <= 1.0
     )
+
+
+DEFAULT_PROFILE = CorruptionProfile.easy()
+"""The profile of :func:`make_vaccination_records` and :func:`synthetic_linkage` when none is given.
+
+``easy`` while the default ``Linker`` is tuned on it; benchmarks pass ``profile="hard"``.
+"""
 
 
 # --------------------------------------------------------------------------- helpers
@@ -318,11 +434,14 @@ class _Labels:
 
 
 def _exclusive(
-    u: NDArray[np.float64], rates: list[float]
+    u: NDArray[np.float64], rates: list[Any]
 ) -> list[NDArray[np.bool_]]:
-    """Masks for consecutive intervals of ``u``: ``[0, r0)``, ``[r0, r0 + r1)``, ..."""
+    """Masks for consecutive intervals of ``u``: ``[0, r0)``, ``[r0, r0 + r1)``, ...
+
+    A rate may be an array (one rate per record).
+    """
     out = []
-    low = 0.0
+    low: Any = 0.0
     for r in rates:
         out.append((u >= low) & (u < low + r))
         low += r
@@ -464,7 +583,10 @@ def _persons(
         for key in ("street_address", "ward", "district", "province", "province_code",
                     "ward_code"):
             look[key][borrow] = cols[key][donors[borrow]]
-        namesake = rng.random(keep.size) < profile.lookalike_namesake
+        u_kind = rng.random(keep.size)
+        member_share = profile.lookalike_household_member
+        member = u_kind < member_share
+        namesake = (u_kind >= member_share) & (u_kind < member_share + profile.lookalike_namesake)
         models = np.flatnonzero(eligible)
         model = models[rng.integers(0, max(models.size, 1), keep.size)] if models.size else None
         if model is not None and namesake.any():
@@ -472,6 +594,8 @@ def _persons(
         # IDs and phones that happen to exist in the registry are moved aside
         for key in ("cccd", "cmnd", "phone"):
             look[key] = _avoid(look[key], cols[key])
+        if member.any():
+            _join_household(look, cols, np.flatnonzero(member), rng, profile)
         cols = {k: np.concatenate([cols[k], look[k]]) for k in cols}
         vaccinated = np.concatenate([vaccinated, np.ones(keep.size, dtype=bool)])
     registry_row = np.where(np.arange(vaccinated.size) < n_reg, np.arange(vaccinated.size), -1)
@@ -503,6 +627,30 @@ def _copy_identity(
             look["cmnd"][r] = ""
 
 
+def _join_household(
+    look: dict[str, NDArray[Any]],
+    cols: dict[str, NDArray[Any]],
+    rows: NDArray[np.intp],
+    rng: np.random.Generator,
+    profile: CorruptionProfile,
+) -> None:
+    """Put look-alike ``rows`` in random registry households.
+
+    Each takes the household's address and the family name of a random
+    member, and (``lookalike_household_phone`` of them) the household's phone.
+    """
+    host = rng.integers(0, cols["person_id"].size, rows.size)
+    for key in ("street_address", "ward", "district", "province", "province_code", "ward_code"):
+        look[key][rows] = cols[key][host]
+    family = _obj(v.split(" ", 1)[0] for v in cols["full_name"][host].tolist())
+    look["full_name"][rows] = _obj(
+        f"{f} {v.split(' ', 1)[1]}" if " " in v else f"{f} {v}"
+        for f, v in zip(family.tolist(), look["full_name"][rows].tolist(), strict=True)
+    )
+    phone = rng.random(rows.size) < profile.lookalike_household_phone
+    look["phone"][rows[phone]] = cols["phone"][host[phone]]
+
+
 def _is_leap(year: int) -> bool:
     return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
 
@@ -532,7 +680,7 @@ def _avoid(values: NDArray[np.object_], taken: NDArray[np.object_]) -> NDArray[n
 
 
 def make_vaccination_records(
-    registry: Any, *, seed: int = 0, profile: CorruptionProfile | None = None
+    registry: Any, *, seed: int = 0, profile: CorruptionProfile | str | None = None
 ) -> tuple[Table, Table]:
     """Generate hand-typed vaccination records for the people of ``registry``, with the truth.
 
@@ -543,8 +691,9 @@ def make_vaccination_records(
         its person, name, dob, sex, cccd, cmnd, phone, address and household columns).
     seed : int
         Seed; the same registry, seed and profile give the same records.
-    profile : CorruptionProfile, optional
-        Rates of each corruption; ``CorruptionProfile()`` when omitted.
+    profile : CorruptionProfile or str, optional
+        Rates of each corruption, or the name of a profile (``"easy"``,
+        ``"hard"``, ``"heavy"``, ``"clean"``); ``"easy"`` when omitted.
 
     Returns
     -------
@@ -570,12 +719,7 @@ def make_vaccination_records(
     >>> recs.n_rows == truth.n_rows > 200
     True
     """
-    if profile is None:
-        profile = CorruptionProfile()
-    if not isinstance(profile, CorruptionProfile):
-        raise ConfigurationError(
-            f"profile must be a CorruptionProfile, got {type(profile).__name__}"
-        )
+    profile = _resolve_profile(profile)
     table = as_table(registry)
     missing = [c for c in _REGISTRY_NEEDS if c not in table]
     if missing:
@@ -606,11 +750,21 @@ def make_vaccination_records(
     labels.add("name_no_diacritics", no_marks)
     _encode_names(name, u_typist, rng, profile, labels)
 
-    dob = _dobs(people["dob"][person], rng, profile, labels)
+    dob_source = people["dob"][person]
+    if profile.dob_registry_placeholder > 0:
+        real = _real_birthdays(people["dob"], registry_row, rng, profile)
+        flagged = real[person] != ""
+        dob_source = np.where(flagged, real[person], dob_source).astype(object)
+        labels.add("dob_registry_placeholder", flagged)
+    dob = _dobs(dob_source, rng, profile, labels)
     sex = _sexes(people["sex"][person], no_marks, rng, profile, labels)
     id_number = _ids(people, person, relative, rng, profile, labels)
     phone = _phones(people, person, relative, rng, profile, labels)
-    address = _addresses(people, person, u_typist, rng, profile, labels)
+    address_people, address_person = people, person
+    if profile.address_temporary or profile.address_no_ward or profile.address_no_district:
+        address_people = _address_sources(people, person, rng, profile, labels)
+        address_person = np.arange(n)
+    address = _addresses(address_people, address_person, u_typist, rng, profile, labels)
     site = _sites(people, person, rng)
 
     width = max(7, len(str(n)))
@@ -635,6 +789,74 @@ def make_vaccination_records(
         n_rows=n,
     )
     return records, truth
+
+
+def _resolve_profile(profile: Any) -> CorruptionProfile:
+    if profile is None:
+        return DEFAULT_PROFILE
+    if isinstance(profile, str):
+        return CorruptionProfile.named(profile)
+    if not isinstance(profile, CorruptionProfile):
+        raise ConfigurationError(
+            f"profile must be a CorruptionProfile or a profile name, got {type(profile).__name__}"
+        )
+    return profile
+
+
+def _real_birthdays(
+    dob: NDArray[np.object_], registry_row: NDArray[np.int64], rng: np.random.Generator,
+    profile: CorruptionProfile,
+) -> NDArray[np.object_]:
+    """Per person: the real birthday (ISO) behind a registry's 01/01 placeholder, or ``""``."""
+    year, month, day = _date_parts(dob)
+    eligible = (registry_row >= 0) & (year > 0) & (year < 1955) & (month == 1) & (day == 1)
+    flagged = eligible & (rng.random(dob.size) < profile.dob_registry_placeholder)
+    out = np.full(dob.size, "", dtype=object)
+    at = np.flatnonzero(flagged)
+    if at.size:
+        jan_first = (year[at] - 1970).astype("datetime64[Y]").astype("datetime64[D]")
+        real = jan_first + rng.integers(1, 365, at.size).astype("timedelta64[D]")
+        out[at] = np.datetime_as_string(real, unit="D").astype(object)
+    return out
+
+
+def _address_sources(
+    people: dict[str, NDArray[Any]], person: NDArray[np.int64], rng: np.random.Generator,
+    profile: CorruptionProfile, labels: _Labels,
+) -> dict[str, NDArray[Any]]:
+    """Per record, the address columns to type (temporary residence, commune or district left out).
+
+    A temporary residence is another person's household address in another
+    district: half in the same province, half anywhere.
+    """
+    n = person.size
+    temporary = rng.random(n) < profile.address_temporary
+    no_ward = rng.random(n) < profile.address_no_ward
+    no_district = rng.random(n) < profile.address_no_district
+    source = person.copy()
+    at = np.flatnonzero(temporary)
+    if at.size:
+        anywhere = rng.integers(0, people["person_id"].size, at.size)
+        province_ids, province_of = factorize(people["province"])
+        order = np.argsort(province_of, kind="stable")
+        counts = np.bincount(province_of, minlength=len(province_ids))
+        starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+        own = province_of[person[at]]
+        nearby = order[starts[own] + (rng.random(at.size) * counts[own]).astype(np.int64)]
+        donor = np.where(rng.random(at.size) < 0.5, nearby, anywhere)
+        same = people["district"][donor] == people["district"][person[at]]
+        donor[same] = anywhere[same]
+        source[at] = donor
+        # the rare donor still in the same district: not a temporary residence
+        temporary[at[people["district"][donor] == people["district"][person[at]]]] = False
+    out = {k: v[source] for k, v in people.items()}
+    out["ward"][no_ward] = ""
+    out["ward_code"][no_ward] = ""
+    out["district"][no_district] = ""
+    labels.add("address_temporary", temporary)
+    labels.add("address_no_ward", no_ward)
+    labels.add("address_no_district", no_district)
+    return out
 
 
 def _names(
@@ -722,9 +944,10 @@ def _dobs(
     placeholder = ~full & (year > 0) & (rng.random(n) < 0.5)
     month = np.where(placeholder, 1, month)
     day = np.where(placeholder, 1, day)
+    year_only_rate = np.where(year < 1950, profile.dob_year_only_old, profile.dob_year_only)
     year_only, jan_first, swap, typo, impossible = _exclusive(
         rng.random(n),
-        [profile.dob_year_only, profile.dob_jan_first, profile.dob_day_month_swap,
+        [year_only_rate, profile.dob_jan_first, profile.dob_day_month_swap,
          profile.dob_digit_typo, profile.dob_impossible],
     )
     year_only &= full
@@ -778,11 +1001,12 @@ def _ids(
     rel = relative[person]
     rel_adult = (rel >= 0) & (age[np.maximum(rel, 0)] >= 18)
     dependent = ((age[person] < 14) | (age[person] >= 75)) & rel_adult
+    relative_rate = np.where(dependent, profile.id_relative, profile.id_relative_other)
     missing, use_cmnd, use_relative = _exclusive(
-        rng.random(n), [profile.id_missing, profile.id_cmnd, profile.id_relative]
+        rng.random(n), [profile.id_missing, profile.id_cmnd, relative_rate]
     )
     use_cmnd &= cmnd != ""
-    use_relative &= dependent
+    use_relative &= rel_adult
     out[use_cmnd] = cmnd[use_cmnd]
     out[use_relative] = people["cccd"][rel[use_relative]]
     out[missing] = ""
@@ -815,11 +1039,17 @@ def _phones(
     out = own.copy()
     rel = relative[person]
     rel_phone = np.where(rel >= 0, people["phone"][np.maximum(rel, 0)], "").astype(object)
-    missing, use_relative = _exclusive(
-        rng.random(n), [profile.phone_missing, profile.phone_relative]
+    missing, use_relative, changed = _exclusive(
+        rng.random(n), [profile.phone_missing, profile.phone_relative, profile.phone_changed]
     )
     use_relative &= (rel_phone != "") & (rel_phone != own)
     out[use_relative] = rel_phone[use_relative]
+    changed &= own != ""
+    if changed.any():
+        # a new number with the same prefix (it may by chance be someone else's)
+        at = np.flatnonzero(changed)
+        subscriber = _zero_pad7(rng.integers(0, 10**7, at.size))
+        out[at] = _obj(p[:3] + x for p, x in zip(own[at].tolist(), subscriber, strict=True))
     out[missing] = ""
     old = rng.random(n) < profile.phone_old_prefix
     at = np.flatnonzero(old)
@@ -837,12 +1067,17 @@ def _phones(
     _apply(out, plus84, corrupt.phone_plus84)
     _apply_random(out, separators, corrupt.phone_with_separators, rng)
     for key, mask in (
-        ("phone_missing", missing), ("phone_relative", use_relative), ("phone_old_prefix", old),
+        ("phone_missing", missing), ("phone_relative", use_relative),
+        ("phone_changed", changed), ("phone_old_prefix", old),
         ("phone_plus84", plus84), ("phone_separators", separators),
         ("phone_digit_typo", typo),
     ):
         labels.add(key, mask)
     return out
+
+
+def _zero_pad7(values: NDArray[np.int64]) -> list[str]:
+    return [f"{v:07d}" for v in values.tolist()]
 
 
 def _subscriber_typo(phone: str, rng: np.random.Generator) -> str:
@@ -961,7 +1196,7 @@ def synthetic_linkage(
     n_persons: int,
     *,
     seed: int = 0,
-    profile: CorruptionProfile | None = None,
+    profile: CorruptionProfile | str | None = None,
     as_frame: bool = False,
 ) -> tuple[Any, Any, Any]:
     """A registry, vaccination records typed from it, and the truth, in one call.
@@ -972,8 +1207,10 @@ def synthetic_linkage(
         Registry size.
     seed : int
         Seed of everything; the same arguments give identical tables on any machine.
-    profile : CorruptionProfile, optional
-        Corruption rates (the realistic default when omitted).
+    profile : CorruptionProfile or str, optional
+        Corruption rates, or a profile name (``"easy"``, the default, or
+        ``"hard"``, ``"heavy"``, ``"clean"``). Its ``registry_*`` fields shape
+        the registry (twins, 01/01 placeholders).
     as_frame : bool
         Return pandas DataFrames instead of :class:`~vnlink.Table` objects (needs pandas).
 
@@ -991,8 +1228,12 @@ def synthetic_linkage(
     >>> 0.9 < share_in_registry < 0.99
     True
     """
-    registry = make_registry(n_persons, seed=seed)
-    records, truth = make_vaccination_records(registry, seed=seed, profile=profile)
+    chosen = _resolve_profile(profile)
+    registry = make_registry(
+        n_persons, seed=seed, twin_share=chosen.registry_twin_share,
+        placeholder_share=chosen.registry_placeholder,
+    )
+    records, truth = make_vaccination_records(registry, seed=seed, profile=chosen)
     if as_frame:
         return registry.to_pandas(), records.to_pandas(), truth.to_pandas()
     return registry, records, truth

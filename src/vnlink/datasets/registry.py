@@ -101,7 +101,9 @@ def _unique_random(
     raise ConfigurationError("too many people for the ID space; use fewer persons")
 
 
-def _households(rng: np.random.Generator, n: int) -> dict[str, NDArray[Any]]:
+def _households(
+    rng: np.random.Generator, n: int, twin_share: float = 0.02
+) -> dict[str, NDArray[Any]]:
     """Household structure: index, position, size, role, age (years), sex per person."""
     n_draw = int(n / 3.3 * 1.2) + 10
     sizes = _places.draw(rng, _HOUSEHOLD_SIZES, n_draw) + 1
@@ -166,7 +168,7 @@ def _households(rng: np.random.Generator, n: int) -> dict[str, NDArray[Any]]:
         gap = np.where(first, rng.uniform(20, 36, at.size), rng.uniform(1.5, 6.0, at.size))
         base = np.where(first, mother_age[h], previous[h])
         child_age = base - gap
-        is_twin = ~first & (rng.random(at.size) < 0.02)
+        is_twin = ~first & (rng.random(at.size) < twin_share)
         child_age = np.where(is_twin, previous[h], child_age)
         bad = child_age < 0
         child_age[bad] = rng.uniform(0, 1, int(bad.sum())) * np.maximum(mother_age[h][bad] - 18, 1)
@@ -345,7 +347,12 @@ def _street_addresses(
 
 
 def make_registry(
-    n_persons: int, *, seed: int = 0, year_only_share: float = 0.15
+    n_persons: int,
+    *,
+    seed: int = 0,
+    year_only_share: float = 0.15,
+    twin_share: float = 0.02,
+    placeholder_share: float = 0.0,
 ) -> Table:
     """Generate a synthetic population registry of ``n_persons`` people.
 
@@ -358,6 +365,14 @@ def make_registry(
     year_only_share : float
         Share of people born before 1950 whose registered date of birth is
         only a year (``"1948"``), as births registered before 2016 may be.
+    twin_share : float
+        Probability that a younger child is the twin of the previous one
+        (0.02: twins in about 1.5% of households; 0.026: about 2%).
+    placeholder_share : float
+        Share of people born before 1955 (with a full date) whose registered
+        date of birth is the placeholder 1 January of their birth year: the
+        registry says ``"1950-01-01"``, the person knows the real day (see
+        ``CorruptionProfile.dob_registry_placeholder``).
 
     Returns
     -------
@@ -369,7 +384,7 @@ def make_registry(
     Raises
     ------
     ConfigurationError
-        If ``n_persons`` is not a positive integer or ``year_only_share`` is not in [0, 1].
+        If ``n_persons`` is not a positive integer or a share is not in [0, 1].
 
     Examples
     --------
@@ -381,14 +396,17 @@ def make_registry(
     """
     if isinstance(n_persons, bool) or not isinstance(n_persons, (int, np.integer)) or n_persons < 1:
         raise ConfigurationError(f"n_persons must be a positive integer, got {n_persons!r}")
-    if not 0.0 <= float(year_only_share) <= 1.0:
-        raise ConfigurationError(f"year_only_share must be in [0, 1], got {year_only_share!r}")
+    for label, share in (("year_only_share", year_only_share), ("twin_share", twin_share),
+                         ("placeholder_share", placeholder_share)):
+        if isinstance(share, bool) or not isinstance(share, (int, float, np.integer, np.floating)) \
+                or not 0.0 <= float(share) <= 1.0:
+            raise ConfigurationError(f"{label} must be in [0, 1], got {share!r}")
     n = int(n_persons)
     if n > 50_000_000:
         raise ConfigurationError("n_persons must be at most 50,000,000")
     rng = np.random.default_rng(np.random.SeedSequence([check_seed(seed), 0x7265_6769]))
     places = _places.places()
-    parts = _households(rng, n)
+    parts = _households(rng, n, float(twin_share))
     hh, pos, role = parts["hh"], parts["pos"], parts["role"]
     n_households = parts["sizes"].size
 
@@ -419,6 +437,9 @@ def make_registry(
     iso = np.datetime_as_string(days, unit="D").astype(object)[day_index.reshape(-1)]
     year_only = (year < 1950) & (rng.random(n) < year_only_share)
     iso[year_only] = year[year_only].astype(str).astype(object)
+    if placeholder_share > 0:
+        placeholder = (year < 1955) & ~year_only & (rng.random(n) < placeholder_share)
+        iso[placeholder] = _obj(f"{y}-01-01" for y in year[placeholder].tolist())
 
     full_name = _names(rng, parts, year, birth_region)
     male = parts["male"]

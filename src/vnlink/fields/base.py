@@ -227,27 +227,31 @@ class TextField(FieldSpec):
 
 
 # ---------------------------------------------------------------------------
-# the registry of fields (in derivation order)
-
-_FIELDS: dict[str, FieldSpec] = {}
+# fields in the one plug-in registry (vnlink.plugins, kind "field"), in derivation order
 
 
 def register_field(spec: FieldSpec, *, replace: bool = False) -> FieldSpec:
     """Make ``spec`` the specification of the schema field ``spec.name``; return it.
 
     Fields are derived in registration order (the Vietnamese person fields
-    first). A vnlink field can be replaced only with ``replace=True``.
+    first). A field registered already (by another class) is replaced only
+    with ``replace=True``; a vnlink field cannot be taken by a field of yours.
     """
+    from vnlink import plugins
+
     if not isinstance(spec, FieldSpec) or not spec.name:
         raise ConfigurationError("register_field takes a FieldSpec instance with a name")
-    if spec.name in _FIELDS and not replace and type(_FIELDS[spec.name]) is not type(spec):
+    existing = plugins.registered("field").get(spec.name)
+    if existing is not None and not replace and type(existing) is not type(spec):
         raise ConfigurationError(
             f"a field called {spec.name!r} is registered already; pass replace=True to replace it")
+    if existing is not None and type(existing) is not type(spec):
+        plugins.unregister("field", spec.name)
     if spec.reasons:
         from vnlink.reason_texts import declare_reasons
 
         declare_reasons({k: dict(v) for k, v in spec.reasons.items()})
-    _FIELDS[spec.name] = spec
+    plugins.register("field", spec.name)(spec)
     return spec
 
 
@@ -256,7 +260,9 @@ def registered_fields() -> dict[str, FieldSpec]:
 
     The Vietnamese person fields are registered when :mod:`vnlink.fields` is imported.
     """
-    return dict(_FIELDS)
+    from vnlink import plugins
+
+    return dict(plugins.registered("field"))
 
 
 def field_spec(name: str) -> FieldSpec:

@@ -105,7 +105,8 @@ class DateOfBirthField(FieldSpec):
         "dob_year": np.int16, "dob_month": np.int8, "dob_day": np.int8,
         "dob_precision": object, "dob_flags": object,
     }
-    aliases = ("dob", "birth_date", "date_of_birth", "birthdate", "ngay_sinh", "ngaysinh")
+    aliases = ("dob", "birth_date", "date_of_birth", "birthdate", "ngay_sinh", "ngaysinh",
+               "ngay_thang_nam_sinh", "nam_sinh", "namsinh", "birth_year", "year_of_birth")
     identifying = True
     presence_column = "dob_year"
     correction = "dob"

@@ -196,6 +196,56 @@ _MONTHS = {
 _CLEAN_DMY = re.compile(r"(\d\d?)([/.\-])(\d\d?)\2(\d{4})")
 
 
+_CLEAN_YMD = re.compile(r"([0-9]{4})-([0-9][0-9]?)-([0-9][0-9]?)")
+# flags of _build in their order: one bit each
+_BITS = ("day_month_swapped", "ambiguous_day_month", "invalid_day_month", "possibly_year_only",
+         "impossible_date")
+
+
+def _joined_flags(bits: int) -> tuple[str, str]:
+    names = [name for k, name in enumerate(_BITS) if bits >> k & 1]
+    return ";".join(names), ";".join(f"dob:{f}" for f in names if f in PROBLEM_FLAGS)
+
+
+_FLAG_TEXTS = [_joined_flags(bits) for bits in range(1 << len(_BITS))]
+_DAYS_ARRAY = np.array(_DAYS, dtype=np.int64)
+
+
+def _build_many(
+    year: NDArray[np.int64], month: NDArray[np.int64], day: NDArray[np.int64],
+    dmy: NDArray[np.bool_],
+) -> tuple[NDArray[Any], ...]:
+    """:func:`_build` of many dates at once: year, month, day (effective), precision, flags,
+    problems; the same values as ``parse_date(...)`` gives for each."""
+    in_range = (year >= MIN_YEAR) & (year <= MAX_YEAR)
+    no_month = month == 0
+    swap = (month > 12) & (day >= 1) & (day <= 12) & (month <= 31)
+    ambiguous = ~swap & (month <= 12) & (day <= 12) & (day != month) & (day != 0) & dmy
+    month, day = np.where(swap, day, month), np.where(swap, month, day)
+    invalid = (month > 12) | (day > 31)
+    no_day = ~invalid & (day == 0)
+    full = ~no_month & ~invalid & ~no_day
+    jan_first = full & (day == 1) & (month == 1)
+    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+    length = np.where((month == 2) & leap, 29, _DAYS_ARRAY[np.clip(month, 0, 12)])
+    impossible = full & (day > length)
+    bits = (swap.astype(np.int64) | ambiguous << 1 | invalid << 2 | jan_first << 3
+            | impossible << 4)
+    bits = np.where(in_range & ~no_month, bits, 0)
+    texts = np.array(_FLAG_TEXTS, dtype=object)
+    flags = texts[bits, 0]
+    problems = texts[bits, 1]
+    flags[~in_range] = "year_out_of_range"
+    problems[~in_range] = "dob:year_out_of_range"
+    precision = np.where(full, "day", np.where(no_day & ~no_month, "month", "year")).astype(object)
+    precision[~in_range] = "none"
+    keep_month = in_range & ~no_month & ~invalid
+    out_month = np.where(keep_month, np.where(impossible, month + 1, month), 0)
+    out_day = np.where(full & in_range, np.where(impossible, 1, day), 0)
+    out_year = np.where(in_range, year, 0)
+    return out_year, out_month, out_day, precision, flags, problems
+
+
 def _days_in_month(year: int, month: int) -> int:
     if month == 2 and year % 4 == 0 and (year % 100 != 0 or year % 400 == 0):
         return 29
@@ -502,11 +552,36 @@ def parse_dates(values: Iterable[Any], *, pivot_year: int = 2025) -> dict[str, N
     precision = np.empty(n, dtype=object)
     flags = np.empty(n, dtype=object)
     problems = np.empty(n, dtype=object)
+    # the common layouts (dd/mm/yyyy, yyyy-mm-dd) are read by one regex each and
+    # checked with numpy; the rest one by one
+    plain: list[int] = []
+    numbers: list[tuple[int, int, int, int]] = []
+    rest: list[int] = []
+    dmy_match, ymd_match = _CLEAN_DMY.fullmatch, _CLEAN_YMD.fullmatch
+    for i, value in enumerate(distinct):
+        if value.__class__ is str:
+            match = dmy_match(value)
+            if match is not None:
+                plain.append(i)
+                numbers.append((int(match[4]), int(match[3]), int(match[1]), 1))
+                continue
+            match = ymd_match(value)
+            if match is not None:
+                plain.append(i)
+                numbers.append((int(match[1]), int(match[2]), int(match[3]), 0))
+                continue
+        rest.append(i)
+    if plain:
+        at = np.asarray(plain, dtype=np.intp)
+        y, m, d, dmy = np.asarray(numbers, dtype=np.int64).T
+        built = _build_many(y, m, d, dmy.astype(bool))
+        year[at], month[at], day[at] = built[0], built[1], built[2]
+        precision[at], flags[at], problems[at] = built[3], built[4], built[5]
     years: list[int] = []
     months: list[int] = []
     days: list[int] = []
-    for i, value in enumerate(distinct):
-        parsed = parse_date(value, pivot_year=pivot_year)
+    for i in rest:
+        parsed = parse_date(distinct[i], pivot_year=pivot_year)
         date = parsed.effective
         years.append(date.year)
         months.append(date.month)
@@ -514,9 +589,11 @@ def parse_dates(values: Iterable[Any], *, pivot_year: int = 2025) -> dict[str, N
         precision[i] = parsed.precision
         flags[i] = ";".join(parsed.flags)
         problems[i] = ";".join(parsed.problems)
-    year[:] = years
-    month[:] = months
-    day[:] = days
+    if rest:
+        at = np.asarray(rest, dtype=np.intp)
+        year[at] = years
+        month[at] = months
+        day[at] = days
     return {
         "dob_year": year[inverse],
         "dob_month": month[inverse],

@@ -329,7 +329,8 @@ def _one_pass(text: str) -> tuple[str, str | None]:
     return best, best_name
 
 
-@lru_cache(maxsize=1 << 14)
+# sized for the distinct non-ASCII values of a 1-million-record batch that reach it
+@lru_cache(maxsize=1 << 17)
 def _fix(text: str) -> tuple[str, str | None]:
     current, first = text, None
     for _ in range(4):
@@ -405,7 +406,7 @@ def fix_encoding(text: str | None, *, prefer: Encoding | None = None) -> str | N
     return fixed
 
 
-@lru_cache(maxsize=1 << 14)
+@lru_cache(maxsize=1 << 17)
 def _prefer(text: str, encoding: str) -> str:
     """``text`` decoded from ``encoding`` if that keeps every valid word and is more name-like."""
     if text.isascii() != (encoding == "viqr"):

@@ -27,6 +27,8 @@ Problem codes (in ``PersonName.problems`` and the ``name_problems`` column):
 ``name:single_word``      only one word (kept as the given name)
 ``name:too_long``         more than seven words
 ``name:not_vietnamese``   a word is not a Vietnamese syllable (kept as typed)
+``name:kept_as_written``  half the words or more are not Vietnamese: the whole name is
+                          kept as typed (no repair, no sex hint)
 ``name:no_diacritics``    typed without any mark although it needs some ("Nguyen Van An";
                           a name of three or more words without any mark counts)
 ``name:encoding_repaired`` mojibake or a legacy encoding was decoded
@@ -317,7 +319,12 @@ class PersonName:
 
     @property
     def sex_hint(self) -> Sex | None:
-        """``"F"``/``"M"`` from the middle name (Thị, Văn ...), else ``None``."""
+        """``"F"``/``"M"`` from the middle name (Thị, Văn ...), else ``None``.
+
+        ``None`` for a name kept as written (not Vietnamese: "van" is no "Văn" there).
+        """
+        if "name:kept_as_written" in self.problems:
+            return None
         return _hint(self.family, self.middle)
 
 
@@ -373,7 +380,7 @@ def _maybe_viqr(text: str) -> bool:
 class _Words:
     """The words of a name in three parallel lists, plus its problem codes."""
 
-    __slots__ = ("display", "displays", "folds", "keys", "problems")
+    __slots__ = ("display", "displays", "folds", "foreign", "keys", "problems")
 
     def __init__(self) -> None:
         self.display = ""
@@ -381,9 +388,56 @@ class _Words:
         self.folds: list[str] = []
         self.keys: list[str] = []
         self.problems: list[str] = []
+        self.foreign = False
+
+
+def _foreign(value: Any) -> bool:
+    """Whether at least half of the name's words are no Vietnamese syllable, even repaired.
+
+    Such a name ("georgia rees", "alessandra van groesen") is left as it was
+    written: no Telex repair ("rees" is not "rế"), no "Văn" or "Thị" read into it.
+    """
+    tokens = str(value).split()
+    invalid = sum(1 for token in tokens if _word(token)[3] & _F_INVALID)
+    return bool(tokens) and 2 * invalid >= len(tokens)
+
+
+def _as_written(value: Any, problems: list[str]) -> _Words:
+    """The words of a foreign name as typed (NFC, single spaces), folded to ASCII."""
+    from vnlink.normalize.text import fold
+
+    out = _Words()
+    out.foreign = True
+    for token in unicodedata.normalize("NFC", str(value)).translate(_APOSTROPHES).split():
+        folded = (fold(token) or "").lower()
+        if any(ch.isalpha() for ch in folded):
+            out.displays.append(token)
+            out.folds.append(folded)
+            out.keys.append(_ascii_syllable_key(folded))
+    if not out.displays:
+        out.problems = ["name:junk"]
+        return out
+    out.display = " ".join(out.displays)
+    undone = ("name:typing_repaired", "name:no_diacritics", "name:characters_removed")
+    kept = [p for p in problems if p not in undone]
+    out.problems = [*kept, "name:kept_as_written"]
+    return out
 
 
 def _analyse_name(value: Any) -> _Words | None:
+    """The words of a name and its problems; ``None`` when missing, no words when junk.
+
+    A name most of whose words are not Vietnamese syllables is kept as written
+    (:func:`_foreign`).
+    """
+    words = _analyse_vietnamese(value)
+    if words is not None and words.displays and "name:not_vietnamese" in words.problems \
+            and _foreign(value):
+        return _as_written(value, words.problems)
+    return words
+
+
+def _analyse_vietnamese(value: Any) -> _Words | None:
     """The words of a name and its problems; ``None`` when missing, no words when junk.
 
     Cleaning a word (dropping a digit, changing case) can turn a string no
@@ -521,9 +575,17 @@ def _plain_row(otherwise: Callable[[Any], _T], text: Any) -> _Row | _T:
             return otherwise(text)
     # ASCII and composed Vietnamese letters only (so NFC, nothing to translate); a letter
     # beyond Latin-1 shows it is Unicode, else it may still be a legacy encoding
-    elif _PLAIN.fullmatch(text) is None or (
-        not _BEYOND_LATIN1.search(text) and fix_encoding(text) != text
-    ):
+    elif _PLAIN.fullmatch(text) is None:
+        # decomposed Unicode (NFD keyboards, cp1258): the plain row of its NFC form,
+        # which is what the general path gives it
+        if not unicodedata.is_normalized("NFC", text):
+            composed = unicodedata.normalize("NFC", text)
+            if _PLAIN.fullmatch(composed) is not None and _BEYOND_LATIN1.search(composed):
+                row = _fast_row(composed)
+                if row is not None:
+                    return row
+        return otherwise(text)
+    elif not _BEYOND_LATIN1.search(text) and fix_encoding(text) != text:
         return otherwise(text)
     tokens = text.split()
     n = len(tokens)
@@ -638,7 +700,7 @@ def _general_row(value: Any) -> _Row:
         folds[given_at],
         " ".join(keys),
         keys[given_at],
-        _hint_words(family, middle) or "",
+        "" if words.foreign else _hint_words(family, middle) or "",
         ";".join(words.problems),
     )
 

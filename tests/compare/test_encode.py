@@ -1,0 +1,52 @@
+"""The joint vocabulary of a registry and a batch: right values, in time of the batch."""
+
+from __future__ import annotations
+
+import gc
+
+import numpy as np
+
+from vnlink._table import Table
+from vnlink.compare import _encode
+
+
+def _check(left: Table, right: Table, column: str = "g") -> None:
+    lc, rc = _encode.joint_codes(left, right, column)
+    vocab = _encode.joint_vocab(left, right, column)
+    assert vocab[lc].tolist() == [v or "" for v in left[column].tolist()]
+    assert vocab[rc].tolist() == [v or "" for v in right[column].tolist()]
+
+
+def test_joint_vocab_of_successive_batches_is_right() -> None:
+    registry = Table({"g": np.array(["an", "bình", "", "chi"], dtype=object)})
+    first = Table({"g": np.array(["bình", "dũng", "em"], dtype=object)})
+    _check(registry, first)
+    # a second batch while the first is alive: its own copy, the first stays right
+    second = Table({"g": np.array(["giang", "an", "hà"], dtype=object)})
+    _check(registry, second)
+    _check(registry, first)
+    assert _encode.joint_vocab(registry, first, "g").tolist() == [
+        "", "an", "bình", "chi", "dũng", "em",
+    ]
+    del first, second
+    gc.collect()
+    # the room is free again: later batches reuse it
+    for values in (["khoa"], ["lan", "minh", "an"], []):
+        batch = Table({"g": np.array(values, dtype=object)})
+        _check(registry, batch)
+
+
+def test_joint_vocab_reuses_one_buffer_for_successive_batches() -> None:
+    registry = Table({"g": np.array([f"ten {i}" for i in range(1_000)], dtype=object)})
+    batch = Table({"g": np.array(["new 0", "ten 5"], dtype=object)})
+    first = _encode.joint_vocab(registry, batch, "g")
+    del batch
+    gc.collect()
+    for i in range(1, 4):
+        batch = Table({"g": np.array([f"new {i}", "ten 5"], dtype=object)})
+        vocab = _encode.joint_vocab(registry, batch, "g")
+        assert vocab[-1] == f"new {i}" and len(vocab) == 1_002
+        # no copy of the registry's values: a view of the same buffer
+        assert np.shares_memory(vocab, first)
+        del batch, vocab
+        gc.collect()
