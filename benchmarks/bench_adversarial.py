@@ -40,7 +40,7 @@ from _common import parse_args, peak_memory_mb, write_results
 
 
 def _overwrite(table: Any, rows: Any, values: dict[str, Any]) -> Any:
-    from vnlink._table import Table
+    from vnlink.table import Table
 
     columns = dict(table.columns)
     for name, value in values.items():

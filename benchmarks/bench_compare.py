@@ -34,9 +34,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import parse_args, peak_memory_mb, timer, write_results
 
-from vnlink._table import Table
 from vnlink.compare import ComparisonSet, ComparisonVectors, default_comparisons
 from vnlink.compare.address import StreetComparison
+from vnlink.table import Table
 
 # ---------------------------------------------------------------------------------------
 # prepared-shape synthetic data

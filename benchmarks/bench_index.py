@@ -151,8 +151,8 @@ def main() -> None:
 
 def load_and_query(path: str, queries: str) -> None:
     """In a fresh process: RSS growth of loading the index, then CPU time per query."""
-    from vnlink._table import as_table
     from vnlink.link import Linker, RegistryIndex
+    from vnlink.table import as_table
 
     rows = json.loads(Path(queries).read_text())
     # what any linker process holds without a registry (modules, reference data): the

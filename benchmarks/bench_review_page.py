@@ -22,10 +22,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import parse_args, write_results
 
 from vnlink import Linker
-from vnlink._table import Table
 from vnlink.datasets import CorruptionProfile, synthetic_linkage
 from vnlink.review import write_review_page
 from vnlink.review.table import ReviewTable
+from vnlink.table import Table
 
 ARGS = ["--no-sandbox", "--disable-gpu", "--headless", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]

@@ -155,8 +155,6 @@ def test_no_private_name_imported_across_modules() -> None:
     assert offenders == []
 
 
-@pytest.mark.xfail(strict=True, reason="Table and RegistryIndex move to vnlink.table and "
-                   "vnlink.index once the branches in flight are merged")
 def test_public_types_live_in_public_modules() -> None:
     misplaced = []
     for name in vnlink.__all__:

@@ -8,7 +8,6 @@ from typing import Any
 import numpy as np
 import pytest
 
-from vnlink._table import Table
 from vnlink.blocking import block_on
 from vnlink.blocking.pairs import (
     PLACEHOLDER_MIN_ROWS,
@@ -21,6 +20,7 @@ from vnlink.exceptions import ConfigurationError, ModelFormatError, VnlinkWarnin
 from vnlink.link import Linker
 from vnlink.model import pipeline_from_dict, pipeline_to_dict
 from vnlink.reason_texts import REASON_TEXTS
+from vnlink.table import Table
 
 PLACEHOLDER = "0912000000"  # one valid phone typed for everybody (a clerk's own)
 N_SHARED = PLACEHOLDER_MIN_ROWS + 200  # registry rows typed with the placeholder phone

@@ -38,8 +38,9 @@ def test_unique_columns_dtypes() -> None:
     assert cols["n"].tolist() == [2, 0, 2]
 
 
-def test_factorize_equal_mixed_values_keep_the_first_seen() -> None:
-    distinct, inverse = factorize([3, 3.0, [1], [1]])
-    assert distinct == [3, [1]]
-    assert isinstance(distinct[0], int)
-    assert inverse.tolist() == [0, 0, 1, 1]
+def test_factorize_equal_values_of_different_types_stay_apart() -> None:
+    # 3 == 3.0 == ... as dict keys; a record id 3 and 3.0 are different texts (issue 17)
+    distinct, inverse = factorize([3, 3.0, [1], [1], True, 1, 3])
+    assert distinct == [3, 3.0, [1], True, 1]
+    assert [type(v) for v in distinct] == [int, float, list, bool, int]
+    assert inverse.tolist() == [0, 1, 2, 2, 3, 4, 0]

@@ -7,10 +7,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from vnlink._table import Table
 from vnlink.decide import assign_status, best_and_runner_up, check_thresholds
 from vnlink.exceptions import ConfigurationError
 from vnlink.reasons import REASONS, corrections, explain_links, join_codes
+from vnlink.table import Table
 
 
 def _slow_best(record: list[int], weight: list[float], n: int) -> tuple[list[int], list[int]]:

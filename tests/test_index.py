@@ -8,10 +8,10 @@ from typing import Any
 import numpy as np
 import pytest
 
-from vnlink._table import Table
 from vnlink.datasets import synthetic_linkage
 from vnlink.exceptions import ConfigurationError, ModelFormatError
 from vnlink.link import Linker, LinkResult, RegistryIndex
+from vnlink.table import Table
 
 
 @pytest.fixture(scope="module")

@@ -14,9 +14,9 @@ from typing import Any
 import numpy as np
 import pytest
 
-from vnlink._table import Table
 from vnlink.datasets import synthetic_linkage
 from vnlink.link import Linker, RegistryIndex
+from vnlink.table import Table
 
 N_READERS = 8
 

@@ -8,12 +8,12 @@ from typing import Any
 import numpy as np
 import pytest
 
-from vnlink._table import Table
 from vnlink.datasets import synthetic_linkage
 from vnlink.evaluate import evaluate
 from vnlink.exceptions import ConfigurationError, ModelFormatError, NotFittedError
 from vnlink.link import Linker, LinkResult
 from vnlink.reasons import REASONS
+from vnlink.table import Table
 
 
 @pytest.fixture(scope="module")

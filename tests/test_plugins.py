@@ -14,7 +14,6 @@ from numpy.typing import NDArray
 from sklearn.base import BaseEstimator
 
 from vnlink import Linker, plugins
-from vnlink._table import Table
 from vnlink.blocking import BlockingRule, RowKeys, block_on, rule_from_dict
 from vnlink.classify import FellegiSunter, LinkClassifier, load_model, save_model
 from vnlink.classify.io import loads_model, model_to_dict
@@ -30,6 +29,7 @@ from vnlink.compare.base import Index, Levels, Scores, pair_codes
 from vnlink.compare.levels import Ladder, Level
 from vnlink.datasets import synthetic_linkage
 from vnlink.exceptions import ConfigurationError, ModelFormatError
+from vnlink.table import Table
 
 _BIRTH_DECADE = Ladder(
     other=Level("other decade", reason="birth_decade_different"),

@@ -110,14 +110,15 @@ def test_missing_schema_fields_give_all_missing_columns() -> None:
 
 
 def test_record_id_problems() -> None:
-    out = prepare({"ma": ["x", "x", None, 7]}, Schema(record_id="ma"))
-    assert out["record_id"].tolist() == ["x", "x", "", "7"]
+    out = prepare({"ma": ["x", "y", None, 7, 7.0, True]}, Schema(record_id="ma"))
+    assert out["record_id"].tolist() == ["x", "y", "", "7", "7.0", "True"]
     assert [p for p in out["problems"].tolist()] == [
-        ("record_id:duplicate",),
-        ("record_id:duplicate",),
-        ("record_id:missing",),
-        (),
+        (), (), ("record_id:missing",), (), (), (),
     ]
+    # a repeated id is an error naming the rows, never the id (issue 17)
+    with pytest.raises(SchemaError, match=r"rows 1 and 3 have the same record id") as info:
+        prepare({"ma": ["001089000001", "b", "001089000001"]}, Schema(record_id="ma"))
+    assert "001089000001" not in str(info.value)
 
 
 def test_numbers_from_spreadsheets() -> None:

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from vnlink._table import Table, as_table
 from vnlink._version import __version__
 from vnlink.blocking import block_on, candidate_pairs, default_rules
 from vnlink.compare import ComparisonSet, ComparisonVectors, default_comparisons
@@ -58,6 +57,7 @@ from vnlink.normalize import (
     phonetic_key,
 )
 from vnlink.prepare import PreparedTable, Schema, prepare
+from vnlink.table import Table, as_table
 
 if TYPE_CHECKING:
     from vnlink.classify import FellegiSunter, SupervisedLinkClassifier

@@ -52,27 +52,41 @@ def _key(value: Any) -> Any:
     return value
 
 
+def _typed_key(value: Any) -> Any:
+    """A key that keeps values of different types apart (``1``, ``1.0``, ``True``)."""
+    return (type(value), _key(value))
+
+
 def factorize(values: Iterable[Any]) -> tuple[list[Any], NDArray[np.intp]]:
     """Split ``values`` into its distinct values (first-seen order) and an index per element.
 
     ``values[i] == distinct[inverse[i]]`` for every ``i``. ``None``, NaN and
-    unhashable objects are allowed.
+    unhashable objects are allowed; equal values of different types stay apart.
 
     >>> factorize([None, "x", None])
     ([None, 'x'], array([0, 1, 0]))
+    >>> factorize([1, True, 1.0, "1", 1])
+    ([1, True, 1.0, '1'], array([0, 1, 2, 3, 0]))
     """
     items = values.tolist() if isinstance(values, np.ndarray) else list(values)
     n = len(items)
     # One pass: each value is mapped to the position where it was first seen.
     first: dict[Any, int] = {}
-    try:
-        seen = list(map(first.setdefault, items, range(n)))
-    except TypeError:
-        first = {}
-        seen = list(map(first.setdefault, map(_key, items), range(n)))
+    kinds = set(map(type, items))
+    kinds.discard(type(None))
+    if len(kinds) > 1:
+        # 1, 1.0 and True are equal as dict keys: key mixed types by type as well
+        seen = list(map(first.setdefault, map(_typed_key, items), range(n)))
         distinct = [items[at] for at in first.values()]
     else:
-        distinct = list(first)
+        try:
+            seen = list(map(first.setdefault, items, range(n)))
+        except TypeError:
+            first = {}
+            seen = list(map(first.setdefault, map(_key, items), range(n)))
+            distinct = [items[at] for at in first.values()]
+        else:
+            distinct = list(first)
     positions = np.array(seen, dtype=np.intp)
     # First-seen positions -> 0, 1, 2 ... in order of appearance.
     code = np.cumsum(positions == np.arange(n), dtype=np.intp)

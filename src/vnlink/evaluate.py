@@ -39,7 +39,6 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from vnlink._table import Table, as_table
 from vnlink.exceptions import ConfigurationError, SchemaError
 from vnlink.metrics import (
     BlockingMetrics,
@@ -51,6 +50,7 @@ from vnlink.metrics import (
     cluster_metrics,
     pair_metrics,
 )
+from vnlink.table import Table, as_table
 
 __all__ = [
     "BlockingMetrics",

@@ -11,6 +11,9 @@ a strict ``validate`` function was asked to accept) raise one of these::
     │   └── InvalidComponent         a part is not allowed (province code 003)
     ├── SchemaError (KeyError)       a column is missing or has the wrong content
     ├── ModelFormatError (ValueError) a model file is malformed, tampered or too new
+    ├── FileFormatError (ValueError) an input file cannot be read as a table (encoding, CSV
+    │                                 structure, a field past the size limit, a bad workbook)
+    ├── OutputPathError (OSError)    an output path is refused (exists, names an input, no folder)
     ├── ConfigurationError (ValueError) an argument out of range or of the wrong kind
     └── NotFittedError (ValueError, AttributeError) a model was used before ``fit``
 
@@ -34,11 +37,13 @@ from __future__ import annotations
 
 __all__ = [
     "ConfigurationError",
+    "FileFormatError",
     "InvalidComponent",
     "InvalidFormat",
     "InvalidLength",
     "ModelFormatError",
     "NotFittedError",
+    "OutputPathError",
     "SchemaError",
     "ValidationError",
     "VnlinkError",
@@ -75,6 +80,18 @@ class SchemaError(VnlinkError, KeyError):
 
 class ModelFormatError(VnlinkError, ValueError):
     """A model or reference file cannot be read: malformed, tampered or from a newer version."""
+
+
+class FileFormatError(VnlinkError, ValueError):
+    """An input file cannot be read as a table: wrong encoding, bad CSV, too large, bad workbook.
+
+    The message names the file, the row and the column, never a value.
+    """
+
+
+class OutputPathError(VnlinkError, OSError):
+    """An output path is refused: it exists (and overwriting was not asked), names an input,
+    or its folder is missing or not writable."""
 
 
 class ConfigurationError(VnlinkError, ValueError):

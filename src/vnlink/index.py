@@ -16,7 +16,6 @@ import json
 import os
 import threading
 import time
-import zipfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,12 +24,12 @@ import numpy as np
 from numpy.typing import NDArray
 
 from vnlink._bulk import factorize
-from vnlink._table import Table, as_table
 from vnlink.compare import _encode
 from vnlink.exceptions import ConfigurationError, ModelFormatError, SchemaError
 from vnlink.model import pipeline_from_dict, pipeline_to_dict
 from vnlink.pipeline import ScoredPairs
 from vnlink.results import LinkResult
+from vnlink.table import Table, as_table
 
 if TYPE_CHECKING:
     from vnlink.pipeline import Pipeline
@@ -455,10 +454,14 @@ class RegistryIndex:
 
     # ----- persistence -----------------------------------------------------
 
-    def save(self, path: str | os.PathLike[str]) -> Path:
-        """Save the model and the prepared registry to one ``.npz`` file (no pickle)."""
+    def save(self, path: str | os.PathLike[str], *, overwrite: bool = True) -> Path:
+        """Save the model and the prepared registry to one sealed ``.npz`` file (no pickle).
+
+        Written atomically with mode 0600; see :mod:`vnlink._sealed` for the integrity hash.
+        """
+        from vnlink._sealed import write_sealed_npz
+
         state = self._state
-        target = Path(path)
         arrays: dict[str, NDArray[Any]] = {}
         meta: dict[str, Any] = {"format": _INDEX_FORMAT, "version": 1,
                                 "model": pipeline_to_dict(state.pipeline), "columns": {},
@@ -469,35 +472,33 @@ class RegistryIndex:
         for name in source.column_names:
             meta["source"][name] = _store(arrays, f"s:{name}", source[name])
         arrays["meta"] = np.frombuffer(json.dumps(meta, ensure_ascii=False).encode(), np.uint8)
-        with target.open("wb") as handle:
-            np.savez(handle, allow_pickle=False, **arrays)
-        return target
+        return write_sealed_npz(path, arrays, overwrite=overwrite)
 
     @classmethod
-    def load(cls, path: str | os.PathLike[str], *, progress: bool = False) -> RegistryIndex:
-        """Load an index written by :meth:`save`."""
-        try:
-            with np.load(Path(path), allow_pickle=False) as data:
-                meta = json.loads(bytes(data["meta"]).decode())
-                if meta.get("format") != _INDEX_FORMAT:
-                    raise ModelFormatError("not a vnlink registry index file")
-                columns = {name: _restore(data, f"c:{name}", kind)
-                           for name, kind in meta["columns"].items()}
-                source = {name: _restore(data, f"s:{name}", kind)
-                          for name, kind in meta["source"].items()}
-        except (OSError, ValueError, KeyError, zipfile.BadZipFile) as error:
-            if isinstance(error, ModelFormatError):
-                raise
-            raise ModelFormatError(f"cannot read the index file ({type(error).__name__}); "
-                                   "write it again with RegistryIndex.save") from None
+    def load(cls, path: str | os.PathLike[str], *, progress: bool = False,
+             allow_edited: bool = False) -> RegistryIndex:
+        """Load an index written by :meth:`save` (limits and integrity checked first).
+
+        An edited file raises ModelFormatError unless ``allow_edited=True``.
+        """
+        from vnlink._sealed import loads_json, model_errors, read_sealed_npz
         from vnlink.prepare import PreparedTable
 
         del progress  # loading shows no progress bars
-        pipeline = pipeline_from_dict(meta["model"])
-        n = len(next(iter(columns.values()))) if columns else 0
-        prepared = PreparedTable(columns, source=Table(source, n_rows=n),
-                                 schema=pipeline.registry_schema, n_rows=n)
-        return cls(pipeline, None, _prepared=prepared)
+        data = read_sealed_npz(path, allow_edited=allow_edited)
+        with model_errors(Path(path).name):
+            meta = loads_json(data["meta"].tobytes(), name=Path(path).name)
+            if meta.get("format") != _INDEX_FORMAT:
+                raise ModelFormatError("not a vnlink registry index file")
+            columns = {name: _restore(data, f"c:{name}", kind)
+                       for name, kind in meta["columns"].items()}
+            source = {name: _restore(data, f"s:{name}", kind)
+                      for name, kind in meta["source"].items()}
+            pipeline = pipeline_from_dict(meta["model"])
+            n = len(next(iter(columns.values()))) if columns else 0
+            prepared = PreparedTable(columns, source=Table(source, n_rows=n),
+                                     schema=pipeline.registry_schema, n_rows=n)
+            return cls(pipeline, None, _prepared=prepared)
 
 
 def _build_state(pipeline: Pipeline, prepared: Any) -> _State:

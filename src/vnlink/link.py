@@ -35,7 +35,6 @@ True
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -45,20 +44,20 @@ import numpy as np
 from numpy.typing import NDArray
 
 from vnlink._progress import Stages
-from vnlink._table import Table, as_table
 from vnlink.blocking.pairs import DEFAULT_MAX_BLOCK_PAIRS as _DEFAULT_CAP
 from vnlink.blocking.pairs import check_max_block_pairs
 from vnlink.decide import DEFAULT_MIN_MARGIN as _DEFAULT_MIN_MARGIN
 from vnlink.decide import DEFAULT_REVIEW_THRESHOLD as _DEFAULT_REVIEW
 from vnlink.decide import DEFAULT_VERIFIED_THRESHOLD as _DEFAULT_VERIFIED
 from vnlink.decide import best_and_runner_up, check_thresholds
-from vnlink.exceptions import ConfigurationError, ModelFormatError, NotFittedError, SchemaError
+from vnlink.exceptions import ConfigurationError, NotFittedError, SchemaError
 from vnlink.index import RegistryIndex
 from vnlink.model import fingerprint, model_document, pipeline_from_dict
 from vnlink.pipeline import Pipeline, ScoredPairs
 from vnlink.prepare import PreparedTable
 from vnlink.results import DedupeResult, LinkResult
 from vnlink.schema import Schema
+from vnlink.table import Table, as_table
 
 __all__ = ["DedupeResult", "LinkResult", "Linker", "RegistryIndex", "guess_schema"]
 
@@ -764,12 +763,14 @@ class Linker:
                               thresholds=self.thresholds_, max_block_pairs=self.max_block_pairs,
                               placeholders=getattr(self, "placeholders_", {}))
 
-    def save(self, path: str | os.PathLike[str]) -> Path:
-        """Save the fitted model as JSON (no pickle); return the path."""
-        target = Path(path)
-        text = json.dumps(self.to_dict(), ensure_ascii=False, indent=1)
-        target.write_text(text + "\n", encoding="utf-8")
-        return target
+    def save(self, path: str | os.PathLike[str], *, overwrite: bool = True) -> Path:
+        """Save the fitted model as sealed JSON (no pickle, atomic, mode 0600); return the path.
+
+        One SHA-256 over the whole document is checked on load (docs/files.md).
+        """
+        from vnlink._sealed import write_sealed_json
+
+        return write_sealed_json(path, self.to_dict(), overwrite=overwrite)
 
     @classmethod
     def from_pipeline(cls, pipeline: Pipeline, *, progress: bool = True) -> Linker:
@@ -799,14 +800,17 @@ class Linker:
         return cls.from_pipeline(pipeline_from_dict(doc), progress=progress)
 
     @classmethod
-    def load(cls, path: str | os.PathLike[str], *, progress: bool = True) -> Linker:
-        """Load a model written by :meth:`save`."""
-        try:
-            doc = json.loads(Path(path).read_text(encoding="utf-8"))
-        except json.JSONDecodeError as error:
-            raise ModelFormatError(f"{path} is not valid JSON ({error.msg} at line "
-                                   f"{error.lineno}); pass a file written by Linker.save") from None
-        return cls.from_dict(doc, progress=progress)
+    def load(cls, path: str | os.PathLike[str], *, progress: bool = True,
+             allow_edited: bool = False) -> Linker:
+        """Load a model written by :meth:`save` (size, depth and integrity checked first).
+
+        An edited file raises ModelFormatError unless ``allow_edited=True``.
+        """
+        from vnlink._sealed import model_errors, read_sealed_json
+
+        doc = read_sealed_json(path, allow_edited=allow_edited)
+        with model_errors(Path(path).name):
+            return cls.from_dict(doc, progress=progress)
 
     def __repr__(self) -> str:
         state = "fitted" if hasattr(self, "classifier_") else "not fitted"

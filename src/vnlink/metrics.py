@@ -54,8 +54,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from vnlink._table import Table, as_table
 from vnlink.exceptions import ConfigurationError, SchemaError
+from vnlink.table import Table, as_table
 
 __all__ = [
     "BlockingMetrics",

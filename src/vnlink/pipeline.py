@@ -41,7 +41,6 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from vnlink._table import Table, as_table
 from vnlink._version import __version__
 from vnlink.blocking.pairs import DEFAULT_MAX_BLOCK_PAIRS as _DEFAULT_CAP
 from vnlink.blocking.pairs import check_max_block_pairs
@@ -52,6 +51,7 @@ from vnlink.decide import assign_status, best_and_runner_up
 from vnlink.exceptions import ConfigurationError
 from vnlink.prepare import PreparedTable, prepare
 from vnlink.schema import Schema
+from vnlink.table import Table, as_table
 
 __all__ = [
     "CHUNK_PAIRS",

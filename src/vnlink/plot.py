@@ -29,9 +29,9 @@ from typing import Any
 import numpy as np
 
 from vnlink._plotting import INSTALL_HINT, new_axes
-from vnlink._table import as_table
 from vnlink.evaluate import threshold_sweep
 from vnlink.exceptions import ConfigurationError
+from vnlink.table import as_table
 
 __all__ = [
     "INSTALL_HINT",

@@ -49,7 +49,7 @@ KINDS = ("comparison", "blocking_rule", "classifier", "field")
 #: Modules holding vnlink's own plug-ins of each kind, imported on first lookup.
 _BUILTIN_MODULES: dict[str, tuple[str, ...]] = {
     "comparison": ("vnlink.compare",),
-    "blocking_rule": ("vnlink.blocking.rules",),
+    "blocking_rule": ("vnlink.blocking.rules", "vnlink.blocking.extra_rules"),
     "classifier": ("vnlink.classify.fellegi_sunter", "vnlink.classify.supervised"),
     "field": (),
 }

@@ -35,11 +35,11 @@ import numpy as np
 from numpy.typing import NDArray
 
 from vnlink._bulk import as_object_array, factorize
-from vnlink._table import Table, as_table
 from vnlink.exceptions import ConfigurationError
 from vnlink.fields import FieldSpec, field_spec, registered_fields
 from vnlink.fields.person import AddressField
 from vnlink.schema import Schema
+from vnlink.table import Table, as_table, record_ids, typed_cells
 
 __all__ = ["DERIVED_COLUMNS", "PreparedTable", "Schema", "prepare", "produced_columns"]
 
@@ -434,18 +434,24 @@ def prepare(table: Any, schema: Schema | Mapping[str, Any] | None = None) -> Pre
         if columns is None:
             spec.absent(out, n)
             continue
+        # cells of a type the field cannot hold become missing, flagged <field>:wrong_type
+        typed, wrong_type = typed_cells(source, columns, spec.name)
+        if wrong_type is not None:
+            problem_parts.append(wrong_type)
         problems: NDArray[np.object_] | None
         if isinstance(spec, AddressField) and len(columns) > 1:
-            problems = spec.derive_columns([_plain_array(source[c]) for c in columns], out, n)
+            problems = spec.derive_columns([_plain_array(typed[c]) for c in columns], out, n)
         else:
-            problems = spec.derive(_input_column(source, columns, spec.separator), out, n)
+            problems = spec.derive(_input_column(typed, columns, spec.separator), out, n)
         if problems is not None:
             problem_parts.append(problems)
     for spec in specs:
         spec.finish(out, n)
-    if "record_id" in used:
-        record_id, id_problems = _record_ids(_input_column(source, used["record_id"], "-"))
-        problem_parts.extend(id_problems)
+    if "record_id" in used:  # exact text; a repeated id is a SchemaError naming rows
+        cols = used["record_id"]
+        raw = source[cols[0]] if len(cols) == 1 else _input_column(source, cols, "-")
+        record_id, blank = record_ids(raw, what="record_id column")
+        problem_parts.append(_flag(blank, "record_id:missing", n))
     else:
         record_id = as_object_array([str(i) for i in range(n)])
     columns_out = {key: out.get(key, _empty(dtype, n)) for key, dtype in DERIVED_COLUMNS.items()}
@@ -477,20 +483,3 @@ def _specs(schema: Schema) -> list[FieldSpec]:
     specs = list(registered.values())
     specs += [field_spec(name) for name in schema.custom_fields() if name not in registered]
     return specs
-
-
-def _record_ids(ids: NDArray[np.object_]) -> tuple[NDArray[np.object_], list[NDArray[np.object_]]]:
-    """Record ids as text, with the ``record_id:missing`` / ``record_id:duplicate`` problems."""
-    n = len(ids)
-    if set(map(type, ids.tolist())) == {str}:
-        record_id = ids.copy()
-    else:
-        record_id = as_object_array(["" if v is None else str(v) for v in ids.tolist()])
-    blank = record_id == ""
-    if len(set(record_id.tolist())) == n:  # the common case: every id distinct
-        repeated = np.zeros(n, dtype=bool)
-    else:
-        distinct, inverse = factorize(record_id)
-        repeated = np.bincount(inverse, minlength=len(distinct))[inverse] > 1
-    return record_id, [_flag(blank, "record_id:missing", n),
-                       _flag(repeated & ~blank, "record_id:duplicate", n)]

@@ -218,9 +218,9 @@ def join_codes(flags: dict[str, NDArray[np.bool_]], n: int, *, locale: str = "vi
 
 def _complete(table: Any) -> Any:
     """``table`` with every derived column of the person fields (missing ones empty)."""
-    from vnlink._table import Table
     from vnlink.fields.base import empty_column
     from vnlink.prepare import DERIVED_COLUMNS
+    from vnlink.table import Table
 
     if all(name in table for name in DERIVED_COLUMNS):
         return table

@@ -6,7 +6,6 @@ Parquet or the form the records were given in.
 
 from __future__ import annotations
 
-import math
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -15,13 +14,13 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from vnlink._table import Table
 from vnlink._version import __version__
 from vnlink.decide import REVIEW as _REVIEW
 from vnlink.decide import STATUSES as _STATUSES
 from vnlink.decide import UNMATCHED as _UNMATCHED
 from vnlink.decide import VERIFIED as _VERIFIED
 from vnlink.exceptions import ConfigurationError
+from vnlink.table import Table
 
 __all__ = ["DedupeResult", "LinkResult", "TableResult"]
 
@@ -66,38 +65,51 @@ class TableResult:
         """
         return Table(self.table.columns, n_rows=len(self), origin=self.origin).to_origin()
 
-    def to_csv(self, path: str | os.PathLike[str]) -> Path:
-        """Write UTF-8 CSV (with a BOM, so Excel shows Vietnamese); return the path."""
-        import csv
+    def to_csv(self, path: str | os.PathLike[str], *, overwrite: bool = True,
+               formula_guard: bool = True) -> Path:
+        """Write UTF-8 CSV (with a BOM, so Excel shows Vietnamese); return the path.
 
-        target = Path(path)
+        Atomic, mode 0600; formula-like text cells neutralized unless
+        ``formula_guard=False`` (see docs/files.md).
+        """
+        from vnlink._files import write_csv
+
         names = self.table.column_names
-        lists = [self.table[c].tolist() for c in names]
-        with target.open("w", encoding="utf-8-sig", newline="") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(names)
-            for row in zip(*lists, strict=True):
-                writer.writerow(["" if isinstance(v, float) and math.isnan(v) else v for v in row])
-        return target
+        rows = zip(*[self.table[c].tolist() for c in names], strict=True)
+        return write_csv(path, names, rows, overwrite=overwrite, formula_guard=formula_guard)
 
-    def to_parquet(self, path: str | os.PathLike[str]) -> Path:
+    def to_xlsx(self, path: str | os.PathLike[str], *, overwrite: bool = True) -> Path:
+        """Write an Excel workbook, ID and phone columns as text (needs ``vnlink[excel]``)."""
+        from vnlink._files import write_xlsx
+
+        names = self.table.column_names
+        rows = zip(*[self.table[c].tolist() for c in names], strict=True)
+        return write_xlsx(path, names, rows, overwrite=overwrite)
+
+    def to_parquet(self, path: str | os.PathLike[str], *, overwrite: bool = True) -> Path:
         """Write the result as Parquet (needs pyarrow); return the path."""
         try:
             import pyarrow.parquet as pq
         except ImportError as error:  # pragma: no cover - depends on the environment
             raise ImportError("to_parquet needs pyarrow: pip install 'vnlink[parquet]'") from error
-        target = Path(path)
-        pq.write_table(self.to_arrow(), target)
-        return target
+        from vnlink._files import atomic_writer
 
-    def write(self, path: str | os.PathLike[str]) -> Path:
-        """Write CSV or Parquet, chosen by the file extension."""
+        with atomic_writer(path, binary=True, overwrite=overwrite) as handle:
+            pq.write_table(self.to_arrow(), handle)
+        return Path(path)
+
+    def write(self, path: str | os.PathLike[str], *, overwrite: bool = True,
+              formula_guard: bool = True) -> Path:
+        """Write CSV, Parquet or .xlsx, chosen by the file extension (``-``: CSV to stdout)."""
         suffix = Path(path).suffix.lower()
         if suffix in (".parquet", ".pq"):
-            return self.to_parquet(path)
-        if suffix in (".csv", ".txt", ""):
-            return self.to_csv(path)
-        raise ConfigurationError(f"cannot write {suffix!r} files: use a .csv or .parquet path")
+            return self.to_parquet(path, overwrite=overwrite)
+        if suffix == ".xlsx":
+            return self.to_xlsx(path, overwrite=overwrite)
+        if suffix in (".csv", ".txt", "") or str(path) == "-":
+            return self.to_csv(path, overwrite=overwrite, formula_guard=formula_guard)
+        raise ConfigurationError(
+            f"cannot write {suffix!r} files: use a .csv, .xlsx or .parquet path")
 
     def _repr_html_(self) -> str:  # notebooks
         head = self.table.take(np.arange(min(10, len(self))))

@@ -22,8 +22,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from vnlink._table import Table, as_table
 from vnlink.exceptions import ConfigurationError, SchemaError
+from vnlink.table import Table, as_table
 
 __all__ = ["STANDARD_FIELDS", "Column", "Schema"]
 

@@ -13,7 +13,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vnlink._table import Table
 from vnlink.blocking import (
     BlockingRule,
     RowKeys,
@@ -23,6 +22,7 @@ from vnlink.blocking import (
     rule_from_dict,
 )
 from vnlink.exceptions import SchemaError
+from vnlink.table import Table
 
 TEXT = st.one_of(st.sampled_from(["", "an", "anh", "ann", "binh", "bình", "b", "0"]), st.none())
 YEAR = st.sampled_from([0, 1980, 1981, 1990, -1])

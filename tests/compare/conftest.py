@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from vnlink._table import Table
+from vnlink.table import Table
 
 INT_COLUMNS = {
     "dob_year": np.int16,

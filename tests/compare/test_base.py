@@ -9,7 +9,6 @@ from typing import Any
 import numpy as np
 import pytest
 
-from vnlink._table import Table
 from vnlink.compare import (
     AddressComparison,
     ComparisonSet,
@@ -28,6 +27,7 @@ from vnlink.compare import (
     default_comparisons,
 )
 from vnlink.exceptions import ConfigurationError, ModelFormatError
+from vnlink.table import Table
 
 
 def people(make_table: Any) -> Table:

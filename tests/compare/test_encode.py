@@ -6,8 +6,8 @@ import gc
 
 import numpy as np
 
-from vnlink._table import Table
 from vnlink.compare import _encode
+from vnlink.table import Table
 
 
 def _check(left: Table, right: Table, column: str = "g") -> None:

@@ -11,7 +11,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 from rapidfuzz.distance import DamerauLevenshtein, Jaro, JaroWinkler, Levenshtein
 
-from vnlink._table import Table
 from vnlink.compare import (
     AbsoluteDifferenceAtThresholds,
     ComparisonSet,
@@ -24,6 +23,7 @@ from vnlink.compare import (
     comparison_from_dict,
 )
 from vnlink.exceptions import ConfigurationError, SchemaError
+from vnlink.table import Table
 
 
 def one(comparison: Any, a: Any, b: Any, column: str = "v") -> int:

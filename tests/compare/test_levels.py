@@ -8,7 +8,6 @@ import numpy as np
 import pytest
 
 from vnlink import prepare
-from vnlink._table import Table
 from vnlink.compare import (
     AbsoluteDifferenceAtThresholds,
     AddressComparison,
@@ -29,6 +28,7 @@ from vnlink.compare.levels import MISSING, Ladder, Level
 from vnlink.exceptions import ConfigurationError
 from vnlink.reason_texts import REASON_TEXTS, reason_text
 from vnlink.reasons import REASONS
+from vnlink.table import Table
 
 VIETNAMESE = [
     NameComparison(),

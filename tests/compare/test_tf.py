@@ -9,10 +9,10 @@ from typing import Any
 import numpy as np
 import pytest
 
-from vnlink._table import Table
 from vnlink.compare import TermFrequencies
 from vnlink.compare.tf import row_values
 from vnlink.exceptions import ConfigurationError, ModelFormatError, SchemaError
+from vnlink.table import Table
 
 
 def test_from_table_counts_and_ignores_missing() -> None:

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from vnlink import Linker
-from vnlink._table import Table
 from vnlink.datasets import CorruptionProfile, synthetic_linkage
+from vnlink.table import Table
 
 #: Markup a hand-typed field may hold; the page must show it as text.
 INJECTED_SITE = '"><script>window.__pwned=1</script>Trạm <b>y tế</b>'

@@ -133,7 +133,7 @@ def test_review_page_end_to_end(linkage, page_file, browser, tmp_path) -> None:
                            str(result_csv), "--decisions", str(csv_path), "--out", str(out)],
                           capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
-    from vnlink._table import as_table
+    from vnlink.table import as_table
 
     applied = as_table(out)
     status = dict(zip(applied["record_id"].tolist(), applied["status"].tolist(), strict=True))

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from vnlink._table import as_table
 from vnlink.cli import main
+from vnlink.table import as_table
 
 
 @pytest.fixture(scope="module")

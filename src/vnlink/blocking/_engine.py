@@ -12,10 +12,10 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from vnlink._table import as_table
 from vnlink.blocking.results import BlockingReport, CandidatePairs, RuleReport
 from vnlink.blocking.rules import BlockingRule, BlockOn, Codes, KeyCodes, as_rules
 from vnlink.exceptions import ConfigurationError
+from vnlink.table import as_table
 
 Rules = BlockingRule | str | Iterable[Any] | None
 _RULE_BITS = 7

@@ -30,12 +30,12 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from vnlink._table import as_table
 from vnlink.blocking._engine import RulePlan, blocking_report, generate, plan_blocking
 from vnlink.blocking.pairs import DEFAULT_MAX_BLOCK_PAIRS as _DEFAULT_CAP
 from vnlink.blocking.results import BlockingReport
 from vnlink.blocking.rules import BlockingRule, BlockOn, Codes, Key, KeyCodes, as_rules
 from vnlink.exceptions import ConfigurationError, SchemaError
+from vnlink.table import as_table
 
 __all__ = ["BlockingAnalysis", "RuleRecall", "analyse_blocking", "count_pairs", "largest_blocks"]
 

@@ -39,9 +39,9 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from vnlink._bulk import as_object_array, factorize
-from vnlink._table import Table, as_table
 from vnlink.blocking.rules import BlockingRule, RowKeys, block_on
 from vnlink.exceptions import ConfigurationError, SchemaError
+from vnlink.table import Table, as_table
 
 __all__ = ["SwappedName", "hard_default_rules"]
 

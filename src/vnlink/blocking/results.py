@@ -17,8 +17,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from vnlink._table import Table
 from vnlink.exceptions import ConfigurationError
+from vnlink.table import Table
 
 __all__ = ["BlockingReport", "CandidatePairs", "RuleReport"]
 

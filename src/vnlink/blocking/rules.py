@@ -40,8 +40,8 @@ from numpy.typing import NDArray
 
 from vnlink import plugins
 from vnlink._bulk import as_object_array, factorize
-from vnlink._table import Table, as_table
 from vnlink.exceptions import ConfigurationError, SchemaError
+from vnlink.table import Table, as_table
 
 __all__ = [
     "BlockOn",

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from typing import Any
 
+from vnlink._files import write_text
 from vnlink.classify.io import dumps_model
 
 
 def write_model_json(model: Any, path: str | os.PathLike[str] | None) -> str:
-    """The fitted model's JSON text, also written to ``path`` (UTF-8) when given."""
+    """The fitted model's JSON text, also written to ``path`` when given (UTF-8, atomic, 0600)."""
     model._check_fitted()
     text = dumps_model(model)
     if path is not None:
-        Path(path).write_text(text, encoding="utf-8")
+        write_text(path, text, what="model")
     return text
 
 

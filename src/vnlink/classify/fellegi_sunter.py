@@ -54,7 +54,6 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.validation import check_is_fitted
 
 from vnlink import plugins
-from vnlink._table import Table
 from vnlink.classify._display import render
 from vnlink.classify._errors import EstimatorNotFittedError as VnlinkNotFittedError
 from vnlink.classify._input import (
@@ -69,6 +68,7 @@ from vnlink.classify._input import (
 from vnlink.classify.em import level_totals, pattern_counts, run_em
 from vnlink.classify.explain import Explanation, probability_from_weight
 from vnlink.exceptions import ConfigurationError, ModelFormatError
+from vnlink.table import Table
 
 __all__ = [
     "ClassifierWarning",

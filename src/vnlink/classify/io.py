@@ -39,6 +39,9 @@ from pathlib import Path
 from typing import Any
 
 from vnlink import plugins
+from vnlink._files import write_text
+from vnlink._sealed import MAX_MODEL_BYTES as _MAX_MODEL_BYTES
+from vnlink._sealed import loads_json, model_errors, read_limited
 from vnlink._version import __version__
 from vnlink.exceptions import ConfigurationError, ModelFormatError
 
@@ -96,26 +99,27 @@ def dumps_model(model: Any) -> str:
     return json.dumps(model_to_dict(model), indent=1, ensure_ascii=False, allow_nan=False) + "\n"
 
 
-def save_model(model: Any, path: str | os.PathLike[str]) -> Path:
-    """Write the model to ``path`` as UTF-8 JSON; returns the path."""
-    target = Path(path)
-    target.write_text(dumps_model(model), encoding="utf-8")
-    return target
+def save_model(model: Any, path: str | os.PathLike[str], *, overwrite: bool = True) -> Path:
+    """Write the model to ``path`` as UTF-8 JSON (atomically, mode 0600); returns the path."""
+    return write_text(path, dumps_model(model), overwrite=overwrite, what="model")
 
 
-def loads_model(text: str, *, expected_class: str | None = None) -> Any:
+def loads_model(
+    text: str | bytes, *, expected_class: str | None = None, allow_edited: bool = False
+) -> Any:
     """Rebuild a model from JSON text.
+
+    ``allow_edited=True`` loads a file whose checksum does not match (an edited file).
 
     Raises
     ------
     ModelFormatError
-        The text is not a vnlink model, was written by a newer schema,
+        The text is not a vnlink model, is nested too deep (limit
+        :data:`vnlink._sealed.MAX_JSON_DEPTH`), was written by a newer schema,
         fails its checksum, names an unknown class, or has bad content.
     """
-    try:
-        doc = json.loads(text)
-    except (ValueError, RecursionError) as error:
-        raise ModelFormatError(f"the model file is not valid JSON: {error}") from error
+    data = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text
+    doc = loads_json(data, name="the model file")
     if not isinstance(doc, dict) or doc.get("format") != FORMAT_NAME:
         raise ModelFormatError(
             f"not a vnlink model file (expected \"format\": \"{FORMAT_NAME}\"); "
@@ -135,7 +139,7 @@ def loads_model(text: str, *, expected_class: str | None = None) -> Any:
         actual = hashlib.sha256(_canonical(doc)).hexdigest()
     except ValueError as error:
         raise ModelFormatError(f"the model file holds a non-finite number: {error}") from error
-    if not isinstance(digest, str) or digest != actual:
+    if (not isinstance(digest, str) or digest != actual) and not allow_edited:
         raise ModelFormatError(
             "the model file's checksum does not match its content (edited, truncated or "
             "corrupted); retrain and save it again with to_json()"
@@ -156,22 +160,19 @@ def loads_model(text: str, *, expected_class: str | None = None) -> Any:
     payload = doc.get("payload")
     if not isinstance(payload, dict):
         raise ModelFormatError("the model file has no payload object")
-    try:
+    with model_errors(f"the {name} model file"):
         return cls.from_dict(payload)
-    except ModelFormatError:
-        raise
-    except (KeyError, TypeError, ValueError, IndexError, AttributeError) as error:
-        raise ModelFormatError(
-            f"the {name} model file has bad content ({type(error).__name__}: {error})"
-        ) from error
 
 
 def load_model(
-    source: str | os.PathLike[str], *, expected_class: str | None = None
+    source: str | os.PathLike[str], *, expected_class: str | None = None,
+    allow_edited: bool = False, max_bytes: int = _MAX_MODEL_BYTES,
 ) -> Any:
     """Load a model from a file path (or from JSON text starting with ``{``).
 
     Any class in the registry is accepted unless ``expected_class`` names one.
+    The file's size is checked before it is read (``max_bytes``, default
+    :data:`vnlink._sealed.MAX_MODEL_BYTES`).
 
     >>> import numpy as np, tempfile, pathlib
     >>> from vnlink.classify import FellegiSunter
@@ -183,10 +184,6 @@ def load_model(
     True
     """
     if isinstance(source, str) and source.lstrip().startswith("{"):
-        return loads_model(source, expected_class=expected_class)
-    path = Path(source)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as error:
-        raise ModelFormatError(f"the model file is not UTF-8 text: {error}") from error
-    return loads_model(text, expected_class=expected_class)
+        return loads_model(source, expected_class=expected_class, allow_edited=allow_edited)
+    data = read_limited(Path(source), max_bytes, "model")
+    return loads_model(data, expected_class=expected_class, allow_edited=allow_edited)

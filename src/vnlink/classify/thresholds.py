@@ -28,9 +28,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from vnlink._table import Table
 from vnlink.classify._display import render
 from vnlink.exceptions import ConfigurationError
+from vnlink.table import Table
 
 __all__ = [
     "ThresholdChoice",

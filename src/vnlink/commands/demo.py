@@ -13,6 +13,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from vnlink.commands._common import progress_wanted
+
 __all__ = ["register", "run"]
 
 _STATUS_MEANING = {
@@ -35,7 +37,10 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     parser.add_argument("--out", default="vnlink-demo",
                         help="folder for the results (default ./vnlink-demo)")
-    parser.add_argument("--no-progress", action="store_true", help="no progress bars")
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--progress", action="store_true", default=None,
+                       help="show progress bars even when standard error is not a terminal")
+    group.add_argument("--no-progress", action="store_true", help="no progress bars")
     parser.set_defaults(func=run)
 
 
@@ -54,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
         raise ConfigurationError("--persons must be at least 50")
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    progress = not args.no_progress
+    progress = progress_wanted(args)
     started = time.perf_counter()
 
     t0 = time.perf_counter()

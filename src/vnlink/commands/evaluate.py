@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from vnlink.commands.link import read_table
+from vnlink.commands._common import read_table
 
 __all__ = ["register", "run"]
 

@@ -13,6 +13,8 @@ import csv
 from pathlib import Path
 from typing import Any
 
+from vnlink.commands._common import progress_wanted
+
 __all__ = ["register", "run", "write_csv"]
 
 _PROFILES = ("default", "easy", "hard", "clean", "heavy")
@@ -37,7 +39,10 @@ def register(subparsers: Any) -> None:
                              "outside the registry, twins), clean (none) or heavy (3x easy)")
     parser.add_argument("--no-parquet", action="store_true",
                         help="write CSV only, even when pyarrow is installed")
-    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--progress", action="store_true", default=None,
+                       help="show progress bars even when standard error is not a terminal")
+    group.add_argument("--no-progress", action="store_true", help="no progress bars")
     parser.set_defaults(func=run)
 
 
@@ -53,7 +58,9 @@ def write_csv(table: Any, path: str | Path) -> Path:
     """
     path = Path(path)
     columns = [table[name].tolist() for name in table.column_names]
-    with path.open("w", encoding="utf-8", newline="") as handle:
+    from vnlink._files import atomic_writer
+
+    with atomic_writer(path, encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(table.column_names)
         writer.writerows(zip(*columns, strict=True))
@@ -82,7 +89,7 @@ def run(args: argparse.Namespace) -> int:
     out.mkdir(parents=True, exist_ok=True)
     parquet = not args.no_parquet and _has_pyarrow()
     steps = ["registry", "records", "csv"] + (["parquet"] if parquet else [])
-    stages = Stages(steps, progress=not args.no_progress, desc="vnlink generate")
+    stages = Stages(steps, progress=progress_wanted(args), desc="vnlink generate")
     try:
         with stages.stage("registry"):
             registry = make_registry(args.persons, seed=args.seed,

@@ -3,9 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
-from vnlink.commands.link import load_schema, read_table
+from vnlink.commands._common import (
+    add_input_options,
+    add_output_options,
+    check_output_path,
+    describe_schema,
+    progress_wanted,
+    read_table,
+)
+from vnlink.commands.link import resolve_schemas
+from vnlink.exceptions import ConfigurationError
 
 __all__ = ["register", "run"]
 
@@ -19,14 +29,15 @@ def register(subparsers: Any) -> None:
         "(EM); with a truth file (record_id, person_id) it is counted from the labels and "
         "its thresholds are chosen for the --precision target.",
     )
-    parser.add_argument("--registry", required=True, help="registry file (.csv or .parquet)")
-    parser.add_argument("--records", required=True, help="records file (.csv or .parquet)")
+    parser.add_argument("--registry", required=True, help="registry file (.csv, .xlsx, .parquet)")
+    parser.add_argument("--records", required=True, help="records file (.csv, .xlsx, .parquet)")
     parser.add_argument("--model", required=True, help="where to write the model (.json)")
     parser.add_argument("--truth", help="labels: record_id, person_id ('' = not in registry)")
     parser.add_argument("--schema", help="JSON file naming the columns of each field")
     parser.add_argument("--precision", type=float, default=0.999,
                         help="precision of verified links to aim for (with --truth)")
-    parser.add_argument("--no-progress", action="store_true", help="no progress bars")
+    add_input_options(parser)
+    add_output_options(parser)
     parser.set_defaults(func=run)
 
 
@@ -34,13 +45,21 @@ def run(args: argparse.Namespace) -> int:
     """Run ``vnlink train``."""
     from vnlink.link import Linker
 
-    registry = read_table(args.registry, "registry")
-    records = read_table(args.records, "records")
-    truth = read_table(args.truth, "truth") if args.truth else None
-    linker = Linker(schema=load_schema(args.schema), target_precision=args.precision,
-                    progress=not args.no_progress)
+    if not args.model.lower().endswith(".json"):
+        raise ConfigurationError(f"--model must name a .json file, got {args.model}")
+    check_output_path(args.model, [args.registry, args.records, args.truth, args.schema],
+                      force=args.force, what="model")
+    registry = read_table(args.registry, "registry", args)
+    records = read_table(args.records, "records", args)
+    truth = read_table(args.truth, "truth", args) if args.truth else None
+    schemas = resolve_schemas(registry, records, args.schema)
+    for what, schema in zip(("registry", "records"), schemas, strict=True):
+        for line in describe_schema(what, schema):
+            print(line, file=sys.stderr)
+    linker = Linker(schema=schemas, target_precision=args.precision,
+                    progress=progress_wanted(args))
     linker.fit(registry, records, truth)
-    path = linker.save(args.model)
+    path = linker.save(args.model, overwrite=args.force)
     th = linker.thresholds_
     print(f"model written to {path} (verified at p >= {th['verified_threshold']:.4g}, "
           f"review at p >= {th['review_threshold']:.4g}; fingerprint "

@@ -8,7 +8,7 @@ level matrix, raw scores and term frequencies) for the classifier.
 Examples
 --------
 >>> import numpy as np
->>> from vnlink._table import Table
+>>> from vnlink.table import Table
 >>> from vnlink.compare import ComparisonSet, default_comparisons
 >>> cset = ComparisonSet(default_comparisons())
 >>> cset.names

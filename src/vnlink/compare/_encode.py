@@ -8,7 +8,7 @@ table's vocabulary, so equality of two values is equality of two integers.
 Everything is cached per table (weakly, and checked against the identity of the
 column array), so a registry encoded once serves every later call.
 
->>> from vnlink._table import Table
+>>> from vnlink.table import Table
 >>> left = Table({"given": ["an", "bình", "", "an"]})
 >>> right = Table({"given": ["bình", "châu", None]})
 >>> enc = encode(left, "given")
@@ -33,8 +33,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from vnlink._bulk import factorize
-from vnlink._table import Table
 from vnlink.exceptions import SchemaError
+from vnlink.table import Table
 
 __all__ = [
     "Encoding",
@@ -202,7 +202,7 @@ def joint_vocab(
 ) -> NDArray[np.object_]:
     """The values of the joint code space: ``joint_vocab(...)[code]`` is the string.
 
-    >>> from vnlink._table import Table
+    >>> from vnlink.table import Table
     >>> joint_vocab(Table({"g": ["an"]}), Table({"g": ["bá", "an"]}), "g").tolist()
     ['', 'an', 'bá']
     """

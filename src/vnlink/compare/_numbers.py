@@ -9,9 +9,9 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from vnlink._table import Table
 from vnlink.compare import _encode, _kernels
 from vnlink.compare.base import Index, pair_codes
+from vnlink.table import Table
 
 #: Outcomes of :func:`number_levels`, ordered from worst to best (``-1`` = missing).
 DIFFERENT, SWAPPED, ONE_DIGIT, EXACT = 0, 1, 2, 3

@@ -13,7 +13,7 @@ street, hamlet) separately.
 Examples
 --------
 >>> import numpy as np
->>> from vnlink._table import Table
+>>> from vnlink.table import Table
 >>> t = Table({
 ...     "province": ["01", "01", "01", "01", "", "79", ""],
 ...     "district": ["001", "001", "001", "002", "", "760", ""],
@@ -36,7 +36,6 @@ import numpy as np
 from numpy.typing import NDArray
 from rapidfuzz.distance import Indel
 
-from vnlink._table import Table
 from vnlink.compare import _encode, _kernels
 from vnlink.compare.base import (
     Comparison,
@@ -50,6 +49,7 @@ from vnlink.compare.base import (
 )
 from vnlink.compare.levels import Ladder, Level
 from vnlink.exceptions import ConfigurationError
+from vnlink.table import Table
 
 __all__ = ["AddressComparison", "StreetComparison"]
 
@@ -129,7 +129,7 @@ class StreetComparison(Comparison):
     Examples
     --------
     >>> import numpy as np
-    >>> from vnlink._table import Table
+    >>> from vnlink.table import Table
     >>> t = Table({"street": ["so 12 ngo 5 pho hue", "pho hue so 12 ngo 5", "12 ngo 5 pho hue",
     ...                       "45 le loi", ""]})
     >>> StreetComparison().compute(np.zeros(5, dtype=np.int64), np.arange(5), t, t)[0].tolist()

@@ -14,7 +14,7 @@ classifier uses to weigh agreement on common values less.
 
 Examples
 --------
->>> from vnlink._table import Table
+>>> from vnlink.table import Table
 >>> from vnlink.compare import ComparisonSet, ExactMatch, comparison_from_dict
 >>> left = Table({"given": ["an", "bình", ""], "sex": ["M", "F", "M"]})
 >>> right = Table({"given": ["an", "an", "bình"], "sex": ["M", "M", ""]})
@@ -44,11 +44,11 @@ import numpy as np
 from numpy.typing import NDArray
 
 from vnlink import plugins
-from vnlink._table import Table, as_table
 from vnlink.compare import _encode
 from vnlink.compare.levels import MISSING, Level, levels_from_labels
 from vnlink.compare.tf import TermFrequencies
 from vnlink.exceptions import ConfigurationError, ModelFormatError
+from vnlink.table import Table, as_table
 
 __all__ = [
     "Comparison",
@@ -266,7 +266,7 @@ def pair_codes(
     values is comparing two integers.
 
     >>> import numpy as np
-    >>> from vnlink._table import Table
+    >>> from vnlink.table import Table
     >>> a, b = pair_codes(Table({"g": ["an", "bá"]}), Table({"g": ["bá", ""]}), "g",
     ...                   np.array([0, 1, 1]), np.array([0, 0, 1]))
     >>> (a == b).tolist(), (b == 0).tolist()
@@ -367,7 +367,7 @@ class ComparisonVectors:
     def level_counts(self, mask: NDArray[np.bool_] | None = None) -> dict[str, dict[str, int]]:
         """Per comparison, how many pairs (of ``mask``) are at each level (``"missing"`` = -1).
 
-        >>> from vnlink._table import Table
+        >>> from vnlink.table import Table
         >>> from vnlink.compare import ComparisonSet, SexComparison
         >>> t = Table({"sex": ["M", "F", ""]})
         >>> v = ComparisonSet([SexComparison()]).compute(([0, 0, 2], [0, 1, 1]), t, t)
@@ -383,7 +383,7 @@ class ComparisonVectors:
         return out
 
     def to_table(self) -> Table:
-        """A :class:`~vnlink._table.Table`: ``left``, ``right``, then one level column per name."""
+        """A :class:`~vnlink.table.Table`: ``left``, ``right``, then one level column per name."""
         columns: dict[str, NDArray[Any]] = {"left": self.left, "right": self.right}
         for j, name in enumerate(self.names):
             columns[name] = self.levels[:, j]
@@ -405,7 +405,7 @@ class ComparisonSet:
 
     Examples
     --------
-    >>> from vnlink._table import Table
+    >>> from vnlink.table import Table
     >>> from vnlink.compare import ComparisonSet, ExactMatch
     >>> registry = Table({"given": ["an", "an", "an", "nguyệt"]})
     >>> cset = ComparisonSet([ExactMatch("given", tf_column="given")])
@@ -626,7 +626,7 @@ class ComparisonSet:
         in ``table``.
 
         >>> import numpy as np
-        >>> from vnlink._table import Table
+        >>> from vnlink.table import Table
         >>> from vnlink.compare import ComparisonSet, ExactMatch
         >>> t = Table({"given": ["an", "an"], "tf__given": np.array([0.01, 0.01])})
         >>> ComparisonSet([ExactMatch("given")]).row_frequencies(t, "given").tolist()

@@ -7,7 +7,7 @@ for a single mistyped or swapped digit. Sex is ``M``/``F``.
 Examples
 --------
 >>> import numpy as np
->>> from vnlink._table import Table
+>>> from vnlink.table import Table
 >>> t = Table({"phone": ["0912345678", "0912345678", "0912345679", "0913245678", "0987654321", ""],
 ...            "sex": ["M", "M", "F", "", "M", "F"]})
 >>> p = PhoneComparison()
@@ -25,11 +25,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from vnlink._table import Table
 from vnlink.compare import _encode, _numbers
 from vnlink.compare.base import Comparison, Index, Levels, Scores, mark_missing
 from vnlink.compare.levels import Ladder, Level
 from vnlink.exceptions import ConfigurationError
+from vnlink.table import Table
 
 __all__ = ["PhoneComparison", "SexComparison"]
 

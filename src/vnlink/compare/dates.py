@@ -8,7 +8,7 @@ re-registration. :class:`DateOfBirthComparison` has a level for each.
 Examples
 --------
 >>> import numpy as np
->>> from vnlink._table import Table
+>>> from vnlink.table import Table
 >>> t = Table({
 ...     "dob_year": np.array([1980, 1980, 1980, 1980, 1980, 1980, 1981, 1990, 0], dtype=np.int16),
 ...     "dob_month": np.array([5, 5, 7, 5, 0, 5, 5, 5, 0], dtype=np.int8),
@@ -29,11 +29,11 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from vnlink._table import Table
 from vnlink.compare import _encode, _kernels
 from vnlink.compare.base import Comparison, Index, Levels, Scores, mark_missing, new_levels
 from vnlink.compare.levels import Ladder, Level
 from vnlink.exceptions import ConfigurationError
+from vnlink.table import Table
 
 __all__ = ["DateOfBirthComparison"]
 

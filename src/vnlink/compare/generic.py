@@ -10,7 +10,7 @@ To write your own comparison over two arrays, subclass :class:`CustomComparison`
 
 Examples
 --------
->>> from vnlink._table import Table
+>>> from vnlink.table import Table
 >>> import numpy as np
 >>> left = Table({"given": ["hùng", "hùng", "hùng", ""]})
 >>> right = Table({"given": ["hùng", "hung", "hưng", "an"]})
@@ -31,7 +31,6 @@ import numpy as np
 from numpy.typing import NDArray
 from rapidfuzz.distance import Jaro
 
-from vnlink._table import Table
 from vnlink.compare import _encode, _kernels
 from vnlink.compare.base import (
     Comparison,
@@ -45,6 +44,7 @@ from vnlink.compare.base import (
 )
 from vnlink.compare.levels import Level, levels_from_labels
 from vnlink.exceptions import ConfigurationError
+from vnlink.table import Table
 
 __all__ = [
     "AbsoluteDifferenceAtThresholds",
@@ -94,7 +94,7 @@ class ExactMatch(Comparison):
 
     Examples
     --------
-    >>> from vnlink._table import Table
+    >>> from vnlink.table import Table
     >>> import numpy as np
     >>> t = Table({"phone": ["0912345678", "0912345678", ""]})
     >>> ExactMatch("phone").compute(np.array([0, 0]), np.array([1, 2]), t, t)[0].tolist()
@@ -287,7 +287,7 @@ class DamerauLevenshteinAtThresholds(_StringAtThresholds):
 
     Examples
     --------
-    >>> from vnlink._table import Table
+    >>> from vnlink.table import Table
     >>> import numpy as np
     >>> t = Table({"id": ["001080012345", "001080012354", "001080099999"]})
     >>> c = DamerauLevenshteinAtThresholds("id", (1,))
@@ -315,7 +315,7 @@ class AbsoluteDifferenceAtThresholds(Comparison):
 
     Examples
     --------
-    >>> from vnlink._table import Table
+    >>> from vnlink.table import Table
     >>> import numpy as np
     >>> t = Table({"dob_year": np.array([1980, 1981, 1983, 0], dtype=np.int16)})
     >>> c = AbsoluteDifferenceAtThresholds("dob_year", (1, 3))
@@ -381,7 +381,7 @@ class CustomComparison(Comparison):
     Examples
     --------
     >>> import numpy as np
-    >>> from vnlink._table import Table
+    >>> from vnlink.table import Table
     >>> class DecadeOfBirth(CustomComparison):
     ...     default_column = "dob_year"
     ...     labels = ("different decade", "same decade")

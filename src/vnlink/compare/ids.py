@@ -9,7 +9,7 @@ number; that gets its own level.
 Examples
 --------
 >>> import numpy as np
->>> from vnlink._table import Table
+>>> from vnlink.table import Table
 >>> t = Table({
 ...     "id_kind": ["cccd", "cccd", "cccd", "cccd", "cmnd9", "cccd"],
 ...     "id": ["001080012345", "001080012346", "001080012354", "079080000001",
@@ -36,11 +36,11 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from vnlink._table import Table
 from vnlink.compare import _encode, _numbers
 from vnlink.compare.base import Comparison, Index, Levels, Scores, pair_codes
 from vnlink.compare.levels import Ladder, Level
 from vnlink.exceptions import ConfigurationError
+from vnlink.table import Table
 
 __all__ = ["IdComparison"]
 

@@ -8,7 +8,7 @@ parts* agree, using the derived name columns of ``vnlink.prepare``.
 Examples
 --------
 >>> import numpy as np
->>> from vnlink._table import Table
+>>> from vnlink.table import Table
 >>> def person(name, fold, family, middle, given, key):
 ...     return dict(name=name, name_fold=fold, family=family, middle=middle, given=given,
 ...                 name_key=key, given_key=key.split()[-1] if key else "")
@@ -34,7 +34,6 @@ import numpy as np
 from numpy.typing import NDArray
 from rapidfuzz.distance import Levenshtein
 
-from vnlink._table import Table
 from vnlink.compare import _encode, _kernels
 from vnlink.compare.base import (
     Comparison,
@@ -48,6 +47,7 @@ from vnlink.compare.base import (
 )
 from vnlink.compare.levels import Ladder, Level
 from vnlink.exceptions import ConfigurationError
+from vnlink.table import Table
 
 __all__ = ["NameComparison"]
 

@@ -15,7 +15,7 @@ and ``dob_day``.
 
 Examples
 --------
->>> from vnlink._table import Table
+>>> from vnlink.table import Table
 >>> registry = Table({"family": ["nguyen", "nguyen", "nguyen", "khong"]})
 >>> tf = TermFrequencies.from_table(registry, "family")
 >>> tf["nguyen"], tf["khong"], len(tf)
@@ -36,9 +36,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from vnlink._bulk import as_object_array, factorize
-from vnlink._table import Table, as_table
 from vnlink.compare import _encode
 from vnlink.exceptions import ConfigurationError, ModelFormatError, SchemaError
+from vnlink.table import Table, as_table
 
 __all__ = ["TermFrequencies", "row_values"]
 
@@ -145,7 +145,7 @@ class TermFrequencies:
     def from_table(cls, table: Any, column: str) -> TermFrequencies:
         """Count the values of ``column`` in ``table`` (usually the prepared registry).
 
-        >>> from vnlink._table import Table
+        >>> from vnlink.table import Table
         >>> t = Table({"dob_year": [1980, 1980], "dob_month": [1, 1], "dob_day": [2, 2]})
         >>> TermFrequencies.from_table(t, "dob").counts
         {19800102: 2.0}
@@ -241,7 +241,7 @@ class TermFrequencies:
     def row_frequencies_in(table: Table, column: str) -> NDArray[np.float64]:
         """Frequency of each row's value of ``column`` counted in ``table`` itself.
 
-        >>> from vnlink._table import Table
+        >>> from vnlink.table import Table
         >>> TermFrequencies.row_frequencies_in(Table({"g": ["an", "an", "", "bá"]}), "g").tolist()
         [0.666..., 0.666..., nan, 0.333...]
         """

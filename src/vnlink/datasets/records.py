@@ -34,12 +34,12 @@ from numpy.typing import NDArray
 
 from vnlink._bulk import as_object_array as _obj
 from vnlink._bulk import factorize
-from vnlink._table import Table, as_table
 from vnlink.datasets import corrupt
 from vnlink.datasets.registry import REFERENCE_DATE as _REFERENCE_DATE
 from vnlink.datasets.registry import check_seed as _check_seed_impl
 from vnlink.datasets.registry import make_registry
 from vnlink.exceptions import ConfigurationError, SchemaError
+from vnlink.table import Table, as_table
 
 if TYPE_CHECKING:
     from vnlink.prepare import Schema

@@ -28,7 +28,6 @@ import numpy as np
 from numpy.typing import NDArray
 
 from vnlink._bulk import as_object_array as _obj
-from vnlink._table import Table
 from vnlink.datasets import _places
 from vnlink.datasets.names import REGIONAL_SURNAMES as _REGIONAL_SURNAMES
 from vnlink.datasets.names import (
@@ -38,6 +37,7 @@ from vnlink.datasets.names import (
     surnames,
 )
 from vnlink.exceptions import ConfigurationError
+from vnlink.table import Table
 
 __all__ = ["REFERENCE_DATE", "REGISTRY_COLUMNS", "check_seed", "make_registry"]
 

@@ -7,7 +7,7 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from vnlink._table import Table
+from vnlink.table import Table
 
 __all__ = ["bounded_table_html"]
 

@@ -215,7 +215,7 @@ def fit_with_labels(linker: Any, registry: Any, records: Any, labels: Any, *,
     base = linker.classifier_ if base is None else base
     m = _fs_parts(base)
     pairs = _as_pairs(labels)
-    from vnlink._table import as_table
+    from vnlink.table import as_table
 
     rec = as_table(records)
     wanted = {p[0] for p in pairs}
@@ -254,7 +254,7 @@ class ActiveLearner:
                  explore: float = 0.1, scale: float = 2.0, random_state: int = 0) -> None:
         if not hasattr(linker, "classifier_"):
             linker.fit(registry, records)
-        from vnlink._table import as_table
+        from vnlink.table import as_table
 
         self.linker = linker
         self.registry = as_table(registry)

@@ -87,7 +87,7 @@ class LabelStore:
 
     def pairs(self) -> list[tuple[str, str, bool]]:
         """``(record_id, person_id, is_match)`` of the settled pairs (``unsure`` left out)."""
-        from vnlink._table import Table
+        from vnlink.table import Table
 
         if not self.rows:
             return []

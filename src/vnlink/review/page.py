@@ -21,7 +21,7 @@ Keys: ``j``/``k`` next/previous record, ``1``/``2`` same as candidate 1/2,
 ``x`` different person, ``c`` not sure, ``0`` clear, ``n`` note, ``/`` search, ``[``/``]``
 page, ``e`` export.
 
->>> from vnlink._table import Table
+>>> from vnlink.table import Table
 >>> from vnlink.review.table import ReviewTable
 >>> html = review_page_html(ReviewTable(Table({"record_id": []}), fields=[], comparisons=[],
 ...                                     thresholds={}))

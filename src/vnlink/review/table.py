@@ -38,9 +38,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from vnlink._table import Table, as_table
 from vnlink.exceptions import ConfigurationError
 from vnlink.review._pairs import ScoredPairs, scored_pairs
+from vnlink.table import Table, as_table
 
 __all__ = ["FIELDS", "ReviewTable", "normalized_values", "review_table", "typed_values"]
 
