@@ -260,7 +260,7 @@ def is_text_column(name: str) -> bool:
     return bool(_TEXT_COLUMN_WORDS & set(folded.split("_"))) or "dien_thoai" in folded
 
 
-def _openpyxl() -> Any:
+def load_openpyxl() -> Any:
     try:
         import openpyxl
     except ImportError as error:
@@ -286,7 +286,7 @@ def write_xlsx(
     for IDs and phones (:func:`is_text_column`) are stored as text with the
     text number format ``@``, so Excel keeps a CCCD's leading zero.
     """
-    openpyxl = _openpyxl()
+    openpyxl = load_openpyxl()
     from openpyxl.cell import WriteOnlyCell
 
     book = openpyxl.Workbook(write_only=True)

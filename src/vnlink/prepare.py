@@ -321,11 +321,6 @@ def _empty(dtype: Any, n: int) -> NDArray[Any]:
     return np.zeros(n, dtype=dtype)
 
 
-# Codes that describe vnlink's reference data rather than the row (every row with a
-# commune has it until the gazetteer ships the 2025 communes): kept out of ``problems``.
-_NOT_ROW_PROBLEMS = frozenset({"address:ward_2025_unavailable"})
-
-
 _NO_PROBLEM: NDArray[np.object_] = np.empty(0, dtype=object)
 
 
@@ -346,7 +341,7 @@ def _problems_column(parts: list[NDArray[np.object_]], n: int) -> NDArray[np.obj
         for part in parts:
             text = part[row]
             if text:
-                problems.extend(p for p in str(text).split(";") if p and p not in _NOT_ROW_PROBLEMS)
+                problems.extend(p for p in str(text).split(";") if p)
         results[u] = tuple(dict.fromkeys(problems))
     return as_object_array(results[inverse])
 

@@ -883,9 +883,9 @@ def _first_bad_line(path: Path, codec: str) -> int | None:
 
 def _read_xlsx(path: Path, sheet: str | None, header: bool) -> Table:
     """The first (or named) sheet of a workbook; cells keep their types (needs openpyxl)."""
-    from vnlink._files import _openpyxl
+    from vnlink._files import load_openpyxl
 
-    openpyxl = _openpyxl()
+    openpyxl = load_openpyxl()
     _check_workbook_size(path)
     try:
         with warnings.catch_warnings():

@@ -20,8 +20,7 @@ def addr(p: str = "", d: str = "", w: str = "", p25: str = "", w25: str = "") ->
 BASE = addr("01", "001", "00004", "01", "00004")  # a 2021 address with its 2025 codes
 CASES = [
     ("same commune, both eras", addr("01", "001", "00004", "01", "00004"), 3),
-    ("same commune: 2021 record against a 2025-only registry", addr("", "", "", "01", "00004"),
-     3),
+    ("same commune: 2021 record against a 2025-only registry", addr("", "", "", "01", "00004"), 3),
     ("same district, other commune", addr("01", "001", "00007", "01", "00010"), 2),
     ("merged into the same 2025 commune", addr("01", "002", "00040", "01", "00004"), 2),
     ("same province", addr("01", "005", "00100", "01", "00120"), 1),
@@ -40,10 +39,46 @@ def test_address_levels(make_table: Any, case: str, row: dict[str, str], level: 
     assert np.isnan(scores[0]) == (level == -1)
 
 
-def test_2021_only_against_2025_only_is_missing(make_table: Any) -> None:
-    table = make_table([addr("01", "001", "00004"), addr("", "", "", "01", "00004")])
+ACROSS_ERAS = [
+    # (2021-only row, 2025-only row, level): the 2021 side is carried through the map
+    ("merged whole: Trúc Bạch -> Ba Đình", addr("01", "001", "00004"), "00004", 3),
+    ("merged whole, another 2025 commune", addr("01", "001", "00004"), "00008", 1),
+    ("split: Cống Vị -> Ngọc Hà + Giảng Võ, one part", addr("01", "001", "00007"), "00025", 2),
+    ("split: the other part", addr("01", "001", "00007"), "00008", 2),
+    ("split: not a part", addr("01", "001", "00007"), "00004", 1),
+    ("other province", addr("79", "760", "26740"), "00004", 0),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "old", "new", "level"), ACROSS_ERAS, ids=[c[0] for c in ACROSS_ERAS]
+)
+def test_2021_only_against_2025_only(
+    make_table: Any, case: str, old: dict[str, str], new: str, level: int
+) -> None:
+    table = make_table([old, addr("", "", "", "01", new)])
+    for left, right in ((0, 1), (1, 0)):  # symmetric
+        levels, _ = AddressComparison().compute(np.array([left]), np.array([right]), table, table)
+        assert levels.tolist() == [level], case
+
+
+def test_two_split_communes_sharing_a_part(make_table: Any) -> None:
+    """Two 2021 communes split in 2025 that share a part agree partly (level 2)."""
+    from vnlink.normalize import gazetteer as gz
+
+    shared = [
+        (a.code, b.code)
+        for a in gz.wards("2021", district_code="001")
+        for b in gz.wards("2021", district_code="002")
+        if len(gz.ward_2025_of(a.code)) > 1
+        and len(gz.ward_2025_of(b.code)) > 1
+        and set(gz.ward_2025_of(a.code)) & set(gz.ward_2025_of(b.code))
+    ]
+    assert shared
+    a, b = shared[0]
+    table = make_table([addr("01", "001", a), addr("01", "002", b)])
     levels, _ = AddressComparison().compute(np.array([0]), np.array([1]), table, table)
-    assert levels.tolist() == [-1]
+    assert levels.tolist() == [2]
 
 
 STREETS = [
@@ -65,8 +100,13 @@ def test_street_levels(make_table: Any, case: str, street: str, level: int) -> N
 
 
 def test_street_default_has_one_similar_level(make_table: Any) -> None:
-    table = make_table([{"street": "so 12 ngo 5 pho hue"}, {"street": "so 12 ngo 5 hue"},
-                        {"street": "12 ngo 5 pho hue"}])
+    table = make_table(
+        [
+            {"street": "so 12 ngo 5 pho hue"},
+            {"street": "so 12 ngo 5 hue"},
+            {"street": "12 ngo 5 pho hue"},
+        ]
+    )
     comparison = StreetComparison()
     assert comparison.level_labels == ("else", "similar >= 0.9", "exact")
     levels, _ = comparison.compute(np.array([0, 0]), np.array([1, 2]), table, table)
@@ -94,8 +134,7 @@ def reference(a: dict[str, str], b: dict[str, str]) -> int:
     def both(col: str) -> bool:
         return bool(a[col]) and bool(b[col])
 
-    if not any(both(c) for c in ("province", "district", "ward", "province_2025",
-                                 "ward_2025")):
+    if not any(both(c) for c in ("province", "district", "ward", "province_2025", "ward_2025")):
         return -1
     if same("ward") or (not both("ward") and same("ward_2025")):
         return 3
@@ -116,14 +155,20 @@ def test_address_bulk_equals_reference_and_is_symmetric(
     table = make_table(rows)
     left, right = pairs_of(len(rows))
     levels, _ = AddressComparison().compute(left, right, table, table)
-    assert levels.tolist() == [reference(rows[i], rows[j]) for i, j in zip(left, right,
-                                                                          strict=True)]
+    assert levels.tolist() == [
+        reference(rows[i], rows[j]) for i, j in zip(left, right, strict=True)
+    ]
     n = len(rows)
     assert (levels.reshape(n, n) == levels.reshape(n, n).T).all()
 
 
-@given(st.lists(st.sampled_from(["", "so 1 pho hue", "pho hue so 1", "so 1 pho", "le loi"]),
-                min_size=1, max_size=6))
+@given(
+    st.lists(
+        st.sampled_from(["", "so 1 pho hue", "pho hue so 1", "so 1 pho", "le loi"]),
+        min_size=1,
+        max_size=6,
+    )
+)
 def test_street_symmetric(make_table: Any, pairs_of: Any, streets: list[str]) -> None:
     table = make_table([{"street": s} for s in streets])
     left, right = pairs_of(len(streets))

@@ -43,7 +43,7 @@ ADDRESS_PARTS: list[tuple[Any, Any, Any, Any]] = [
 NAMES = ("so_nha", "xa", "huyen", "tinh")
 KEYS = (
     "street", "province", "district", "ward", "province_2025", "ward_2025",
-    "address_confidence", "address_problems",
+    "address_confidence", "address_problems", "address_era",
 )  # fmt: skip
 
 

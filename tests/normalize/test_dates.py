@@ -154,7 +154,10 @@ def test_parse_date(
 ) -> None:
     parsed = parse_date(value)
     assert (parsed.year, parsed.month, parsed.day, parsed.precision) == (
-        year, month, day, precision
+        year,
+        month,
+        day,
+        precision,
     )
     assert sorted(parsed.flags) == sorted(flags)
     if corrected is None:
@@ -186,18 +189,30 @@ def test_problems_and_iso() -> None:
 def test_bulk_columns_follow_the_contract() -> None:
     values = ["15/08/1990", "1958", None, "31/04/1990", "xx", "15/08/1990", "8/1990"]
     cols = parse_dates(values)
-    assert list(cols) == ["dob_year", "dob_month", "dob_day", "dob_precision", "dob_flags",
-                          "dob_problems"]
+    assert list(cols) == [
+        "dob_year",
+        "dob_month",
+        "dob_day",
+        "dob_precision",
+        "dob_flags",
+        "dob_problems",
+    ]
     assert cols["dob_year"].dtype == np.int16
     assert cols["dob_month"].dtype == np.int8 and cols["dob_day"].dtype == np.int8
     assert cols["dob_year"].tolist() == [1990, 1958, 0, 1990, 0, 1990, 1990]
     assert cols["dob_month"].tolist() == [8, 0, 0, 5, 0, 8, 8]
     assert cols["dob_day"].tolist() == [15, 0, 0, 1, 0, 15, 0]
-    assert cols["dob_precision"].tolist() == ["day", "year", "none", "day", "none", "day",
-                                              "month"]
+    assert cols["dob_precision"].tolist() == ["day", "year", "none", "day", "none", "day", "month"]
     assert cols["dob_flags"].tolist()[3:5] == ["impossible_date", "unparseable"]
-    assert cols["dob_problems"].tolist() == ["", "", "", "dob:impossible_date",
-                                             "dob:unparseable", "", ""]
+    assert cols["dob_problems"].tolist() == [
+        "",
+        "",
+        "",
+        "dob:impossible_date",
+        "dob:unparseable",
+        "",
+        "",
+    ]
 
 
 def test_bulk_datetime64_array_and_pandas() -> None:
@@ -261,7 +276,9 @@ def test_bulk_equals_scalar(values: list[object]) -> None:
         parsed = parse_date(value)
         date = parsed.effective
         assert (int(cols["dob_year"][i]), int(cols["dob_month"][i]), int(cols["dob_day"][i])) == (
-            date.year, date.month, date.day
+            date.year,
+            date.month,
+            date.day,
         )
         assert cols["dob_precision"][i] == parsed.precision
         assert cols["dob_flags"][i] == ";".join(parsed.flags)

@@ -104,7 +104,68 @@ def test_known_units() -> None:
 def test_filters() -> None:
     assert {w.parent_code for w in gz.wards(district_code="770")} == {"770"}
     assert {d.parent_code for d in gz.districts(province_code="01")} == {"01"}
-    assert gz.wards("2025") == []
+    hcm = gz.wards("2025", province_code="79")
+    assert len(hcm) == 168 and {w.province_code for w in hcm} == {"79"}
+
+
+def test_2025_communes_codes_and_kinds() -> None:
+    """The 3,321 communes of 1027/CTK-CSCL, unique 5-digit codes, three kinds."""
+    new = gz.wards("2025")
+    assert len(new) == 3321 and len({w.code for w in new}) == 3321
+    assert all(len(w.code) == 5 and w.code.isdigit() for w in new)
+    kinds = {k: sum(w.kind == k for w in new) for k in ("phường", "xã", "đặc khu")}
+    assert kinds == {"phường": 687, "xã": 2621, "đặc khu": 13}
+    assert {w.province_code for w in new} == {p.code for p in gz.provinces("2025")}
+    ia_mo = [w for w in new if w.name == "Ia Mơ"]
+    assert [w.code for w in ia_mo] == ["23737"]  # the official letter's code, not 23938
+
+
+@pytest.mark.parametrize(
+    ("old", "new_names"),
+    [
+        ("26740", ["Phường Sài Gòn"]),  # Bến Nghé, merged whole
+        ("00001", ["Phường Hồng Hà"]),  # Phúc Xá
+        ("00007", ["Phường Ngọc Hà", "Phường Giảng Võ"]),  # Cống Vị, split in two
+        ("20669", ["Xã Quế Phước"]),  # Phước Ninh (Quảng Nam): not Phường Hải Châu
+        ("00223", ["Phường Đống Đa"]),  # Thịnh Quang, retired 2024: bridged via 00235
+    ],
+)
+def test_ward_map_examples(old: str, new_names: list[str]) -> None:
+    names = [gz.unit(c, era="2025").full_name for c in gz.ward_2025_of(old)]  # type: ignore[union-attr]
+    assert names == new_names
+
+
+def test_every_old_commune_converts_into_its_new_province() -> None:
+    """The conversion test: each mapped 2021 commune goes into communes of the 2025 province
+    that its old province went into, and all but four 2021 codes are mapped."""
+    unmapped = []
+    for w in gz.wards("2021"):
+        new = gz.ward_2025_of(w.code)
+        if not new:
+            unmapped.append(w.code)
+            continue
+        province = gz.province_2025_of(w.province_code)
+        for code in new:
+            unit = gz.unit(code, era="2025", level="ward")
+            assert unit is not None, (w.code, code)
+            assert unit.province_code == province, (w.code, code)
+        assert w.code in [c for n in new for c in gz.wards_2021_of(n)]
+    assert sorted(unmapped) == ["10774", "13339", "20239", "28825"]
+
+
+def test_every_new_commune_has_old_parts() -> None:
+    assert all(gz.wards_2021_of(w.code) for w in gz.wards("2025") if w.kind != "đặc khu")
+    islands = {gz.district_2025_of(d) for d in ("318", "471", "498", "536", "755")}
+    assert {gz.unit(c, era="2025").kind for c in islands} == {"đặc khu"}  # type: ignore[union-attr]
+
+
+def test_source_info_2025_names_sources_and_dates() -> None:
+    info = gz.source_info("2025")
+    assert "dvhcvn/20250701" in info["source"] and "vietnamadminunits" in info["source"]
+    assert "1027/CTK-CSCL" in info["source_dates"] and info["as_of"] == "2025-07-01"
+    payload = json.loads((DATA / "units_2025.json").read_bytes())
+    assert "Copyright (c) 2025 dvhcvn" in payload["licence_text"]["dvhcvn/20250701"]
+    assert not any(k in json.dumps(payload) for k in ("latitude", 'Lat"', "AreaKm2", "area_km2"))
 
 
 def test_bad_era_raises_with_advice() -> None:

@@ -21,9 +21,15 @@ THIS_YEAR = datetime.date.today().year
 
 # ----------------------------------------------------------------- tables
 
+
 @pytest.mark.parametrize(
-    "name", ["ids_cccd_provinces.json", "ids_cmnd_prefixes.json", "phone_area_codes.json",
-             "phone_mobile_prefixes.json"]
+    "name",
+    [
+        "ids_cccd_provinces.json",
+        "ids_cmnd_prefixes.json",
+        "phone_area_codes.json",
+        "phone_mobile_prefixes.json",
+    ],
 )
 def test_every_table_has_source_and_date(name: str) -> None:
     data = json.loads((DATA / name).read_text("utf-8"))
@@ -62,6 +68,7 @@ def test_get_province_decodes_with_the_pre_2025_table(
 
 
 # ----------------------------------------------------------------- cccd
+
 
 @pytest.mark.parametrize(
     ("number", "error"),
@@ -156,6 +163,7 @@ def test_compact_is_idempotent(text: str) -> None:
 
 # ----------------------------------------------------------------- cmnd
 
+
 @pytest.mark.parametrize(
     ("number", "provinces", "verified"),
     [
@@ -195,6 +203,7 @@ def test_cmnd_verbs() -> None:
 
 
 # ----------------------------------------------------------------- bhxh
+
 
 def test_bhxh_verbs() -> None:
     assert bhxh.validate("79 1234 5678") == "7912345678"

@@ -59,12 +59,16 @@ CASES = [
     ("SĐT: 0912345678", "0912345678", MOB, "VinaPhone", True, ()),
     ("Tel. 0912345678", "0912345678", MOB, "VinaPhone", True, ()),
     ("0912345678 (nhà)", "0912345678", MOB, "VinaPhone", True, ("phone:extra_text",)),
-    ("0912345678 / 0987654321", "0912345678", MOB, "VinaPhone", True,
-     ("phone:multiple_numbers",)),
-    ("0912345678; 0981234567", "0912345678", MOB, "VinaPhone", True,
-     ("phone:multiple_numbers",)),
-    ("0912345678 hoặc 0981234567", "0912345678", MOB, "VinaPhone", True,
-     ("phone:multiple_numbers",)),
+    ("0912345678 / 0987654321", "0912345678", MOB, "VinaPhone", True, ("phone:multiple_numbers",)),
+    ("0912345678; 0981234567", "0912345678", MOB, "VinaPhone", True, ("phone:multiple_numbers",)),
+    (
+        "0912345678 hoặc 0981234567",
+        "0912345678",
+        MOB,
+        "VinaPhone",
+        True,
+        ("phone:multiple_numbers",),
+    ),
     # lost leading zero
     ("912345678", "0912345678", MOB, "VinaPhone", True, ZERO),
     (912345678, "0912345678", MOB, "VinaPhone", True, ZERO),
@@ -162,21 +166,45 @@ def test_tables_cover_the_brief() -> None:
     assert len(tables.old_mobile) == 21
     assert len(tables.new_area) == 63
     # the old codes that are mobile prefixes today
-    for code in ("033", "036", "037", "038", "039", "056", "058", "059", "070", "076", "077",
-                 "079"):
+    for code in (
+        "033",
+        "036",
+        "037",
+        "038",
+        "039",
+        "056",
+        "058",
+        "059",
+        "070",
+        "076",
+        "077",
+        "079",
+    ):
         assert code in tables.old_area and code + "0" in tables.mobile4
 
 
 def test_bulk_matches_scalar_on_the_table() -> None:
     values = [case[0] for case in CASES]
     cols = parse_phones(values)
-    assert set(cols) == {"phone", "phone_e164", "phone_kind", "phone_carrier", "phone_valid",
-                         "phone_problems"}
+    assert set(cols) == {
+        "phone",
+        "phone_e164",
+        "phone_kind",
+        "phone_carrier",
+        "phone_valid",
+        "phone_problems",
+    }
     assert cols["phone_valid"].dtype == np.bool_
     for i, value in enumerate(values):
         expected = parse_phone(value)
-        got = (cols["phone"][i], cols["phone_e164"][i], cols["phone_kind"][i],
-               cols["phone_carrier"][i], bool(cols["phone_valid"][i]), cols["phone_problems"][i])
+        got = (
+            cols["phone"][i],
+            cols["phone_e164"][i],
+            cols["phone_kind"][i],
+            cols["phone_carrier"][i],
+            bool(cols["phone_valid"][i]),
+            cols["phone_problems"][i],
+        )
         assert got == (*expected[:5], ";".join(expected.problems)), value
 
 

@@ -11,17 +11,59 @@ from vnlink.exceptions import ConfigurationError
 from vnlink.normalize.sex import normalize_sex, normalize_sexes
 
 CASES = [
-    ("Nam", "M"), ("nam", "M"), ("NAM", "M"), (" Nam ", "M"), ("M", "M"), ("m", "M"),
-    ("male", "M"), ("Male", "M"), ("MALE", "M"), ("man", "M"), ("trai", "M"),
-    ("con trai", "M"), ("Đàn ông", "M"), ("giới tính: nam", "M"), ("Giới tính nam", "M"),
-    ("Ｎａｍ", "M"), ("nam giới", "M"), ("Mr.", "M"),
-    ("Nữ", "F"), ("nữ", "F"), ("NỮ", "F"), ("Nu", "F"), ("nu", "F"), ("NU", "F"), ("F", "F"),
-    ("f", "F"), ("female", "F"), ("Female", "F"), ("woman", "F"), ("gái", "F"),
-    ("con gái", "F"), ("Đàn bà", "F"), ("nuwx", "F"), ("nux", "F"), ("Nữ giới", "F"),
+    ("Nam", "M"),
+    ("nam", "M"),
+    ("NAM", "M"),
+    (" Nam ", "M"),
+    ("M", "M"),
+    ("m", "M"),
+    ("male", "M"),
+    ("Male", "M"),
+    ("MALE", "M"),
+    ("man", "M"),
+    ("trai", "M"),
+    ("con trai", "M"),
+    ("Đàn ông", "M"),
+    ("giới tính: nam", "M"),
+    ("Giới tính nam", "M"),
+    ("Ｎａｍ", "M"),
+    ("nam giới", "M"),
+    ("Mr.", "M"),
+    ("Nữ", "F"),
+    ("nữ", "F"),
+    ("NỮ", "F"),
+    ("Nu", "F"),
+    ("nu", "F"),
+    ("NU", "F"),
+    ("F", "F"),
+    ("f", "F"),
+    ("female", "F"),
+    ("Female", "F"),
+    ("woman", "F"),
+    ("gái", "F"),
+    ("con gái", "F"),
+    ("Đàn bà", "F"),
+    ("nuwx", "F"),
+    ("nux", "F"),
+    ("Nữ giới", "F"),
     ("nữ", "F"),  # decomposed diacritics
-    ("Khác", None), ("other", None), ("Nam/Nữ", None), ("?", None), ("", None), (" ", None),
-    ("1", None), ("0", None), ("2", None), (1, None), (0, None), (True, None), (None, None),
-    (float("nan"), None), (object(), None), ("x" * 1000, None), ("Nam Định", None),
+    ("Khác", None),
+    ("other", None),
+    ("Nam/Nữ", None),
+    ("?", None),
+    ("", None),
+    (" ", None),
+    ("1", None),
+    ("0", None),
+    ("2", None),
+    (1, None),
+    (0, None),
+    (True, None),
+    (None, None),
+    (float("nan"), None),
+    (object(), None),
+    ("x" * 1000, None),
+    ("Nam Định", None),
 ]
 
 
@@ -33,7 +75,12 @@ def test_normalize_sex(value: object, expected: str | None) -> None:
 def test_codes() -> None:
     codes = {"1": "M", "2": "F"}
     assert [normalize_sex(v, codes=codes) for v in ["1", 2, 2.0, " 1 ", "Nữ", "3"]] == [
-        "M", "F", "F", "M", "F", None
+        "M",
+        "F",
+        "F",
+        "M",
+        "F",
+        None,
     ]
     with pytest.raises(ConfigurationError):
         normalize_sex("1", codes={"1": "male"})

@@ -90,7 +90,7 @@ def check_output_path(path: str, inputs: list[str | None], *, force: bool,
     """Refuse an output before the work starts (see :func:`vnlink._files.check_output`)."""
     if path == "-":
         return
-    from vnlink._files import _openpyxl, check_output
+    from vnlink._files import check_output, load_openpyxl
 
     suffix = Path(path).suffix.lower()
     if what == "output":
@@ -98,7 +98,7 @@ def check_output_path(path: str, inputs: list[str | None], *, force: bool,
             raise ConfigurationError(
                 f"cannot write {suffix!r} files: use a .csv, .xlsx or .parquet path")
         if suffix == ".xlsx":
-            _openpyxl()  # a missing extra is said now, not after the work
+            load_openpyxl()  # a missing extra is said now, not after the work
         if suffix in (".parquet", ".pq"):
             try:
                 import pyarrow.parquet  # noqa: F401

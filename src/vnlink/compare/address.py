@@ -6,7 +6,10 @@ vaccination record carries a pre-reform address, a registry extract from 2025
 a post-reform one. ``vnlink.prepare`` gives both eras' codes where it can
 (``province``, ``district``, ``ward`` before; ``province_2025``, ``ward_2025``
 after), and :class:`AddressComparison` compares each level within one era, so
-two addresses of the same place agree whichever era they were written in.
+two addresses of the same place agree whichever era they were written in. A
+side with only 2021 codes is carried into 2025 through the commune-level map
+(:func:`vnlink.normalize.gazetteer.ward_2025_of`); a 2021 commune split between
+several 2025 communes agrees partly (level 2) with each of them.
 :class:`StreetComparison` compares the street text (house number, alley,
 street, hamlet) separately.
 
@@ -26,11 +29,23 @@ Examples
 >>> [c.level_labels[v] if v >= 0 else "missing" for v in levels]
 ['same commune', 'same commune', 'same district', 'same province', 'same commune', 'else',
  'missing']
+
+Across eras: Phường Cống Vị (00007) was split between Ngọc Hà (00008) and Giảng Võ
+(00025) in 2025; Phường Trúc Bạch (00004) went whole into Ba Đình (00004).
+
+>>> old = Table({"province": ["01", "01"], "district": ["001", "001"],
+...              "ward": ["00007", "00004"], "province_2025": ["01", "01"], "ward_2025": ["", ""]})
+>>> new = Table({"province": ["", ""], "district": ["", ""], "ward": ["", ""],
+...              "province_2025": ["01", "01"], "ward_2025": ["00025", "00004"]})
+>>> c.compute(np.arange(2), np.arange(2), old, new)[0].tolist()  # partial, then same commune
+[2, 3]
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -49,6 +64,7 @@ from vnlink.compare.base import (
 )
 from vnlink.compare.levels import Ladder, Level
 from vnlink.exceptions import ConfigurationError
+from vnlink.normalize import gazetteer
 from vnlink.table import Table
 
 __all__ = ["AddressComparison", "StreetComparison"]
@@ -75,10 +91,13 @@ class AddressComparison(Comparison):
     Levels (``-1`` when no unit is known on both sides in a common era):
 
     ===  ==============  ===================================================================
-    3    same commune    same ``ward`` (2021 era) when both have one, else same
-                         ``ward_2025``
-    2    same district   same ``district``, or same ``ward_2025`` (merged communes)
-    1    same province   same ``province`` or same ``province_2025``
+    3    same commune    same ``ward`` (2021 era) when both have one, else same 2025
+                         commune (``ward_2025``, or the 2021 ``ward`` carried through the
+                         map when it went whole into one 2025 commune)
+    2    same district   same ``district``; same 2025 commune from two 2021 communes
+                         (merged); or a 2021 commune split in 2025 against one of its
+                         parts (a partial agreement, not a disagreement)
+    1    same province   same ``province`` or same 2025 province
     0    else
     ===  ==============  ===================================================================
 
@@ -101,16 +120,112 @@ class AddressComparison(Comparison):
             return both, both & (a == b)
 
         both_p, same_p = same("province")
-        both_p25, same_p25 = same("province_2025")
         both_d, same_d = same("district")
         both_w, same_w = same("ward")
-        both_w25, same_w25 = same("ward_2025")
+        lw, lc, lp = _era_2025(left)
+        rw, rc, rp = _era_2025(right)
+        lc, rc = lc[left_idx], rc[right_idx]  # row in the split table, -1 if not split
+        lw, lp, rw, rp = lw[left_idx], lp[left_idx], rw[right_idx], rp[right_idx]
+        both_w25 = (lw != 0) & (rw != 0)
+        same_w25 = both_w25 & (lw == rw)
+        same_p25 = (lp != 0) & (lp == rp)
+        # a split 2021 commune against one of the 2025 communes it went into: partial
+        l_split, r_split = lc >= 0, rc >= 0
+        split = (l_split & ((rw != 0) | r_split)) | (r_split & (lw != 0))
+        part = np.zeros(len(lw), dtype=bool)
+        todo = np.flatnonzero(split)
+        if len(todo):
+            lt, rt = _split_table(left), _split_table(right)
+            a = np.where(l_split[todo, None], lt[np.maximum(lc[todo], 0)], lw[todo, None])
+            b = np.where(r_split[todo, None], rt[np.maximum(rc[todo], 0)], rw[todo, None])
+            part[todo] = ((a[:, :, None] == b[:, None, :]) & (a[:, :, None] != 0)).any(axis=(1, 2))
         levels = new_levels(len(left_idx))
         levels[same_p | same_p25] = _ADDRESS.province
-        levels[same_d | same_w25] = _ADDRESS.district
+        levels[same_d | same_w25 | part] = _ADDRESS.district
         levels[same_w | (~both_w & same_w25)] = _ADDRESS.commune
-        missing = ~(both_p | both_p25 | both_d | both_w | both_w25)
+        missing = ~(both_p | ((lp != 0) & (rp != 0)) | both_d | both_w | both_w25 | split)
         return mark_missing(levels, levels.astype(np.float32) / 3.0, missing)
+
+
+def _era_2025(
+    table: Table,
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
+    """Per row: the 2025 commune (``ward_2025``, else the 2021 ``ward`` carried through the
+    map when it went whole into one), the row of a split 2021 commune in
+    :func:`_split_table` (``-1`` if none) and the 2025 province, as integers (0 unknown);
+    cached per table."""
+    return _encode.table_feature(  # type: ignore[no-any-return]
+        table,
+        "address_2025",
+        ("ward", "ward_2025", "province", "province_2025"),
+        _derive_2025,
+    )
+
+
+def _number(code: object) -> int:
+    return int(code) if isinstance(code, str) and code.isdigit() else 0
+
+
+def _derive_2025(
+    table: Table,
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
+    def feature(column: str, func: Any) -> NDArray[Any]:
+        values, codes = _encode.vocab_feature(table, column, f"2025:{column}", func)
+        return values[codes]
+
+    def numbers(vocab: NDArray[np.object_]) -> NDArray[np.int64]:
+        return np.array([_number(v) for v in vocab.tolist()], dtype=np.int64)
+
+    def wards(vocab: NDArray[np.object_]) -> NDArray[np.int64]:
+        out = np.zeros((len(vocab), 2), dtype=np.int64)
+        out[:, 1] = -1
+        rows = _split_rows()
+        for i, code in enumerate(vocab.tolist()):
+            new = gazetteer.ward_2025_of(code) if isinstance(code, str) else ()
+            if len(new) == 1:
+                out[i, 0] = _number(new[0])
+            elif new:
+                out[i, 1] = rows[code]
+        return out
+
+    def provinces(vocab: NDArray[np.object_]) -> NDArray[np.int64]:
+        return np.array(
+            [_number(gazetteer.province_2025_of(v)) if isinstance(v, str) else 0 for v in vocab],
+            dtype=np.int64,
+        )
+
+    given_w = feature("ward_2025", numbers)
+    old_w = feature("ward", wards)
+    ward = np.where(given_w != 0, given_w, old_w[:, 0])
+    split = np.where(given_w == 0, old_w[:, 1], -1)
+    given_p = feature("province_2025", numbers)
+    province = np.where(given_p != 0, given_p, feature("province", provinces))
+    return ward, split, province
+
+
+def _split_table(_table: Table) -> NDArray[np.int64]:
+    """The 2025 candidates of every split 2021 commune, one row each, zero-padded."""
+    return _split_matrix()
+
+
+@cache
+def _split_rows() -> dict[str, int]:
+    codes = [w.code for w in gazetteer.wards("2021") if len(gazetteer.ward_2025_of(w.code)) > 1]
+    return {code: i for i, code in enumerate(codes)}
+
+
+@cache
+def _split_matrix() -> NDArray[np.int64]:
+    rows = _split_rows()
+    out = np.zeros((max(len(rows), 1), _SPLIT_WIDTH), dtype=np.int64)
+    for code, i in rows.items():
+        new = gazetteer.ward_2025_of(code)[:_SPLIT_WIDTH]
+        out[i, : len(new)] = [_number(c) for c in new]
+    return out
+
+
+_SPLIT_WIDTH = 5
+"""Candidates kept per split commune (the map has at most 5)."""
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,11 @@ Communes come from the gazetteer (:mod:`vnlink.normalize.gazetteer`, era
 2021). Provinces are weighted by their population (2019 census, rounded,
 thousands: weights only, not a statistic to quote); communes inside a
 province by kind (a phường counts 1.5, a thị trấn 1.2, a xã 1).
+
+Every place also has its 2025 form (:func:`ward_2025`): the commune a 2021
+commune went into; for a commune split between several, one of its parts,
+always the same one (the synthetic people of a split commune all live in that
+part). :func:`registry_2025` writes a registry's addresses in the 2025 form.
 """
 
 from __future__ import annotations
@@ -15,7 +20,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from vnlink._bulk import as_object_array as _obj
+from vnlink._bulk import factorize
 from vnlink.normalize import gazetteer
+from vnlink.table import Table
 
 # code: (population in thousands, rounded 2019 census; CMND-9 prefixes; region)
 # CMND prefixes from vietnam-facts.md §1 (some marked unverified there; they only
@@ -139,3 +146,61 @@ def draw(rng: np.random.Generator, weights: NDArray[np.float64], size: int) -> N
     cumulative /= cumulative[-1]
     cumulative[-1] = 1.0
     return np.searchsorted(cumulative, rng.random(size), side="right").astype(np.intp)
+
+
+def ward_2025(ward_code: str) -> tuple[str, str]:
+    """``(code, full name)`` of the 2025 commune a 2021 commune went into (``("", "")``
+    if unknown); for a split commune one of its parts, always the same.
+
+    >>> ward_2025("26740")  # Phường Bến Nghé
+    ('26740', 'Phường Sài Gòn')
+    >>> ward_2025("00007")[1] in ("Phường Ngọc Hà", "Phường Giảng Võ")  # split in two
+    True
+    """
+    new = gazetteer.ward_2025_of(ward_code)
+    if not new:
+        return "", ""
+    code = new[int(ward_code) % len(new)] if ward_code.isdigit() else new[0]
+    unit = gazetteer.unit(code, era="2025", level="ward")
+    return (code, unit.full_name) if unit is not None else ("", "")
+
+
+def province_2025(province_code: str, fallback: str = "") -> str:
+    """Full name of the 2025 province a 2021 province went into (``fallback`` if unknown).
+
+    >>> province_2025("74")
+    'Thành phố Hồ Chí Minh'
+    """
+    new = gazetteer.unit(gazetteer.province_2025_of(province_code), era="2025")
+    return new.full_name if new is not None else fallback
+
+
+def registry_2025(registry: Table) -> Table:
+    """The registry with its addresses written in the 2025 two-level form.
+
+    ``ward`` and ``province`` become the 2025 commune and province, ``district``
+    empty; ``ward_code_2025`` and ``province_code_2025`` are added. The 2021 code
+    columns (``ward_code`` ...) stay: they are where the person lives, from
+    which records are typed in either form.
+
+    >>> from vnlink.datasets import make_registry
+    >>> new = registry_2025(make_registry(300, seed=1))
+    >>> set(new["district"].tolist()), new["province"][0] == province_2025(new["province_code"][0])
+    ({''}, True)
+    """
+    columns = dict(registry.columns)
+    distinct, inverse = factorize(np.asarray(columns["ward_code"], dtype=object))
+    pairs = [ward_2025(str(c)) for c in distinct]
+    code = _obj(p[0] for p in pairs)[inverse]
+    name = _obj(p[1] for p in pairs)[inverse]
+    columns["ward"] = np.where(name != "", name, np.asarray(columns["ward"], dtype=object))
+    columns["ward_code_2025"] = code
+    distinct, inverse = factorize(np.asarray(columns["province_code"], dtype=object))
+    old_names = np.asarray(columns["province"], dtype=object)
+    names = _obj(province_2025(str(c)) for c in distinct)[inverse]
+    columns["province"] = np.where(names != "", names, old_names)
+    columns["province_code_2025"] = _obj(gazetteer.province_2025_of(str(c)) for c in distinct)[
+        inverse
+    ]
+    columns["district"] = np.full(registry.n_rows, "", dtype=object)
+    return Table(columns)

@@ -232,9 +232,10 @@ class CorruptionProfile:
     """One of street, ward or district left out."""
     address_reordered: float = 0.03
     """Largest unit first ("TP.HCM, Quận 1, ...")."""
-    address_2025_units: float = 0.05
-    """Written in the two-level system of July 2025: no district, the new province
-    (and the new commune, when the gazetteer has the commune-level map)."""
+    address_2025_units: float = 0.30
+    """Written in the two-level system of July 2025: the 2025 commune and province, no
+    district ("Phường Sài Gòn, TP Hồ Chí Minh"); the others in the 2021 form. 0 gives
+    old addresses only, 1 new ones only."""
 
     def __post_init__(self) -> None:
         for f in dataclasses.fields(self):
@@ -1086,21 +1087,17 @@ def _subscriber_typo(phone: str, rng: np.random.Generator) -> str:
 
 
 def _new_province(province_code: str, fallback: str) -> str:
-    from vnlink.normalize import gazetteer
+    from vnlink.datasets._places import province_2025
 
-    new = gazetteer.unit(gazetteer.province_2025_of(province_code), era="2025")
-    return new.full_name if new is not None else fallback
+    return province_2025(province_code, fallback)
 
 
 def _new_ward(ward_code: str) -> str:
-    """The 2025 commune a 2021 commune became (the first, if it was split), or ``""``."""
-    from vnlink.normalize import gazetteer
+    """The 2025 commune a 2021 commune went into (for a split one, the part its people
+    live in: see :func:`vnlink.datasets._places.ward_2025`), or ``""``."""
+    from vnlink.datasets._places import ward_2025
 
-    for code in gazetteer.ward_2025_of(ward_code):
-        new = gazetteer.unit(code, era="2025", level="ward")
-        if new is not None:
-            return new.full_name
-    return ""
+    return ward_2025(ward_code)[1]
 
 
 def _join_parts(parts: list[NDArray[Any]], sep: str = ", ") -> NDArray[np.object_]:
@@ -1135,7 +1132,7 @@ def _addresses(
         names = _obj(_new_province(str(c), "") for c in distinct)[inverse]
         province[new_units] = np.where(names != "", names, fallback)
         district[new_units] = ""
-        # the 2025 commune, once the gazetteer has the commune-level map
+        # the 2025 commune
         distinct, inverse = factorize(people["ward_code"][person[new_units]])
         wards_2025 = _obj(_new_ward(str(c)) for c in distinct)[inverse]
         ward[new_units] = np.where(wards_2025 != "", wards_2025, ward[new_units])

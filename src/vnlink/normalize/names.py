@@ -68,17 +68,19 @@ from numpy.typing import NDArray
 
 from vnlink._bulk import factorize
 from vnlink.exceptions import ConfigurationError
+from vnlink.normalize.legacy import ENCODINGS as _ENCODINGS
 from vnlink.normalize.legacy import (
-    _VIQR_TRIGGER,
+    VIQR_TRIGGER,
     Encoding,
-    _non_surface,
     detect_encoding,
     fix_encoding,
+    non_surface,
 )
-from vnlink.normalize.legacy import ENCODINGS as _ENCODINGS
-from vnlink.normalize.phonetic import _ascii_syllable_key
-from vnlink.normalize.syllables import _DECOMPOSE, _analyse, repair_typing
-from vnlink.normalize.text import _NEEDS_TRANSLATE, _TRANSLATE, _compose, _fold_word
+from vnlink.normalize.phonetic import ascii_syllable_key
+from vnlink.normalize.syllables import DECOMPOSE as _DECOMPOSE
+from vnlink.normalize.syllables import analyse_syllable, repair_typing
+from vnlink.normalize.text import NEEDS_TRANSLATE, compose, fold_word
+from vnlink.normalize.text import TRANSLATE as _TRANSLATE
 
 __all__ = [
     "NAME_COLUMNS",
@@ -170,12 +172,12 @@ def _word(token: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]
         piece = raw.translate(_APOSTROPHES)
         if not piece.isascii():
             piece = unicodedata.normalize("NFC", piece)
-        status, canonical = _analyse(piece)
+        status, canonical = analyse_syllable(piece)
         if status == 0 and piece.isalpha():
             repaired = repair_typing(piece)
             if repaired != piece:
                 flags |= _F_REPAIRED
-                status, canonical = _analyse(repaired)
+                status, canonical = analyse_syllable(repaired)
                 piece = repaired
         display = _capitalize(canonical if status == 2 else piece.lower())
         if not display:
@@ -187,8 +189,8 @@ def _word(token: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]
             flags |= _F_UNMARKED
         if not display.isascii():
             flags |= _F_MARKED
-        folded = _fold_word(display)
-        out.append((display, folded, _ascii_syllable_key(folded)))
+        folded = fold_word(display)
+        out.append((display, folded, ascii_syllable_key(folded)))
     if not out:
         return (), (), (), flags
     displays, folds, keys = zip(*out, strict=True)
@@ -310,12 +312,12 @@ class PersonName:
     @property
     def key(self) -> str:
         """Phonetic key of the whole name (:func:`~vnlink.normalize.phonetic.phonetic_key`)."""
-        return " ".join(_ascii_syllable_key(w) for w in self.full_fold.split())
+        return " ".join(ascii_syllable_key(w) for w in self.full_fold.split())
 
     @property
     def given_key(self) -> str:
         """Phonetic key of the given name."""
-        return " ".join(_ascii_syllable_key(w) for w in self.given_fold.split())
+        return " ".join(ascii_syllable_key(w) for w in self.given_fold.split())
 
     @property
     def sex_hint(self) -> Sex | None:
@@ -329,7 +331,7 @@ class PersonName:
 
 
 def _fold_text(text: str) -> str:
-    return " ".join(_fold_word(w) for w in text.split())
+    return " ".join(fold_word(w) for w in text.split())
 
 
 def _hint(family: str, middle: str) -> Sex | None:
@@ -413,7 +415,7 @@ def _as_written(value: Any, problems: list[str]) -> _Words:
         if any(ch.isalpha() for ch in folded):
             out.displays.append(token)
             out.folds.append(folded)
-            out.keys.append(_ascii_syllable_key(folded))
+            out.keys.append(ascii_syllable_key(folded))
     if not out.displays:
         out.problems = ["name:junk"]
         return out
@@ -464,9 +466,9 @@ def _analyse_vietnamese(value: Any) -> _Words | None:
 def _stable(display: str) -> bool:
     """Whether ``display`` is left alone by :func:`fix_encoding` (cheap checks first)."""
     if display.isascii():
-        if not (_maybe_viqr(display) and _VIQR_TRIGGER.search(display)):
+        if not (_maybe_viqr(display) and VIQR_TRIGGER.search(display)):
             return True
-    elif _non_surface().search(display):
+    elif non_surface().search(display):
         return True
     return fix_encoding(display) == display
 
@@ -484,22 +486,22 @@ def _analyse_once(value: Any) -> _Words | None:
         text = value if isinstance(value, str) else str(value)
     out = _Words()
     if text.isascii():
-        if _maybe_viqr(text) and _VIQR_TRIGGER.search(text):
+        if _maybe_viqr(text) and VIQR_TRIGGER.search(text):
             fixed = fix_encoding(text)
             if fixed != text:
                 out.problems.append("name:encoding_repaired")
             text = fixed
         tokens = text.split()
     else:
-        if not _non_surface().search(text):
+        if not non_surface().search(text):
             fixed = fix_encoding(text)
             if fixed != text:
                 out.problems.append("name:encoding_repaired")
             text = fixed
-        if _NEEDS_TRANSLATE.search(text):
+        if NEEDS_TRANSLATE.search(text):
             text = text.translate(_TRANSLATE)
         if not unicodedata.is_normalized("NFC", text):
-            text = _compose(text)
+            text = compose(text)
         tokens = text.split()
     displays, folds, keys = out.displays, out.folds, out.keys
     flags = 0
@@ -651,9 +653,7 @@ _F_ODD = _F_INVALID | _F_REMOVED | _F_REPAIRED
 _BEYOND_LATIN1 = re.compile("[^\\x00-\\xff]")
 #: Printable ASCII and the composed Vietnamese letters.
 _PLAIN = re.compile(
-    "[\\x20-\\x7e"
-    + "".join(sorted(ch for ch in _DECOMPOSE if not ch.isascii()))
-    + "đĐ]*"
+    "[\\x20-\\x7e" + "".join(sorted(ch for ch in _DECOMPOSE if not ch.isascii())) + "đĐ]*"
 )
 
 
@@ -782,9 +782,7 @@ def sex_hint(name: str | PersonName | None) -> Sex | None:
     return None if parsed is None else parsed.sex_hint
 
 
-def parse_names(
-    values: Iterable[Any], *, encoding: str = "auto"
-) -> dict[str, NDArray[np.object_]]:
+def parse_names(values: Iterable[Any], *, encoding: str = "auto") -> dict[str, NDArray[np.object_]]:
     """Parse a column of names, once per distinct value, into the ``prepare`` columns.
 
     Returns a dict of object arrays, all of the input length: ``name``

@@ -162,8 +162,9 @@ def _national(national: str, problems: list[str]) -> PhoneNumber:
     if size == 10:
         carrier = tables.mobile4.get(national[:4])
         if carrier is not None:
-            return PhoneNumber(national, "+84" + national[1:], "mobile", carrier, True,
-                               tuple(problems))
+            return PhoneNumber(
+                national, "+84" + national[1:], "mobile", carrier, True, tuple(problems)
+            )
         if national[:2] == "04" and national[2] not in "01":  # 024 + 0/1 is old 0240/0241
             new = "024" + national[2:]
             problems.append("phone:old_area_code")
@@ -175,8 +176,7 @@ def _national(national: str, problems: list[str]) -> PhoneNumber:
             return PhoneNumber(new, "+84" + new[1:], "landline", "", True, tuple(problems))
         if national[1] in "35789":
             problems.append("phone:unknown_carrier")
-            return PhoneNumber(national, "+84" + national[1:], "mobile", "", True,
-                               tuple(problems))
+            return PhoneNumber(national, "+84" + national[1:], "mobile", "", True, tuple(problems))
         return _with(_INVALID["phone:invalid_prefix"], problems)
     if size == 11:
         if national[1] == "1":
@@ -194,8 +194,9 @@ def _national(national: str, problems: list[str]) -> PhoneNumber:
         if national[:4] in tables.new_area or (
             national[:3] in tables.new_area and national[3] not in "01"
         ):
-            return PhoneNumber(national, "+84" + national[1:], "landline", "", True,
-                               tuple(problems))
+            return PhoneNumber(
+                national, "+84" + national[1:], "landline", "", True, tuple(problems)
+            )
         return _with(_INVALID["phone:invalid_prefix"], problems)
     return _with(_INVALID["phone:invalid_length"], problems)
 
@@ -345,8 +346,21 @@ def _label_only(text: str) -> bool:
         return False
     label = unicodedata.normalize("NFKD", match.group(1).lower().replace("đ", "d"))
     label = "".join(c for c in label if c.isascii() and c.isalpha())
-    return label in ("sdt", "dt", "tel", "phone", "mobile", "mob", "dd", "didong", "sodienthoai",
-                     "dienthoai", "hotline", "zalo", "")
+    return label in (
+        "sdt",
+        "dt",
+        "tel",
+        "phone",
+        "mobile",
+        "mob",
+        "dd",
+        "didong",
+        "sodienthoai",
+        "dienthoai",
+        "hotline",
+        "zalo",
+        "",
+    )
 
 
 def normalize_phone(value: object) -> str | None:
@@ -379,8 +393,9 @@ def _carrier_index() -> NDArray[np.int16]:
     return index
 
 
-def _fast_mobiles(cleaned: NDArray[np.object_]) -> tuple[NDArray[np.intp], NDArray[np.object_],
-                                                         NDArray[np.object_], NDArray[np.bool_]]:
+def _fast_mobiles(
+    cleaned: NDArray[np.object_],
+) -> tuple[NDArray[np.intp], NDArray[np.object_], NDArray[np.object_], NDArray[np.bool_]]:
     """Rows that are plain mobiles: (rows, national, carrier, zero_restored)."""
     n = len(cleaned)
     lengths = np.fromiter(map(len, cleaned.tolist()), dtype=np.int64, count=n)

@@ -57,7 +57,12 @@ from numpy.typing import NDArray
 from vnlink._bulk import map_unique
 from vnlink.normalize.text import fold
 
-__all__ = ["phonetic_key", "phonetic_keys", "syllable_key"]
+__all__ = [
+    "ascii_syllable_key",
+    "phonetic_key",
+    "phonetic_keys",
+    "syllable_key",
+]
 
 _ONSETS = (
     ("ngh", "NG"), ("ng", "NG"), ("gh", "G"), ("ch", "C"), ("tr", "C"), ("kh", "KH"),
@@ -71,7 +76,7 @@ _VOWELS = frozenset("aeiouy")
 
 
 @lru_cache(maxsize=1 << 16)
-def _ascii_syllable_key(word: str) -> str:
+def ascii_syllable_key(word: str) -> str:
     letters = "".join(ch for ch in word if ch.isalnum())
     if not letters:
         return ""
@@ -107,7 +112,7 @@ def syllable_key(word: str) -> str:
     """
     if not isinstance(word, str):
         return ""
-    return " ".join(_ascii_syllable_key(part) for part in fold(word).split())
+    return " ".join(ascii_syllable_key(part) for part in fold(word).split())
 
 
 @overload
@@ -134,7 +139,7 @@ def phonetic_key(name: str | None) -> str | None:
         return None
     if not isinstance(name, str):
         name = str(name)
-    return " ".join(_ascii_syllable_key(word) for word in fold(name).split() if word).strip()
+    return " ".join(ascii_syllable_key(word) for word in fold(name).split() if word).strip()
 
 
 def phonetic_keys(values: Iterable[Any]) -> NDArray[np.object_]:

@@ -46,9 +46,11 @@ from functools import lru_cache
 from typing import Literal
 
 __all__ = [
+    "DECOMPOSE",
     "ONSETS",
     "RHYMES",
     "ToneStyle",
+    "analyse_syllable",
     "is_valid_syllable",
     "place_tone",
     "repair_typing",
@@ -65,15 +67,15 @@ _MARK_OF_TONE = {tone: mark for mark, tone in _TONE_MARKS.items()}
 _BASE_VOWELS = "aăâeêioôơuưy"
 
 #: Every Vietnamese vowel letter (both cases, every tone) -> (letter without tone, tone).
-_DECOMPOSE: dict[str, tuple[str, int]] = {}
+DECOMPOSE: dict[str, tuple[str, int]] = {}
 #: (letter without tone, tone) -> composed letter.
 _COMPOSE: dict[tuple[str, int], str] = {}
 for _base in _BASE_VOWELS + _BASE_VOWELS.upper():
-    _DECOMPOSE[_base] = (_base, 0)
+    DECOMPOSE[_base] = (_base, 0)
     _COMPOSE[(_base, 0)] = _base
     for _tone, _mark in _MARK_OF_TONE.items():
         _composed = unicodedata.normalize("NFC", _base + _mark)
-        _DECOMPOSE[_composed] = (_base, _tone)
+        DECOMPOSE[_composed] = (_base, _tone)
         _COMPOSE[(_base, _tone)] = _composed
 
 _VOWELS = frozenset(_BASE_VOWELS)
@@ -220,7 +222,7 @@ def _decompose(word: str) -> tuple[list[str], int, int] | None:
     tone = 0
     where = -1
     for i, ch in enumerate(word):
-        pair = _DECOMPOSE.get(ch)
+        pair = DECOMPOSE.get(ch)
         if pair is None:
             letters.append(ch)
             continue
@@ -233,7 +235,7 @@ def _decompose(word: str) -> tuple[list[str], int, int] | None:
 
 
 @lru_cache(maxsize=1 << 16)
-def _analyse(word: str) -> tuple[int, str]:
+def analyse_syllable(word: str) -> tuple[int, str]:
     """Classify a NFC word: (status, canonical first-style lowercase form).
 
     Status 2: a valid syllable (canonical form given); 1: written without any
@@ -309,7 +311,7 @@ def is_valid_syllable(word: str | None, *, allow_unmarked: bool = True) -> bool:
     """
     if not isinstance(word, str) or not word:
         return False
-    status = _analyse(unicodedata.normalize("NFC", word))[0]
+    status = analyse_syllable(unicodedata.normalize("NFC", word))[0]
     return status == 2 or (allow_unmarked and status == 1)
 
 
@@ -360,7 +362,7 @@ def place_tone(word: str, *, style: ToneStyle = "first") -> str:
     """
     if not isinstance(word, str):
         return word
-    status, canonical = _analyse(word)
+    status, canonical = analyse_syllable(word)
     if status != 2:
         return word
     return _place(word, canonical, style)
@@ -508,7 +510,7 @@ def repair_typing(word: str, *, style: ToneStyle = "first") -> str:
     if not isinstance(word, str) or not word:
         return word
     nfc = unicodedata.normalize("NFC", word)
-    if _analyse(nfc)[0]:
+    if analyse_syllable(nfc)[0]:
         return word
     repaired = _repair(nfc)
     if repaired is None:

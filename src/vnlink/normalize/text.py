@@ -33,16 +33,25 @@ from unidecode import unidecode
 
 from vnlink.normalize.syllables import ToneStyle, place_tone
 
-__all__ = ["fold", "normalize_tones", "to_nfc"]
+__all__ = [
+    "NEEDS_TRANSLATE",
+    "TRANSLATE",
+    "compose",
+    "fold",
+    "fold_word",
+    "normalize_tones",
+    "to_nfc",
+]
 
 #: Characters that are invisible or stand for a plain space.
 _INVISIBLE = dict.fromkeys(
-    map(ord, "\u00ad\u034f\u180e\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063"
-             "\u2064\ufeff"),
+    map(
+        ord, "\u00ad\u034f\u180e\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff"
+    ),
     None,
 )
 _LOOKALIKES = {0x00D0: "Đ", 0x00F0: "đ", 0x0189: "Đ", 0x0256: "đ"}
-_TRANSLATE = {**_INVISIBLE, **_LOOKALIKES}
+TRANSLATE = {**_INVISIBLE, **_LOOKALIKES}
 
 
 @overload
@@ -76,14 +85,14 @@ def to_nfc(text: str | None) -> str | None:
     return _to_nfc(text)
 
 
-_NEEDS_TRANSLATE = re.compile("[" + "".join(map(chr, _TRANSLATE)) + "]")
+NEEDS_TRANSLATE = re.compile("[" + "".join(map(chr, TRANSLATE)) + "]")
 
 
 def _to_nfc(text: str) -> str:
-    if _NEEDS_TRANSLATE.search(text):
-        text = text.translate(_TRANSLATE)
+    if NEEDS_TRANSLATE.search(text):
+        text = text.translate(TRANSLATE)
     if not unicodedata.is_normalized("NFC", text):
-        text = _compose(text)
+        text = compose(text)
     return " ".join(text.split())
 
 
@@ -92,7 +101,7 @@ def _to_nfc(text: str) -> str:
 _TONE_BEFORE_SHAPE = re.compile("([\u0300\u0301\u0303\u0309])([\u0302\u0306])")
 
 
-def _compose(text: str) -> str:
+def compose(text: str) -> str:
     """NFC, after putting shape marks before tone marks."""
     decomposed = unicodedata.normalize("NFD", text)
     if _TONE_BEFORE_SHAPE.search(decomposed):
@@ -144,16 +153,14 @@ _FOLD_TABLE = {0x0111: "d", 0x0110: "D", 0x00D0: "D", 0x00F0: "d", 0x0189: "D", 
 
 
 @lru_cache(maxsize=1 << 16)
-def _fold_word(text: str) -> str:
+def fold_word(text: str) -> str:
     stripped = "".join(
         ch
         for ch in unicodedata.normalize("NFD", text.translate(_FOLD_TABLE))
         if not unicodedata.combining(ch)
     )
     if not stripped.isascii():
-        stripped = "".join(
-            ch if ch.isascii() else _unidecode_char(ch) for ch in stripped
-        )
+        stripped = "".join(ch if ch.isascii() else _unidecode_char(ch) for ch in stripped)
     return stripped.lower()
 
 
@@ -187,4 +194,4 @@ def fold(text: str | None) -> str | None:
         text = str(text)
     if text.isascii():
         return " ".join(text.lower().split())
-    return " ".join(" ".join(_fold_word(word) for word in text.split()).split())
+    return " ".join(" ".join(fold_word(word) for word in text.split()).split())

@@ -73,7 +73,7 @@ from numpy.typing import NDArray
 
 from vnlink.normalize._fallback import fill_parsed as _fill_parsed
 from vnlink.normalize.ids import bhxh, cccd, cmnd  # noqa: F401 - the format modules
-from vnlink.normalize.ids._tables import _CLEAN
+from vnlink.normalize.ids._tables import CLEAN as _CLEAN
 from vnlink.normalize.ids._tables import clean as _clean
 from vnlink.normalize.ids._tables import cmnd_prefixes as _cmnd_prefixes
 from vnlink.normalize.ids._tables import is_digits as _is_digits
@@ -422,8 +422,11 @@ def parse_ids(values: Iterable[Any], *, restore_zeros: bool = True) -> dict[str,
         done[take] = True
 
     _fill_parsed(
-        lambda value: parse(value, restore_zeros=restore_zeros), items, np.flatnonzero(~done),
-        (kind, ids, valid, province, sex, birth_year), problems,
+        lambda value: parse(value, restore_zeros=restore_zeros),
+        items,
+        np.flatnonzero(~done),
+        (kind, ids, valid, province, sex, birth_year),
+        problems,
     )
 
     return {

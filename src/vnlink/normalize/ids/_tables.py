@@ -13,11 +13,10 @@ _DATA_DIR = Path(__file__).resolve().parent.parent.parent / "data"
 # Separators people and spreadsheets put into numbers: spaces, dots, dashes,
 # slashes, quotes (a leading apostrophe keeps Excel from eating zeros).
 _DELETE = {
-    ord(c): None
-    for c in " \t\r\n\u00a0\u2009\u202f.-_/\\'\"`,:;#*()\u2010\u2011\u2012\u2013\u2014"
+    ord(c): None for c in " \t\r\n\u00a0\u2009\u202f.-_/\\'\"`,:;#*()\u2010\u2011\u2012\u2013\u2014"
 }
 _UPPER = {ord(c): ord(c.upper()) for c in "abcdefghijklmnopqrstuvwxyz"}
-_CLEAN = str.maketrans({**_DELETE, **_UPPER})
+CLEAN = str.maketrans({**_DELETE, **_UPPER})
 
 
 class Province(NamedTuple):
@@ -108,7 +107,7 @@ def clean(value: object) -> str:
     text = text_of(value)
     if not text:
         return ""
-    text = text.translate(_CLEAN)
+    text = text.translate(CLEAN)
     if not text.isascii():  # deleting a separator can leave a decomposable pair
         text = unicodedata.normalize("NFKC", text)
     return text
