@@ -152,7 +152,7 @@ def hard_default_rules() -> list[BlockingRule]:
 
     >>> rules = hard_default_rules()
     >>> len(rules), rules[8].name
-    (14, 'street & ward & dob_year')
+    (14, 'street & ward_2025 & dob_year')
     >>> rules[12].name
     'swapped_name & dob_year'
     """
@@ -167,9 +167,10 @@ def hard_default_rules() -> list[BlockingRule]:
         block_on("name_key", "dob_year"),
         block_on("name_key", "district"),
         # household keys: found at home without ID or own phone
-        block_on("street", "ward", "dob_year"),
-        block_on("street", "ward", "given_key"),
-        block_on("street", "ward", "dob_month", "dob_day"),
+        # (the 2025 commune: filled for addresses written in either era)
+        block_on("street", "ward_2025", "dob_year"),
+        block_on("street", "ward_2025", "given_key"),
+        block_on("street", "ward_2025", "dob_month", "dob_day"),
         # a date within one part: a wrong year digit, a wrong day or month
         block_on("name_key", "dob_month", "dob_day"),
         # the name typed family-last, or badly misspelt, with a whole date
