@@ -17,6 +17,8 @@ a strict ``validate`` function was asked to accept) raise one of these::
     ├── ConfigurationError (ValueError) an argument out of range or of the wrong kind
     └── NotFittedError (ValueError, AttributeError) a model was used before ``fit``
 
+    VnlinkWarning (UserWarning)      work was cut short (blocking caps): counts, never values
+
 Every message says what was expected and what to do.
 
 Examples
@@ -45,6 +47,7 @@ __all__ = [
     "SchemaError",
     "ValidationError",
     "VnlinkError",
+    "VnlinkWarning",
 ]
 
 
@@ -101,4 +104,11 @@ class NotFittedError(VnlinkError, ValueError, AttributeError):
     Like scikit-learn's ``NotFittedError`` it is both a ``ValueError`` and an
     ``AttributeError``; it does not import scikit-learn, so ``import vnlink``
     stays light.
+    """
+
+
+class VnlinkWarning(UserWarning):
+    """Something was left out to keep the work bounded (blocks cut by the cap, placeholder keys).
+
+    The message gives counts and rule names, never a personal value.
     """

@@ -14,6 +14,7 @@ import dataclasses
 import gc
 import json
 import os
+import threading
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -40,14 +41,21 @@ _PREPARE_CHUNK = 200_000  # registry rows prepared at a time when building an in
 
 
 class _RuleIndex:
-    """Sorted keys of one rule over the registry rows, with the rows of each key."""
+    """Sorted keys of one rule over the registry rows, with the rows of each key.
 
-    def __init__(self, rule: Any, table: Table, max_block: int | None) -> None:
+    Immutable once built: :meth:`merged` returns a new index with more rows, so a
+    query holding this one never sees it change. ``skip`` marks the keys that are
+    placeholders (found at fit time): they are never used.
+    """
+
+    def __init__(self, rule: Any, table: Table | None,
+                 skipped: Sequence[int] = ()) -> None:
         self.rule = rule
         self.window_half = int(getattr(rule, "half", 0)) if hasattr(rule, "window") else 0
-        self.max_block = max_block
-        keys = self.row_keys(table)
-        self._build(keys, np.arange(table.n_rows, dtype=np.int64))
+        self.skipped = np.asarray(sorted(int(k) for k in skipped), dtype=np.uint64)
+        if table is not None:
+            keys = self.row_keys(table)
+            self._build(keys, np.arange(table.n_rows, dtype=np.int64))
 
     def row_keys(self, table: Table, *, probe: bool = False) -> list[Any]:
         """The key of every row (``None`` when absent), from the rule's public ``row_keys``.
@@ -58,14 +66,18 @@ class _RuleIndex:
         candidate, which is then compared and scored); sorted-neighbourhood rules keep
         the sortable text, whose order they need.
         """
+        values, present = self._key_arrays(table, probe=probe)
+        return [v if p else None for v, p in zip(values.tolist(), present.tolist(), strict=True)]
+
+    def _key_arrays(self, table: Table, *, probe: bool = False
+                    ) -> tuple[NDArray[Any], NDArray[np.bool_]]:
         try:
             found = self.rule.probe_keys(table) if probe else self.rule.row_keys(table)
         except SchemaError as error:
             raise SchemaError(
                 f"blocking needs a column the prepared tables lack: {error}") from None
         values = found.text if self.window_half and found.text is not None else found.keys
-        present = np.asarray(found.present, dtype=bool)
-        return [v if p else None for v, p in zip(values.tolist(), present.tolist(), strict=True)]
+        return np.asarray(values), np.asarray(found.present, dtype=bool)
 
     def _build(self, keys: Sequence[Any], rows: NDArray[np.int64]) -> None:
         present = np.fromiter((k is not None for k in keys), dtype=bool, count=len(keys))
@@ -74,7 +86,9 @@ class _RuleIndex:
         values = np.asarray([k for k in keys if k is not None] or [empty], dtype=kind)
         if not present.any():
             values = values[:0]
-        rows = rows[present]
+        self._build_sorted(values, rows[present])
+
+    def _build_sorted(self, values: NDArray[Any], rows: NDArray[np.int64]) -> None:
         order = np.argsort(values, kind="stable")
         sorted_values = values[order]
         if len(sorted_values):
@@ -87,51 +101,109 @@ class _RuleIndex:
         position: Any = np.int32 if small else np.int64
         self.offsets = np.r_[starts, len(sorted_values)].astype(position)
         self.rows = rows[order].astype(position)
-        self.pending: dict[Any, list[int]] = {}
+        self.skip = (np.isin(self.keys, self.skipped) if len(self.skipped) and not self.window_half
+                     else np.zeros(len(self.keys), dtype=bool))
+        for array in (self.keys, self.offsets, self.rows, self.skip):
+            array.flags.writeable = False
 
-    def add(self, keys: Sequence[Any], rows: NDArray[np.int64]) -> None:
-        for key, row in zip(keys, rows.tolist(), strict=True):
-            if key is not None:
-                self.pending.setdefault(key, []).append(row)
-
-    def merge(self) -> None:
-        """Fold the pending additions into the sorted arrays."""
-        if not self.pending:
-            return
-        counts = np.diff(self.offsets)
-        keys: list[Any] = list(np.repeat(self.keys, counts).tolist())
-        rows = [self.rows]
-        for key, extra in self.pending.items():
-            keys.extend([key] * len(extra))
-            rows.append(np.asarray(extra, dtype=np.int64))
-        self._build(keys, np.concatenate(rows))
+    def merged(self, table: Table, rows: NDArray[np.int64]) -> _RuleIndex:
+        """A new index with the rows of ``table`` (numbered ``rows``) added; ``self`` unchanged."""
+        values, present = self._key_arrays(table)
+        counts = np.diff(self.offsets.astype(np.int64))
+        kind: Any = object if self.window_half else np.uint64
+        old_values = np.repeat(self.keys, counts)
+        new_values = np.asarray(values[present], dtype=kind)
+        out = _RuleIndex.__new__(_RuleIndex)
+        out.rule, out.window_half, out.skipped = self.rule, self.window_half, self.skipped
+        # old rows first: the stable sort keeps each key's rows ascending, as a fresh build
+        out._build_sorted(np.concatenate([old_values, new_values]),
+                          np.concatenate([self.rows.astype(np.int64), rows[present]]))
+        return out
 
     def lookup(self, key: Any) -> NDArray[np.int64]:
         """Registry rows whose key agrees (or is in the window, for sorted neighbourhood)."""
+        lo, hi = self._span(key)
+        found: NDArray[np.int64] = (self.rows[self.offsets[lo]:self.offsets[hi]] if hi > lo
+                                    else self.rows[:0]).astype(np.int64)
+        return found
+
+    def _span(self, key: Any) -> tuple[int, int]:
+        """The range of distinct keys a record with ``key`` pairs with."""
         if key is None:
-            return np.zeros(0, dtype=np.int64)
+            return 0, 0
         if not self.window_half:
             key = np.uint64(key)
         pos = int(np.searchsorted(self.keys, key))
         exact = pos < len(self.keys) and self.keys[pos] == key
         if self.window_half == 0:
-            lo, hi = (pos, pos + 1) if exact else (pos, pos)
+            if exact and self.skip[pos]:
+                return pos, pos
+            return (pos, pos + 1) if exact else (pos, pos)
+        h = self.window_half
+        return max(0, pos - h), min(len(self.keys), pos + h + 1 if exact else pos + h)
+
+    def candidates(self, right: Table, cap: int | None
+                   ) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.bool_], int]:
+        """``(registry rows, record rows)`` of this rule, records whose block was cut, pairs cut.
+
+        A block is one key value: its pairs are the registry rows holding the key
+        times the records of ``right`` holding it; a block over ``cap`` pairs, or
+        a placeholder key, makes no pair (the same cap as batch blocking).
+        """
+        n = right.n_rows
+        values, present = self._key_arrays(right, probe=True)
+        capped = np.zeros(n, dtype=bool)
+        if self.window_half:  # sorted neighbourhood: one window per record
+            starts_l, counts_l = np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64)
+            for i in np.flatnonzero(present).tolist():
+                lo, hi = self._span(values[i])
+                if hi > lo:
+                    starts_l[i] = int(self.offsets[lo])
+                    counts_l[i] = int(self.offsets[hi]) - starts_l[i]
+            cut = counts_l > cap if cap is not None else np.zeros(n, dtype=bool)
         else:
-            h = self.window_half
-            lo = max(0, pos - h)
-            hi = min(len(self.keys), pos + h + 1 if exact else pos + h)
-        found: NDArray[np.int64] = (self.rows[self.offsets[lo]:self.offsets[hi]] if hi > lo
-                                    else self.rows[:0]).astype(np.int64)
-        if self.max_block is not None and self.window_half == 0 and len(found) > self.max_block:
-            found = found[:0]
-        if self.pending:
-            extra = self.pending.get(key)
-            if extra:
-                found = np.concatenate([found, np.asarray(extra, dtype=np.int64)])
-        return found
+            keys = np.asarray(values, dtype=np.uint64)
+            pos = np.searchsorted(self.keys, keys)
+            safe = np.minimum(pos, max(len(self.keys) - 1, 0))
+            exact = present & (pos < len(self.keys))
+            if len(self.keys):
+                exact &= self.keys[safe] == keys
+            offsets = self.offsets.astype(np.int64)
+            starts_l = np.where(exact, offsets[safe] if len(self.keys) else 0, 0)
+            counts_l = np.where(exact, (offsets[safe + 1] - offsets[safe])
+                                if len(self.keys) else 0, 0).astype(np.int64)
+            cut = exact & self.skip[safe] if len(self.keys) else np.zeros(n, dtype=bool)
+            if cap is not None and exact.any():
+                # records of this run sharing the key share its block
+                _, inverse, same = np.unique(keys[exact], return_inverse=True,
+                                             return_counts=True)
+                block_pairs = counts_l[exact] * same[inverse.reshape(-1)]
+                cut[np.flatnonzero(exact)[block_pairs > cap]] = True
+        pairs_cut = int(counts_l[cut].sum())
+        capped[cut] = True
+        counts_l = np.where(cut, 0, counts_l)
+        total = int(counts_l.sum())
+        rec = np.repeat(np.arange(n, dtype=np.int64), counts_l)
+        positions = np.repeat(starts_l - (np.cumsum(counts_l) - counts_l), counts_l)
+        positions += np.arange(total, dtype=np.int64)
+        return self.rows[positions].astype(np.int64), rec, capped, pairs_cut
 
     def nbytes(self) -> int:
         return int(self.keys.nbytes + self.offsets.nbytes + self.rows.nbytes)
+
+
+@dataclasses.dataclass(frozen=True)
+class _State:
+    """Everything a query reads, published at once (copy-on-write; see RegistryIndex)."""
+
+    pipeline: Any
+    prepared: Any
+    ids: NDArray[np.object_]
+    rules: tuple[_RuleIndex, ...]
+    tf: Mapping[str, NDArray[np.float64]]
+    tf_slots: tuple[tuple[int, str, tuple[int, ...]], ...]
+    fast: Any
+    spec: Any
 
 
 class RegistryIndex:
@@ -144,6 +216,21 @@ class RegistryIndex:
     result table as :meth:`vnlink.Linker.link`), :meth:`add` for new registry
     rows, :meth:`save` / :meth:`load` to keep it on disk.
 
+    Thread safety: any number of threads may call :meth:`query` and
+    :meth:`query_many` while another calls :meth:`add` or :meth:`swap`. The
+    index is copy-on-write: everything a query reads (the prepared registry,
+    the key indexes, the term-frequency arrays, the ids, the pipeline) is one
+    immutable state object, read once when the query starts; ``add`` builds
+    the next state off to the side and publishes it in one assignment. A
+    query therefore answers from the state before or after an ``add``, never
+    a mix. Concurrent ``add`` calls are serialized by a lock.
+
+    Work is bounded: a block (one key value of one rule) over the pipeline's
+    ``max_block_pairs`` pairs makes no pair, nor does a placeholder key found at
+    fit time; such records carry the reason code ``blocking_capped`` and a
+    :class:`~vnlink.exceptions.VnlinkWarning` is issued. ``query_many`` works
+    in chunks of ``QUERY_CHUNK`` records.
+
     Attributes
     ----------
     prepared : Table
@@ -152,51 +239,53 @@ class RegistryIndex:
         Time taken to prepare and index the registry.
     """
 
+    #: Records linked at a time by :meth:`query_many` (bounds its memory).
+    QUERY_CHUNK = 5_000
+
     def __init__(self, model: Any, registry: Table | None, *,
                  _prepared: Table | None = None) -> None:
-        #: The pipeline the index runs (a fitted Linker's, or one loaded from a model file).
-        self.pipeline: Pipeline = getattr(model, "pipeline", model)
+        pipeline: Pipeline = getattr(model, "pipeline", model)
+        self._lock = threading.Lock()
         start = time.perf_counter()
         if _prepared is None:
             if registry is None:
                 raise ConfigurationError("RegistryIndex needs a registry table")
             # the compact form a loaded index has: each distinct string one object
-            self.prepared: Any = _compact(_prepare_slim(self.pipeline, registry))
+            prepared: Any = _compact(_prepare_slim(pipeline, registry))
         else:
-            self.prepared = _slim(_prepared, self.pipeline)
-        self._build()
+            prepared = _slim(_prepared, pipeline)
+        self._state = _build_state(pipeline, prepared)
         # what preparing left behind (cycles of its intermediate objects) is freed now,
         # not at some later query, and the C heap's free pages go back to the system
         gc.collect()
         _release_free_heap()
         self.build_seconds = time.perf_counter() - start
 
-    def _build(self) -> None:
-        from vnlink.blocking import DEFAULT_MAX_BLOCK_PAIRS
+    @property
+    def pipeline(self) -> Pipeline:
+        """The pipeline the index runs (a fitted Linker's, or one loaded from a model file)."""
+        pipeline: Pipeline = self._state.pipeline
+        return pipeline
 
-        self._ids = _strings(self.prepared["record_id"])
-        self._rules = [_RuleIndex(rule, self.prepared, DEFAULT_MAX_BLOCK_PAIRS)
-                       for rule in self.pipeline.rules]
-        # Term frequencies come from arrays computed here once, not per query.
-        cset = self.pipeline.comparisons
-        self._tf: dict[str, NDArray[np.float64]] = {}
-        self._tf_slots: list[tuple[int, str, tuple[int, ...]]] = []
-        for j, comparison in enumerate(cset.comparisons):
-            column, tf_levels = comparison.tf_column, tuple(comparison.tf_levels)
-            if column is None or not tf_levels:
-                continue
-            self._tf_slots.append((j, column, tf_levels))
-            if column not in self._tf:
-                self._tf[column] = np.asarray(cset.row_frequencies(self.prepared, column),
-                                              dtype=np.float64)
-        self._fast = _without_tf(cset)
-        self._spec = cset.to_dict()
-        # Queries never encode the registry (they compare within a small table of the
-        # candidates): the encodings made for the frequencies above are dropped.
-        _encode.forget(self.prepared)
+    @property
+    def prepared(self) -> Any:
+        """The prepared registry (derived columns) of the current state."""
+        return self._state.prepared
+
+    @property
+    def _rules(self) -> tuple[_RuleIndex, ...]:
+        return self._state.rules
+
+    @property
+    def _tf(self) -> Mapping[str, NDArray[np.float64]]:
+        return self._state.tf
+
+    @property
+    def _ids(self) -> NDArray[np.object_]:
+        return self._state.ids
 
     def __len__(self) -> int:
-        return int(self.prepared.n_rows)
+        return int(self._state.prepared.n_rows)
 
     def __repr__(self) -> str:
         return f"RegistryIndex({len(self):,} registry rows, {len(self._rules)} rules)"
@@ -204,110 +293,78 @@ class RegistryIndex:
     @property
     def nbytes(self) -> int:
         """Bytes held by the key indexes (the prepared registry not counted)."""
-        return int(sum(r.nbytes() for r in self._rules))
+        return int(sum(r.nbytes() for r in self._state.rules))
 
     # ----- lookups -------------------------------------------------------
 
     def _candidates(self, right: Table) -> tuple[NDArray[np.int64], NDArray[np.int64],
                                                  NDArray[np.int8]]:
         """Candidate (registry row, record row, rule) triples, unique per pair, first rule."""
-        lefts: list[NDArray[np.int64]] = []
-        rights: list[NDArray[np.int64]] = []
-        rules: list[NDArray[np.int8]] = []
-        for r, index in enumerate(self._rules):
-            keys = index.row_keys(right, probe=True)
-            for i, key in enumerate(keys):
-                if key is None:
-                    continue
-                found = index.lookup(key)
-                if len(found):
-                    lefts.append(found)
-                    rights.append(np.full(len(found), i, dtype=np.int64))
-                    rules.append(np.full(len(found), r, dtype=np.int8))
-        if not lefts:
-            empty = np.zeros(0, dtype=np.int64)
-            return empty, empty, np.zeros(0, dtype=np.int8)
-        left = np.concatenate(lefts)
-        rec = np.concatenate(rights)
-        rule = np.concatenate(rules)
-        # unique (record, registry row), keeping the first rule (rules were appended in order)
-        order = np.lexsort((rule, left, rec))
-        left, rec, rule = left[order], rec[order], rule[order]
-        keep = np.r_[True, (left[1:] != left[:-1]) | (rec[1:] != rec[:-1])]
-        return left[keep], rec[keep], rule[keep]
+        left, rec, rule, _, _ = _candidates(self._state, right)
+        return left, rec, rule
 
     def _score(self, left_rows: NDArray[np.int64], right: Table, rec_rows: NDArray[np.int64]
                ) -> tuple[Any, NDArray[np.float64], NDArray[np.float64]]:
         """Compare the candidates only; term frequencies from the precomputed arrays."""
-        if len(left_rows) == 0:
-            return None, np.zeros(0), np.zeros(0)
-        # Compare within one small table: the candidate rows followed by the records.
-        # Nothing done per query grows with the registry (encodings of a 1M-row table are
-        # not touched), and comparing a table with itself encodes each column once, with
-        # no joint vocabulary of two tables to build.
-        uniq, local = np.unique(left_rows, return_inverse=True)
-        both = _stack(self.prepared, uniq, right)
-        vectors = self._fast.compute(
-            (local.reshape(-1).astype(np.int64), rec_rows + len(uniq)), both, both)
-        tf = np.full(vectors.levels.shape, np.nan, dtype=np.float64)
-        for j, column, tf_levels in self._tf_slots:
-            mask = np.isin(vectors.levels[:, j], np.asarray(tf_levels, dtype=np.int8))
-            tf[mask, j] = self._tf[column][left_rows[mask]]
-        vectors = dataclasses.replace(vectors, tf=tf, spec=self._spec)
-        weight, prob = self._weigh(vectors)
-        return vectors, weight, prob
+        return _score(self._state, left_rows, right, rec_rows)
 
-    def _weigh(self, vectors: Any) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-        """Match weight and probability; for Fellegi–Sunter without re-validating the vectors.
-
-        The vectors were made here by the model's own comparisons, so the checks of
-        ``match_weight`` (a third of a millisecond per query) are skipped; the sum is the
-        same, in the same order, as ``FellegiSunter.match_weight``.
-        """
-        from vnlink.classify import FellegiSunter
-        from vnlink.classify.explain import probability_from_weight
-
-        model = self.pipeline.classifier
-        if type(model) is not FellegiSunter:
-            return self.pipeline.score(vectors)
-        weight = np.full(vectors.levels.shape[0], model.prior_weight_, dtype=np.float64)
-        for _, level_weights, tf_part in model._columns(vectors):
-            weight += level_weights
-            if tf_part is not None:
-                weight += tf_part
-        return weight, np.asarray(probability_from_weight(weight), dtype=np.float64)
-
-    def _prepare_records(self, records: Any) -> Table:
+    def _prepare_records(self, records: Any, state: _State | None = None) -> Table:
+        pipeline = (state or self._state).pipeline
         if isinstance(records, Mapping) and not any(
             isinstance(v, (list, tuple, np.ndarray)) for v in records.values()
         ):
             records = [dict(records)]
         table = as_table(records)
-        schema = self.pipeline.records_schema
+        schema = pipeline.records_schema
         missing = [c for c in schema.columns() if c not in table]
         if missing:  # a lookup may leave fields out: they count as missing values
             columns = dict(table.columns)
             for column in missing:
                 columns[column] = np.full(table.n_rows, None, dtype=object)
             table = Table(columns, n_rows=table.n_rows)
-        return self.pipeline.prepare(table, "records")
-
-    def _scored(self, right: Table) -> ScoredPairs:
-        left_rows, rec_rows, rule = self._candidates(right)
-        vectors, weight, prob = self._score(left_rows, right, rec_rows)
-        k = len(self.pipeline.comparisons.comparisons)
-        levels = vectors.levels if vectors is not None else np.zeros((0, k), dtype=np.int8)
-        return ScoredPairs(left_rows, rec_rows, rule, tuple(r.rule.name for r in self._rules),
-                           levels, weight, prob)
+        prepared: Table = pipeline.prepare(table, "records")
+        return prepared
 
     def query_many(self, records: Any) -> LinkResult:
-        """Link a batch of records against the index: the same table as :meth:`Linker.link`."""
+        """Link a batch of records against the index: the same table as :meth:`Linker.link`.
+
+        Records are linked ``QUERY_CHUNK`` at a time; a block's pairs (and the
+        cap) are counted within a chunk.
+        """
         start = time.perf_counter()
-        right = self._prepare_records(records)
-        scored = self._scored(right)
-        table = self.pipeline.decide(self.prepared, right, scored)
-        return LinkResult(table, timings={"query": time.perf_counter() - start},
-                          fingerprint=self.pipeline.fingerprint, n_pairs=len(scored))
+        state = self._state  # one state for the whole batch
+        pipeline = state.pipeline
+        table = records if isinstance(records, Mapping) else as_table(records)
+        tables: list[Table] = []
+        n_pairs = 0
+        cuts: dict[str, int] = {}
+        capped_records = 0
+        parts: Any = [table]
+        if isinstance(table, Table) and table.n_rows > self.QUERY_CHUNK:
+            n = table.n_rows
+            parts = (table.take(np.arange(lo, min(n, lo + self.QUERY_CHUNK)))
+                     for lo in range(0, n, self.QUERY_CHUNK))
+        for part in parts:
+            right = self._prepare_records(part, state)
+            scored = _scored(state, right)
+            tables.append(pipeline.decide(state.prepared, right, scored))
+            n_pairs += len(scored)
+            for rule, count in (scored.cuts or {}).items():
+                cuts[rule] = cuts.get(rule, 0) + count
+            if scored.capped is not None:
+                capped_records += int(scored.capped.sum())
+        if cuts:
+            from vnlink.blocking.pairs import warn_cuts
+
+            warn_cuts(cuts, capped_records, pipeline.max_block_pairs)
+        first = tables[0]
+        out = first if len(tables) == 1 else Table(
+            {name: np.concatenate([t[name] for t in tables]) for name in first.column_names},
+            n_rows=sum(t.n_rows for t in tables))
+        return LinkResult(out, timings={"query": time.perf_counter() - start},
+                          fingerprint=pipeline.fingerprint, n_pairs=n_pairs,
+                          blocking={"max_block_pairs": pipeline.max_block_pairs,
+                                    "pairs_cut": cuts})
 
     def query(self, record: Any, *, top_k: int = 5) -> Table:
         """The best ``top_k`` registry candidates for one record, best first.
@@ -331,19 +388,25 @@ class RegistryIndex:
             raise ConfigurationError(f"top_k must be a positive integer, got {top_k!r}")
         from vnlink.reasons import join_codes
 
-        right = self._prepare_records(record)
+        state = self._state  # one state for the whole query
+        pipeline = state.pipeline
+        right = self._prepare_records(record, state)
         if right.n_rows != 1:
             raise ConfigurationError(f"query takes one record, got {right.n_rows}; "
                                      "use query_many for several")
-        scored = self._scored(right)
-        decided = self.pipeline.decide(self.prepared, right, scored)
+        scored = _scored(state, right)
+        if scored.cuts:
+            from vnlink.blocking.pairs import warn_cuts
+
+            warn_cuts(scored.cuts, 1, pipeline.max_block_pairs)
+        decided = pipeline.decide(state.prepared, right, scored)
         order = np.lexsort((scored.left, -scored.weight))[:top_k]  # as link: weight, then row
         rows = scored.left[order]
         k = len(rows)
-        flags, fixes = self.pipeline.explain(self.prepared, right, rows,
-                                             np.zeros(k, dtype=np.int64),
-                                             levels=scored.levels[order])
-        codes, texts = join_codes(flags, k, locale=self.pipeline.locale)
+        flags, fixes = pipeline.explain(state.prepared, right, rows,
+                                        np.zeros(k, dtype=np.int64),
+                                        levels=scored.levels[order])
+        codes, texts = join_codes(flags, k, locale=pipeline.locale)
         status = np.full(k, "candidate", dtype=object)
         if k:  # the best candidate carries the record's decision, as link gives it
             status[0] = decided["status"][0]
@@ -351,7 +414,7 @@ class RegistryIndex:
             texts[0] = decided["reasons"][0]
         return Table({
             "rank": np.arange(1, k + 1, dtype=np.int64),
-            "person_id": self._ids[rows],
+            "person_id": state.ids[rows],
             "match_probability": scored.prob[order],
             "match_weight": scored.weight[order],
             "status": status,
@@ -363,31 +426,30 @@ class RegistryIndex:
     # ----- updates -------------------------------------------------------
 
     def add(self, rows: Any) -> RegistryIndex:
-        """Add new registry rows (prepared once, indexed incrementally); return ``self``."""
-        new = self.pipeline.prepare(as_table(rows), "registry")
-        if new.n_rows == 0:
-            return self
-        base = self.prepared.n_rows
-        merged = {name: np.concatenate([self.prepared[name], new[name]])
-                  for name in self.prepared.column_names if name in new}
-        from vnlink.prepare import PreparedTable
+        """Add new registry rows (prepared once, indexed incrementally); return ``self``.
 
-        source = self.prepared.source
-        merged_source = Table({c: np.concatenate([
-            np.asarray(source[c], dtype=object), np.asarray(new.source[c], dtype=object)])
-            for c in source.column_names if c in new.source})
-        self.prepared = PreparedTable(merged, source=merged_source,
-                                      schema=self.prepared.schema)
-        rows_new = np.arange(base, base + new.n_rows, dtype=np.int64)
-        for index in self._rules:
-            index.add(index.row_keys(new), rows_new)
-            if sum(len(v) for v in index.pending.values()) > max(1000, len(index.rows) // 10):
-                index.merge()
-        self._ids = _strings(self.prepared["record_id"])
-        for column in list(self._tf):
-            self._tf[column] = np.asarray(
-                self.pipeline.comparisons.row_frequencies(self.prepared, column), dtype=np.float64)
-        _encode.forget(self.prepared)
+        Safe while other threads query: the next state is built aside and
+        published at once; concurrent ``add`` calls run one after the other.
+        """
+        with self._lock:
+            state = self._state
+            pipeline = state.pipeline
+            new = pipeline.prepare(as_table(rows), "registry")
+            if new.n_rows == 0:
+                return self
+            self._state = _added(state, new)
+        return self
+
+    def swap(self, other: RegistryIndex) -> RegistryIndex:
+        """Serve ``other``'s registry and model from now on (a newly loaded index); return ``self``.
+
+        Queries already running finish on the state they started with; later
+        ones see ``other``'s. Serialized with :meth:`add`.
+        """
+        if not isinstance(other, RegistryIndex):
+            raise ConfigurationError(f"swap takes a RegistryIndex, got {type(other).__name__}")
+        with self._lock:
+            self._state = other._state
         return self
 
     # ----- persistence -----------------------------------------------------
@@ -399,13 +461,14 @@ class RegistryIndex:
         """
         from vnlink._sealed import write_sealed_npz
 
+        state = self._state
         arrays: dict[str, NDArray[Any]] = {}
         meta: dict[str, Any] = {"format": _INDEX_FORMAT, "version": 1,
-                                "model": pipeline_to_dict(self.pipeline), "columns": {},
+                                "model": pipeline_to_dict(state.pipeline), "columns": {},
                                 "source": {}}
-        for name in self.prepared.column_names:
-            meta["columns"][name] = _store(arrays, f"c:{name}", self.prepared[name])
-        source = self.prepared.source
+        for name in state.prepared.column_names:
+            meta["columns"][name] = _store(arrays, f"c:{name}", state.prepared[name])
+        source = state.prepared.source
         for name in source.column_names:
             meta["source"][name] = _store(arrays, f"s:{name}", source[name])
         arrays["meta"] = np.frombuffer(json.dumps(meta, ensure_ascii=False).encode(), np.uint8)
@@ -436,6 +499,143 @@ class RegistryIndex:
             prepared = PreparedTable(columns, source=Table(source, n_rows=n),
                                      schema=pipeline.registry_schema, n_rows=n)
             return cls(pipeline, None, _prepared=prepared)
+
+
+def _build_state(pipeline: Pipeline, prepared: Any) -> _State:
+    """The query state of a prepared registry: key indexes, term frequencies, ids."""
+    placeholders = getattr(pipeline, "placeholders", {}) or {}
+    rules = tuple(_RuleIndex(rule, prepared, placeholders.get(rule.name, ()))
+                  for rule in pipeline.rules)
+    # Term frequencies come from arrays computed here once, not per query.
+    cset = pipeline.comparisons
+    tf: dict[str, NDArray[np.float64]] = {}
+    slots: list[tuple[int, str, tuple[int, ...]]] = []
+    for j, comparison in enumerate(cset.comparisons):
+        column, tf_levels = comparison.tf_column, tuple(comparison.tf_levels)
+        if column is None or not tf_levels:
+            continue
+        slots.append((j, column, tf_levels))
+        if column not in tf:
+            tf[column] = np.asarray(cset.row_frequencies(prepared, column), dtype=np.float64)
+    state = _State(pipeline, prepared, _strings(prepared["record_id"]), rules, tf,
+                   tuple(slots), _without_tf(cset), cset.to_dict())
+    # Queries never encode the registry (they compare within a small table of the
+    # candidates): the encodings made for the frequencies above are dropped.
+    _encode.forget(prepared)
+    return state
+
+
+def _added(state: _State, new: Any) -> _State:
+    """The state with the prepared registry rows ``new`` appended (``state`` unchanged)."""
+    from vnlink.prepare import PreparedTable
+
+    pipeline = state.pipeline
+    old = state.prepared
+    base = old.n_rows
+    merged = {name: np.concatenate([old[name], new[name]])
+              for name in old.column_names if name in new}
+    source = old.source
+    merged_source = Table({c: np.concatenate([
+        np.asarray(source[c], dtype=object), np.asarray(new.source[c], dtype=object)])
+        for c in source.column_names if c in new.source})
+    prepared = PreparedTable(merged, source=merged_source, schema=old.schema)
+    rows_new = np.arange(base, base + new.n_rows, dtype=np.int64)
+    rules = tuple(index.merged(new, rows_new) for index in state.rules)
+    tf = {column: np.asarray(pipeline.comparisons.row_frequencies(prepared, column),
+                             dtype=np.float64) for column in state.tf}
+    _encode.forget(prepared)
+    return dataclasses.replace(state, prepared=prepared, ids=_strings(prepared["record_id"]),
+                               rules=rules, tf=tf)
+
+
+def _candidates(state: _State, right: Table) -> tuple[
+    NDArray[np.int64], NDArray[np.int64], NDArray[np.int8], NDArray[np.bool_] | None,
+    dict[str, int]
+]:
+    """Candidate (registry row, record row, rule) triples, unique per pair, first rule.
+
+    Also the records whose block was cut (``None`` when none) and the pairs cut per rule.
+    """
+    cap = state.pipeline.max_block_pairs
+    lefts: list[NDArray[np.int64]] = []
+    rights: list[NDArray[np.int64]] = []
+    rules: list[NDArray[np.int8]] = []
+    capped = np.zeros(right.n_rows, dtype=bool)
+    cuts: dict[str, int] = {}
+    for r, index in enumerate(state.rules):
+        found, rec, cut, pairs_cut = index.candidates(right, cap)
+        if cut.any():
+            capped |= cut
+            cuts[index.rule.name] = cuts.get(index.rule.name, 0) + pairs_cut
+        if len(found):
+            lefts.append(found)
+            rights.append(rec)
+            rules.append(np.full(len(found), r, dtype=np.int8))
+    flags = capped if capped.any() else None
+    if not lefts:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, np.zeros(0, dtype=np.int8), flags, cuts
+    left = np.concatenate(lefts)
+    rec = np.concatenate(rights)
+    rule = np.concatenate(rules)
+    # unique (record, registry row), keeping the first rule (rules were appended in order)
+    order = np.lexsort((rule, left, rec))
+    left, rec, rule = left[order], rec[order], rule[order]
+    keep = np.r_[True, (left[1:] != left[:-1]) | (rec[1:] != rec[:-1])]
+    return left[keep], rec[keep], rule[keep], flags, cuts
+
+
+def _score(state: _State, left_rows: NDArray[np.int64], right: Table,
+           rec_rows: NDArray[np.int64]
+           ) -> tuple[Any, NDArray[np.float64], NDArray[np.float64]]:
+    """Compare the candidates only; term frequencies from the precomputed arrays."""
+    if len(left_rows) == 0:
+        return None, np.zeros(0), np.zeros(0)
+    # Compare within one small table: the candidate rows followed by the records.
+    # Nothing done per query grows with the registry (encodings of a 1M-row table are
+    # not touched), and comparing a table with itself encodes each column once, with
+    # no joint vocabulary of two tables to build.
+    uniq, local = np.unique(left_rows, return_inverse=True)
+    both = _stack(state.prepared, uniq, right)
+    vectors = state.fast.compute(
+        (local.reshape(-1).astype(np.int64), rec_rows + len(uniq)), both, both)
+    tf = np.full(vectors.levels.shape, np.nan, dtype=np.float64)
+    for j, column, tf_levels in state.tf_slots:
+        mask = np.isin(vectors.levels[:, j], np.asarray(tf_levels, dtype=np.int8))
+        tf[mask, j] = state.tf[column][left_rows[mask]]
+    vectors = dataclasses.replace(vectors, tf=tf, spec=state.spec)
+    weight, prob = _weigh(state.pipeline, vectors)
+    return vectors, weight, prob
+
+
+def _weigh(pipeline: Pipeline, vectors: Any) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Match weight and probability; for Fellegi–Sunter without re-validating the vectors.
+
+    The vectors were made here by the model's own comparisons, so the checks of
+    ``match_weight`` (a third of a millisecond per query) are skipped; the sum is the
+    same, in the same order, as ``FellegiSunter.match_weight``.
+    """
+    from vnlink.classify import FellegiSunter
+    from vnlink.classify.explain import probability_from_weight
+
+    model = pipeline.classifier
+    if type(model) is not FellegiSunter:
+        return pipeline.score(vectors)
+    weight = np.full(vectors.levels.shape[0], model.prior_weight_, dtype=np.float64)
+    for _, level_weights, tf_part in model._columns(vectors):
+        weight += level_weights
+        if tf_part is not None:
+            weight += tf_part
+    return weight, np.asarray(probability_from_weight(weight), dtype=np.float64)
+
+
+def _scored(state: _State, right: Table) -> ScoredPairs:
+    left_rows, rec_rows, rule, capped, cuts = _candidates(state, right)
+    vectors, weight, prob = _score(state, left_rows, right, rec_rows)
+    k = len(state.pipeline.comparisons.comparisons)
+    levels = vectors.levels if vectors is not None else np.zeros((0, k), dtype=np.int8)
+    return ScoredPairs(left_rows, rec_rows, rule, tuple(r.rule.name for r in state.rules),
+                       levels, weight, prob, capped, cuts)
 
 
 def _prepare_slim(pipeline: Pipeline, registry: Table) -> Any:

@@ -44,6 +44,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from vnlink._progress import Stages
+from vnlink.blocking.pairs import DEFAULT_MAX_BLOCK_PAIRS as _DEFAULT_CAP
+from vnlink.blocking.pairs import check_max_block_pairs
 from vnlink.decide import DEFAULT_MIN_MARGIN as _DEFAULT_MIN_MARGIN
 from vnlink.decide import DEFAULT_REVIEW_THRESHOLD as _DEFAULT_REVIEW
 from vnlink.decide import DEFAULT_VERIFIED_THRESHOLD as _DEFAULT_VERIFIED
@@ -198,6 +200,13 @@ class Linker:
         Precision of verified links aimed at when choosing thresholds from the truth.
     max_fit_pairs
         Candidate pairs sampled to fit the model (bounds fitting time and memory).
+    max_block_pairs
+        The one cap on candidate pairs per block (one key value of one rule),
+        shared by ``link`` and the index (a lookup's block is its registry rows times
+        the records looked up together); cuts are reported (``blocking_capped``,
+        ``summary()["blocking"]``, a :class:`~vnlink.exceptions.VnlinkWarning`).
+        ``None``: no cap. Key values held by a large share of the registry
+        (placeholders) are found at ``fit`` and never used as keys.
     u_pairs
         Random registry/record pairs compared to estimate u (default 200,000).
         Unsupervised fitting runs EM on the candidate pairs for m, then takes u
@@ -238,6 +247,7 @@ class Linker:
         min_margin: float = _DEFAULT_MIN_MARGIN,
         target_precision: float = 0.999,
         max_fit_pairs: int = 2_000_000,
+        max_block_pairs: int | None = _DEFAULT_CAP,
         u_pairs: int = 200_000,
         random_state: int = 0,
         progress: bool = True,
@@ -254,6 +264,7 @@ class Linker:
         self.min_margin = min_margin
         self.target_precision = target_precision
         self.max_fit_pairs = max_fit_pairs
+        self.max_block_pairs = check_max_block_pairs(max_block_pairs)
         self.u_pairs = u_pairs
         self.random_state = random_state
         self.progress = progress
@@ -346,6 +357,7 @@ class Linker:
                 "verified_threshold": _DEFAULT_VERIFIED, "review_threshold": _DEFAULT_REVIEW,
                 "min_margin": float(self.min_margin)}),
             fingerprint=getattr(self, "fingerprint_", ""), locale=self.locale,
+            max_block_pairs=self.max_block_pairs, placeholders=getattr(self, "placeholders_", {}),
         )
 
     # ----- stages ----------------------------------------------------------
@@ -433,7 +445,8 @@ class Linker:
                 if X is not None and len(X.levels) == len(pairs.left):  # fitted on every pair
                     weight, prob = pipe.score(X)
                     scored = ScoredPairs(pairs.left, pairs.right, pairs.rule,
-                                         tuple(pairs.rule_names), X.levels, weight, prob)
+                                         tuple(pairs.rule_names), X.levels, weight, prob,
+                                         pairs.capped, pairs.report.cuts())
                 else:
                     scored = pipe.score_pairs(pairs, left, right)
             with stages.stage("decide"):
@@ -442,7 +455,8 @@ class Linker:
             stages.close()
         self.timings_ = {k: v for k, v in stages.timings.items() if k not in ("score", "decide")}
         result = LinkResult(table, origin=_origin(records, right), timings=stages.timings,
-                            fingerprint=self.fingerprint_, n_pairs=len(pairs.left))
+                            fingerprint=self.fingerprint_, n_pairs=len(pairs.left),
+                            blocking=_cut_summary(pipe, scored))
         result.linker = self  # for result.review_table (issue 15)
         return result
 
@@ -470,11 +484,16 @@ class Linker:
                 left = self._prepared(registry, reg, schemas[0])
             with stages.stage("prepare records"):
                 right = self._prepared(records, rec, schemas[1])
-        from vnlink.blocking import candidate_pairs
+        from vnlink.blocking.pairs import candidate_pairs, find_placeholders, warn_cuts
 
         with stages.stage("block"):
+            self.placeholders_ = find_placeholders(self.rules_, left)
             rules = [r for r in self.rules_ if r.symmetric] if dedupe else self.rules_
-            pairs = candidate_pairs(rules, left, None if dedupe else right)
+            pairs = candidate_pairs(rules, left, None if dedupe else right,
+                                    max_block_pairs=self.max_block_pairs,
+                                    skip_keys=self.placeholders_)
+            if pairs.capped is not None and pairs.report is not None:
+                warn_cuts(pairs.report.cuts(), int(pairs.capped.sum()), self.max_block_pairs)
         rng = np.random.default_rng(self.random_state)
         n_pairs = len(pairs.left)
         if n_pairs == 0:
@@ -646,7 +665,8 @@ class Linker:
         finally:
             stages.close()
         result = LinkResult(table, origin=_origin(records, rec), timings=stages.timings,
-                            fingerprint=self.fingerprint_, n_pairs=len(pairs.left))
+                            fingerprint=self.fingerprint_, n_pairs=len(pairs.left),
+                            blocking=_cut_summary(pipe, scored))
         result.linker = self  # for result.review_table (issue 15)
         return result
 
@@ -741,7 +761,8 @@ class Linker:
         return model_document(registry_schema=self.registry_schema_,
                               records_schema=self.records_schema_, rules=self.rules_,
                               comparisons=self.comparisons_, classifier=self.classifier_,
-                              thresholds=self.thresholds_)
+                              thresholds=self.thresholds_, max_block_pairs=self.max_block_pairs,
+                              placeholders=getattr(self, "placeholders_", {}))
 
     def save(self, path: str | os.PathLike[str], *, overwrite: bool = True) -> Path:
         """Save the fitted model as sealed JSON (no pickle, atomic, mode 0600); return the path.
@@ -758,7 +779,9 @@ class Linker:
         th = pipeline.thresholds
         linker = cls(verified_threshold=th["verified_threshold"],
                      review_threshold=th["review_threshold"], min_margin=th["min_margin"],
-                     progress=progress, locale=pipeline.locale)
+                     progress=progress, locale=pipeline.locale,
+                     max_block_pairs=pipeline.max_block_pairs)
+        linker.placeholders_ = dict(pipeline.placeholders)
         linker.registry_schema_ = pipeline.registry_schema
         linker.records_schema_ = pipeline.records_schema
         linker.rules_ = list(pipeline.rules)
@@ -801,3 +824,7 @@ def _subset_pairs(pairs: Any, index: NDArray[np.int64]) -> Any:
     return dataclasses.replace(pairs, left=pairs.left[index], right=pairs.right[index],
                                rule=pairs.rule[index], report=None)
 
+
+def _cut_summary(pipe: Pipeline, scored: ScoredPairs) -> dict[str, Any]:
+    """The ``blocking`` entry of a LinkResult: the cap and the pairs cut per rule."""
+    return {"max_block_pairs": pipe.max_block_pairs, "pairs_cut": dict(scored.cuts or {})}

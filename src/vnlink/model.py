@@ -23,6 +23,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from vnlink._version import __version__
+from vnlink.blocking.pairs import DEFAULT_MAX_BLOCK_PAIRS as _DEFAULT_CAP
 from vnlink.exceptions import ModelFormatError
 from vnlink.pipeline import Pipeline
 from vnlink.schema import Schema
@@ -51,11 +52,24 @@ def fingerprint(doc: Mapping[str, Any]) -> str:
 
 
 def model_document(*, registry_schema: Schema, records_schema: Schema, rules: Any,
-                   comparisons: Any, classifier: Any, thresholds: Mapping[str, float]
-                   ) -> dict[str, Any]:
-    """The JSON-ready model document of fitted parts."""
+                   comparisons: Any, classifier: Any, thresholds: Mapping[str, float],
+                   max_block_pairs: int | None = _DEFAULT_CAP,
+                   placeholders: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The JSON-ready model document of fitted parts.
+
+    The blocking limits (``max_block_pairs`` when not the default, the
+    placeholder keys when any) are written under ``"blocking_limits"`` only when
+    they differ from the defaults, so a model without them reads as before.
+    """
     from vnlink.classify.io import model_to_dict
 
+    limits: dict[str, Any] = {}
+    if max_block_pairs != _DEFAULT_CAP:
+        limits["max_block_pairs"] = max_block_pairs
+    if placeholders:
+        limits["placeholders"] = {name: [f"{int(k):016x}" for k in keys]
+                                  for name, keys in placeholders.items() if keys}
+    extra = {"blocking_limits": limits} if limits else {}
     return {
         "format": MODEL_FORMAT,
         "format_version": MODEL_VERSION,
@@ -66,7 +80,23 @@ def model_document(*, registry_schema: Schema, records_schema: Schema, rules: An
         "comparisons": [c.to_dict() for c in comparisons.comparisons],
         "classifier": model_to_dict(classifier),
         "thresholds": dict(thresholds),
+        **extra,
     }
+
+
+def _blocking_limits(doc: Mapping[str, Any]) -> dict[str, Any]:
+    """The Pipeline arguments of a document's ``"blocking_limits"`` (defaults when absent)."""
+    limits = doc.get("blocking_limits", {})
+    out: dict[str, Any] = {}
+    if "max_block_pairs" in limits:
+        cap = limits["max_block_pairs"]
+        if cap is not None and (type(cap) is not int or cap < 1):
+            raise ValueError("blocking_limits.max_block_pairs must be a positive integer")
+        out["max_block_pairs"] = cap
+    if "placeholders" in limits:
+        out["placeholders"] = {str(name): [int(k, 16) for k in keys]
+                               for name, keys in limits["placeholders"].items()}
+    return out
 
 
 def pipeline_to_dict(pipeline: Pipeline) -> dict[str, Any]:
@@ -74,7 +104,9 @@ def pipeline_to_dict(pipeline: Pipeline) -> dict[str, Any]:
     return model_document(registry_schema=pipeline.registry_schema,
                           records_schema=pipeline.records_schema, rules=pipeline.rules,
                           comparisons=pipeline.comparisons, classifier=pipeline.classifier,
-                          thresholds=pipeline.thresholds)
+                          thresholds=pipeline.thresholds,
+                          max_block_pairs=pipeline.max_block_pairs,
+                          placeholders=pipeline.placeholders)
 
 
 def pipeline_from_dict(doc: Mapping[str, Any], *, locale: str = "vi") -> Pipeline:
@@ -106,6 +138,7 @@ def pipeline_from_dict(doc: Mapping[str, Any], *, locale: str = "vi") -> Pipelin
             classifier=loads_model(json.dumps(doc["classifier"])),
             thresholds=thresholds,
             locale=locale,
+            **_blocking_limits(doc),
         )
     except ModelFormatError:
         raise

@@ -42,6 +42,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from vnlink._version import __version__
+from vnlink.blocking.pairs import DEFAULT_MAX_BLOCK_PAIRS as _DEFAULT_CAP
+from vnlink.blocking.pairs import check_max_block_pairs
 from vnlink.decide import REVIEW as _REVIEW
 from vnlink.decide import UNMATCHED as _UNMATCHED
 from vnlink.decide import VERIFIED as _VERIFIED
@@ -83,6 +85,10 @@ class ScoredPairs:
         ``int8`` (n_pairs, n_comparisons) level matrix (``-1`` = missing).
     weight, prob
         Match weight (bits) and probability of every pair.
+    capped
+        Per record: whether blocking cut one of its blocks (``None``: nothing cut).
+    cuts
+        Pairs cut per rule (the rules that cut any).
     """
 
     left: NDArray[np.int64]
@@ -92,6 +98,8 @@ class ScoredPairs:
     levels: NDArray[np.int8]
     weight: NDArray[np.float64]
     prob: NDArray[np.float64]
+    capped: NDArray[np.bool_] | None = None
+    cuts: dict[str, int] | None = None
 
     def __len__(self) -> int:
         return len(self.left)
@@ -100,7 +108,7 @@ class ScoredPairs:
         """The pairs at ``index`` (an index array or a boolean mask)."""
         return ScoredPairs(self.left[index], self.right[index], self.rule[index],
                            self.rule_names, self.levels[index], self.weight[index],
-                           self.prob[index])
+                           self.prob[index], self.capped, self.cuts)
 
 
 @dataclass
@@ -125,6 +133,8 @@ class BestCandidates:
     levels
         Optional ``int8`` (n_records, n_comparisons): the best pair's levels
         (recomputed by ``decide_best`` when ``None``).
+    capped
+        Optional: records whose blocking was cut (reason ``blocking_capped``).
     """
 
     left_row: NDArray[np.int64]
@@ -135,6 +145,7 @@ class BestCandidates:
     runner_up_weight: NDArray[np.float64]
     n_candidates: NDArray[np.int64]
     levels: NDArray[np.int8] | None = None
+    capped: NDArray[np.bool_] | None = None
 
     @classmethod
     def from_scored(cls, scored: ScoredPairs, n_records: int) -> BestCandidates:
@@ -165,6 +176,7 @@ class BestCandidates:
             runner_up_weight=np.where(has2, scored.weight[si] if not empty else np.nan, np.nan),
             n_candidates=np.bincount(scored.right, minlength=n_records).astype(np.int64),
             levels=levels,
+            capped=scored.capped,
         )
 
 
@@ -187,11 +199,19 @@ class Pipeline:
         SHA-256 of the model JSON (written into every result row).
     locale
         Language of the reason texts: ``"vi"`` (default) or ``"en"``.
+    max_block_pairs
+        The one cap on a block's candidate pairs, in batch and in the index
+        (:data:`vnlink.blocking.DEFAULT_MAX_BLOCK_PAIRS`; ``None``: no cap).
+    placeholders
+        Rule name -> stable keys of placeholder values found at fit time
+        (:func:`vnlink.blocking.find_placeholders`), never used as keys.
     """
 
     def __init__(self, *, registry_schema: Schema, records_schema: Schema, rules: Sequence[Any],
                  comparisons: Any, classifier: Any, thresholds: Mapping[str, float],
-                 fingerprint: str = "", locale: str = "vi") -> None:
+                 fingerprint: str = "", locale: str = "vi",
+                 max_block_pairs: int | None = _DEFAULT_CAP,
+                 placeholders: Mapping[str, Sequence[int]] | None = None) -> None:
         from vnlink.reasons import check_locale
 
         self.registry_schema = registry_schema
@@ -202,6 +222,8 @@ class Pipeline:
         self.thresholds = {k: float(v) for k, v in thresholds.items()}
         self.fingerprint = fingerprint
         self.locale = check_locale(locale)
+        self.max_block_pairs = check_max_block_pairs(max_block_pairs)
+        self.placeholders = {k: [int(x) for x in v] for k, v in (placeholders or {}).items()}
 
     def __repr__(self) -> str:
         return (f"Pipeline({len(self.rules)} rules, "
@@ -235,13 +257,18 @@ class Pipeline:
 
         Deduplication runs the symmetric rules only (a rule keying registry and
         records differently, :class:`~vnlink.blocking.extra_rules.SwappedName`,
-        has no meaning within one table), in memory and on Spark alike.
+        has no meaning within one table), in memory and on Spark alike. Placeholder
+        keys found at fit are skipped, blocks over ``max_block_pairs`` are cut, and
+        every cut is warned about (counts and rule names only).
         """
-        from vnlink.blocking import candidate_pairs
+        from vnlink.blocking.pairs import candidate_pairs, warn_cuts
 
-        if right is None:
-            return candidate_pairs(self.dedupe_rules(), left, None)
-        return candidate_pairs(self.rules, left, right)
+        rules = self.dedupe_rules() if right is None else self.rules
+        pairs = candidate_pairs(rules, left, right, max_block_pairs=self.max_block_pairs,
+                                skip_keys=self.placeholders)
+        if pairs.capped is not None and pairs.report is not None:
+            warn_cuts(pairs.report.cuts(), int(pairs.capped.sum()), self.max_block_pairs)
+        return pairs
 
     def dedupe_rules(self) -> list[Any]:
         """The rules deduplication runs: the symmetric ones."""
@@ -252,7 +279,8 @@ class Pipeline:
         return Pipeline(registry_schema=self.registry_schema, records_schema=self.records_schema,
                         rules=self.dedupe_rules(), comparisons=self.comparisons,
                         classifier=self.classifier, thresholds=self.thresholds,
-                        fingerprint=self.fingerprint, locale=self.locale)
+                        fingerprint=self.fingerprint, locale=self.locale,
+                        max_block_pairs=self.max_block_pairs, placeholders=self.placeholders)
 
     # ----- compare and score -------------------------------------------------------
 
@@ -287,7 +315,10 @@ class Pipeline:
             vectors = self.compare((left_idx[sl], right_idx[sl]), left, right)
             levels[sl] = vectors.levels
             weight[sl], prob[sl] = self.score(vectors)
-        return ScoredPairs(left_idx, right_idx, rule, names, levels, weight, prob)
+        report = getattr(pairs, "report", None)
+        return ScoredPairs(left_idx, right_idx, rule, names, levels, weight, prob,
+                           getattr(pairs, "capped", None),
+                           report.cuts() if report is not None else None)
 
     # ----- decide and explain ----------------------------------------------------
 
@@ -335,6 +366,8 @@ class Pipeline:
         demote_conflicts(status, flags)
         flags.update(decision_flags(usable_rows(right, self.records_schema), has, has2, status,
                                     best.prob, margin, th))
+        if best.capped is not None:  # blocking left out some of the record's candidates
+            flags["blocking_capped"] = np.asarray(best.capped, dtype=bool)
         from vnlink.reasons import join_codes
 
         codes, texts = join_codes(flags, n, locale=self.locale)

@@ -37,6 +37,12 @@ REASON_TEXTS: dict[str, dict[str, str]] = {
         "vi": "không tìm thấy người nào gần giống trong CSDL dân cư",
         "en": "no similar person found in the population registry",
     },
+    "blocking_capped": {
+        "vi": "một số ứng viên không được so sánh: giá trị khóa (SĐT, CCCD, tên + ngày sinh) "
+              "trùng với quá nhiều người trong CSDL",
+        "en": "some candidates were not compared: a key value (phone, ID, name + date of "
+              "birth) is shared by too many registry people",
+    },
     "low_score": {
         "vi": "điểm khớp chưa đủ cao để tự động liên kết",
         "en": "the match score is too low to link automatically",

@@ -162,14 +162,20 @@ class LinkResult(TableResult):
         Seconds per stage.
     fingerprint : str
         The model fingerprint.
+    blocking : dict
+        What blocking cut: ``max_block_pairs`` (the cap) and ``pairs_cut``
+        (pairs cut per rule, the rules that cut any); the records concerned
+        carry the reason code ``blocking_capped``.
     """
 
     def __init__(self, table: Table, *, origin: str = "table", timings: Mapping[str, float] | None
-                 = None, fingerprint: str = "", n_pairs: int = 0) -> None:
+                 = None, fingerprint: str = "", n_pairs: int = 0,
+                 blocking: Mapping[str, Any] | None = None) -> None:
         super().__init__(table, origin)
         self.timings = dict(timings or {})
         self.fingerprint = fingerprint
         self.n_pairs = n_pairs
+        self.blocking = dict(blocking or {"max_block_pairs": None, "pairs_cut": {}})
         self.linker: Any = None  # the Linker that made it (set by Linker.link / fit_link)
 
     def review_table(self, registry: Any, records: Any, **options: Any) -> Any:
@@ -197,12 +203,18 @@ class LinkResult(TableResult):
         return dict(sorted(counts.items(), key=lambda kv: -kv[1]))
 
     def summary(self) -> dict[str, Any]:
-        """Counts per status, the most common reasons, pairs scored, seconds per stage."""
+        """Counts per status, top reasons, pairs scored, blocking cuts, seconds per stage.
+
+        ``blocking`` gives the cap, the pairs cut per rule and the records that
+        lost candidates to it (counts only).
+        """
         return {
             "records": len(self),
             "statuses": self.counts(),
             "pairs": self.n_pairs,
             "reasons": dict(list(self.reason_counts().items())[:10]),
+            "blocking": {**self.blocking,
+                         "records_capped": self.reason_counts().get("blocking_capped", 0)},
             "timings": {k: round(v, 3) for k, v in self.timings.items()},
             "model_fingerprint": self.fingerprint,
             "vnlink_version": __version__,

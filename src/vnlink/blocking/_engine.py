@@ -6,7 +6,7 @@ run it; :func:`~vnlink.blocking.candidate_pairs` is the public entry point.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -39,8 +39,13 @@ class RulePlan:
         *,
         codes: Codes | None = None,
         join: Join | None = None,
+        capped_rows: NDArray[np.bool_] | None = None,
+        forced: NDArray[np.bool_] | None = None,
     ) -> None:
         self.rule = rule
+        #: per probe row (right table; the one table in dedupe mode): a block of it was cut
+        self.capped_rows = capped_rows
+        self.forced = forced
         self.keys = keys
         self.max_block_pairs = max_block_pairs
         (
@@ -58,7 +63,7 @@ class RulePlan:
     def codes(self) -> Codes:
         """The rule's joint block codes, oversized blocks set to ``-1``."""
         if self._codes is None:
-            self._codes = capped(self.rule, self.keys, self.max_block_pairs)[0]
+            self._codes = capped(self.rule, self.keys, self.max_block_pairs, self.forced)[0]
         return self._codes
 
 
@@ -72,17 +77,44 @@ def check_cap(max_block_pairs: int | None) -> None:
 
 
 def capped(
-    rule: BlockingRule, keys: KeyCodes, max_block_pairs: int | None
+    rule: BlockingRule,
+    keys: KeyCodes,
+    max_block_pairs: int | None,
+    forced: NDArray[np.bool_] | None = None,
 ) -> tuple[Codes, tuple[int, int, int, int, int, int]]:
     """Joint block codes with the oversized blocks removed, and the rule's counts."""
+    codes, counts, _ = cut_blocks(rule, keys, max_block_pairs, forced)
+    return codes, counts
+
+
+def cut_blocks(
+    rule: BlockingRule,
+    keys: KeyCodes,
+    max_block_pairs: int | None,
+    forced: NDArray[np.bool_] | None = None,
+) -> tuple[Codes, tuple[int, int, int, int, int, int], NDArray[np.bool_] | None]:
+    """Joint block codes with the oversized blocks removed, the rule's counts, capped rows.
+
+    ``forced`` (joint rows) marks rows whose key is a placeholder: their blocks
+    are cut whatever their size. The last item is, per probe row, whether one
+    of its blocks was cut (``None`` when nothing was).
+    """
     codes = rule.block_codes(keys)
     per_block = keys.pair_counts(codes)
     blocks = int(np.count_nonzero(per_block))
     largest = int(per_block.max()) if len(per_block) else 0
     blocks_cut = pairs_cut = rows_cut = 0
-    if max_block_pairs is not None and largest > max_block_pairs:
-        cut = per_block > max_block_pairs
-        blocks_cut = int(cut.sum())
+    cut = (
+        per_block > max_block_pairs
+        if max_block_pairs is not None
+        else np.zeros(len(per_block), dtype=bool)
+    )
+    if forced is not None and forced.any():
+        valid = (codes >= 0) & forced
+        cut[codes[valid]] = True
+    capped_rows = None
+    if cut.any():
+        blocks_cut = int(np.count_nonzero(cut & (per_block > 0)))
         pairs_cut = int(per_block[cut].sum())
         in_cut = np.zeros(len(codes), dtype=bool)
         valid = codes >= 0
@@ -90,15 +122,22 @@ def capped(
         rows_cut = int(in_cut[: keys.n_target].sum())
         if not keys.dedupe:
             rows_cut += int(in_cut[keys.n_target :].sum())
+        capped_rows = in_cut[: keys.n_target] if keys.dedupe else in_cut[keys.n_target :]
         codes = np.where(in_cut, -1, codes)
     # exact agreement: the pairs are the blocks' own pairs
     pairs = (
         int(per_block.sum()) - pairs_cut if isinstance(rule, BlockOn) else rule.count(keys, codes)
     )
-    return codes, (pairs, blocks - blocks_cut, largest, blocks_cut, pairs_cut, rows_cut)
+    counts = (pairs, blocks - blocks_cut, largest, blocks_cut, pairs_cut, rows_cut)
+    return codes, counts, capped_rows
 
 
-def _link_plan(rule: BlockOn, keys: KeyCodes, max_block_pairs: int | None) -> RulePlan:
+def _link_plan(
+    rule: BlockOn,
+    keys: KeyCodes,
+    max_block_pairs: int | None,
+    forced: NDArray[np.bool_] | None = None,
+) -> RulePlan:
     """An exact rule in link mode: join the two tables' group indexes on their hashes.
 
     Only the distinct right-hand hashes are searched among the left-hand ones;
@@ -106,9 +145,9 @@ def _link_plan(rule: BlockOn, keys: KeyCodes, max_block_pairs: int | None) -> Ru
     """
     left, right = keys.group_index(rule.keys)
     last = right.last_join
-    if last is not None and last[0] is left and last[1] == max_block_pairs:
+    if last is not None and last[0] is left and last[1] == max_block_pairs and forced is None:
         # the same two tables joined again (count_pairs, then candidate_pairs, then analysis)
-        _, _, counts, first, count = last
+        _, _, counts, first, count = last  # only joins that cut nothing are kept
         return RulePlan(
             rule, keys, max_block_pairs, counts, join=Join.from_groups(left.rows, first, count)
         )
@@ -124,11 +163,23 @@ def _link_plan(rule: BlockOn, keys: KeyCodes, max_block_pairs: int | None) -> Ru
     per_block = n_left * n_right
     largest = int(per_block.max()) if len(per_block) else 0
     blocks_cut = pairs_cut = rows_cut = 0
-    if max_block_pairs is not None and largest > max_block_pairs:
-        cut = per_block > max_block_pairs
+    cut = (
+        per_block > max_block_pairs
+        if max_block_pairs is not None
+        else np.zeros(len(per_block), dtype=bool)
+    )
+    if forced is not None and len(position):
+        # a placeholder key: every row of the left group holds it, so its first row tells
+        cut |= forced[left.rows[left.offsets[position]]]
+    group = right.row_group()
+    capped_rows = None
+    if cut.any():
         blocks_cut = int(cut.sum())
         pairs_cut = int(per_block[cut].sum())
         rows_cut = int(n_left[cut].sum() + n_right[cut].sum())
+        group_cut = np.zeros(len(right.hashes) + 1, dtype=bool)
+        group_cut[matched[cut]] = True
+        capped_rows = group_cut[group]
         keep = ~cut
         matched, position, n_left = matched[keep], position[keep], n_left[keep]
     # per right-hand group (and one more for rows missing the key): where its partners start
@@ -136,7 +187,6 @@ def _link_plan(rule: BlockOn, keys: KeyCodes, max_block_pairs: int | None) -> Ru
     size = np.zeros(len(right.hashes) + 1, dtype=np.int64)
     start[matched] = left.offsets[position]
     size[matched] = n_left
-    group = right.row_group()
     first = start[group]
     count = size[group]
     counts = (
@@ -149,12 +199,18 @@ def _link_plan(rule: BlockOn, keys: KeyCodes, max_block_pairs: int | None) -> Ru
     )
     first.flags.writeable = False
     count.flags.writeable = False
-    right.last_join = (left, max_block_pairs, counts, first, count)
+    if forced is None and capped_rows is None:
+        right.last_join = (left, max_block_pairs, counts, first, count)
     join = Join.from_groups(left.rows, first, count)
-    return RulePlan(rule, keys, max_block_pairs, counts, join=join)
+    return RulePlan(rule, keys, max_block_pairs, counts, join=join, capped_rows=capped_rows)
 
 
-def _dedupe_plan(rule: BlockOn, keys: KeyCodes, max_block_pairs: int | None) -> RulePlan:
+def _dedupe_plan(
+    rule: BlockOn,
+    keys: KeyCodes,
+    max_block_pairs: int | None,
+    forced: NDArray[np.bool_] | None = None,
+) -> RulePlan:
     """An exact rule in dedupe mode: each row pairs with the later rows of its group."""
     (index,) = keys.group_index(rule.keys)
     sizes = index.sizes()
@@ -162,12 +218,21 @@ def _dedupe_plan(rule: BlockOn, keys: KeyCodes, max_block_pairs: int | None) -> 
     largest = int(per_block.max()) if len(per_block) else 0
     blocks_cut = pairs_cut = rows_cut = 0
     ends = index.offsets[1:].astype(np.int64)
-    if max_block_pairs is not None and largest > max_block_pairs:
-        cut = per_block > max_block_pairs
+    cut = (
+        per_block > max_block_pairs
+        if max_block_pairs is not None
+        else np.zeros(len(per_block), dtype=bool)
+    )
+    if forced is not None and len(per_block):
+        cut |= forced[index.rows[index.offsets[:-1]]]
+    capped_rows = None
+    if cut.any():
         blocks_cut = int(cut.sum())
         pairs_cut = int(per_block[cut].sum())
         rows_cut = int(sizes[cut].sum())
         ends = np.where(cut, index.offsets[:-1], ends)  # a cut group pairs nothing
+        capped_rows = np.zeros(keys.n_probe, dtype=bool)
+        capped_rows[index.rows] = np.repeat(cut, sizes)
     # the row at position i of the index pairs with positions i + 1 .. end of its group
     position = np.arange(len(index.rows), dtype=np.int64)
     first = np.zeros(keys.n_probe, dtype=np.int64)
@@ -183,23 +248,81 @@ def _dedupe_plan(rule: BlockOn, keys: KeyCodes, max_block_pairs: int | None) -> 
         rows_cut,
     )
     join = Join.from_groups(index.rows, first, count)
-    return RulePlan(rule, keys, max_block_pairs, counts, join=join)
+    return RulePlan(rule, keys, max_block_pairs, counts, join=join, capped_rows=capped_rows)
 
 
 def plan_rules(
-    rules: list[BlockingRule], keys: KeyCodes, max_block_pairs: int | None
+    rules: list[BlockingRule],
+    keys: KeyCodes,
+    max_block_pairs: int | None,
+    skip: Mapping[str, Any] | None = None,
 ) -> list[RulePlan]:
-    """Each rule's counts after the block-size cap, and how to make its pairs (internal)."""
+    """Each rule's counts after the block-size cap, and how to make its pairs (internal).
+
+    ``skip`` maps a rule name to the stable 64-bit keys (:meth:`BlockingRule.row_keys`)
+    of placeholder values: their blocks are cut whatever their size.
+    """
     check_cap(max_block_pairs)
     plans = []
     for rule in rules:
+        skipped = None if not skip else skip.get(rule.name)
+        forced = None
+        if skipped is not None and len(skipped):
+            forced = _placeholder_rows(rule, keys, np.asarray(skipped, dtype=np.uint64))
         if isinstance(rule, BlockOn):
             make = _dedupe_plan if keys.dedupe else _link_plan
-            plans.append(make(rule, keys, max_block_pairs))
+            side = None if forced is None else forced[: keys.n_target]
+            plans.append(make(rule, keys, max_block_pairs, side))
+            plans[-1].forced = forced
         else:
-            codes, counts = capped(rule, keys, max_block_pairs)
-            plans.append(RulePlan(rule, keys, max_block_pairs, counts, codes=codes))
+            codes, counts, capped_rows = cut_blocks(rule, keys, max_block_pairs, forced)
+            plans.append(
+                RulePlan(
+                    rule,
+                    keys,
+                    max_block_pairs,
+                    counts,
+                    codes=codes,
+                    capped_rows=capped_rows,
+                    forced=forced,
+                )
+            )
     return plans
+
+
+def _placeholder_rows(
+    rule: BlockingRule, keys: KeyCodes, skipped: NDArray[np.uint64]
+) -> NDArray[np.bool_]:
+    """Joint rows (left, then right) whose key of ``rule`` is one of ``skipped``."""
+    parts = []
+    sides = [(keys.left, False)] if keys.right is None else [(keys.left, False), (keys.right, True)]
+    for table, probe in sides:
+        found = rule.probe_keys(table) if probe else rule.row_keys(table)
+        parts.append(np.isin(np.asarray(found.keys, dtype=np.uint64), skipped) & found.present)
+    if keys.right is None:
+        parts.append(parts[0])
+    return np.concatenate(parts)
+
+
+def placeholder_keys(
+    rules: Sequence[BlockingRule], registry: Any, *, min_rows: int, share: float
+) -> dict[str, list[int]]:
+    """Per exact rule, the stable keys held by more than ``max(min_rows, share * n)`` rows."""
+    table = as_table(registry)
+    limit = max(int(min_rows), int(share * table.n_rows))
+    found: dict[str, list[int]] = {}
+    if table.n_rows <= limit:
+        return found
+    for rule in rules:
+        if not isinstance(rule, BlockOn):
+            continue
+        rk = rule.row_keys(table)
+        values, counts = np.unique(np.asarray(rk.keys, dtype=np.uint64)[rk.present],
+                                   return_counts=True)
+        big = values[counts > limit]
+        if len(big):
+            found[rule.name] = sorted(int(v) for v in big.tolist())
+    return found
 
 
 class Join:
@@ -289,13 +412,26 @@ class Join:
 
 
 def plan_blocking(
-    rules: Rules, left: Any, right: Any, max_block_pairs: int | None
+    rules: Rules,
+    left: Any,
+    right: Any,
+    max_block_pairs: int | None,
+    skip: Mapping[str, Any] | None = None,
 ) -> tuple[KeyCodes, list[RulePlan]]:
     rule_list = as_rules(rules)
     left_table = as_table(left)
     right_table = None if right is None else as_table(right)
     keys = KeyCodes(left_table, right_table)
-    return keys, plan_rules(rule_list, keys, max_block_pairs)
+    return keys, plan_rules(rule_list, keys, max_block_pairs, skip)
+
+
+def capped_rows(keys: KeyCodes, plans: Sequence[RulePlan]) -> NDArray[np.bool_] | None:
+    """Per probe row, whether any rule cut one of its blocks (``None`` when none was cut)."""
+    out = None
+    for plan in plans:
+        if plan.capped_rows is not None:
+            out = plan.capped_rows.copy() if out is None else out | plan.capped_rows
+    return out
 
 
 def _chunks(per_row: NDArray[np.int64], chunk_pairs: int) -> Iterator[tuple[int, int]]:

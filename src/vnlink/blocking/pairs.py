@@ -34,26 +34,45 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import warnings
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
 from vnlink.blocking import _engine
 from vnlink.blocking.results import BlockingReport, CandidatePairs, RuleReport
-from vnlink.exceptions import ConfigurationError
+from vnlink.blocking.rules import as_rules
+from vnlink.exceptions import ConfigurationError, VnlinkWarning
 
 __all__ = [
     "DEFAULT_MAX_BLOCK_PAIRS",
+    "PLACEHOLDER_MIN_ROWS",
+    "PLACEHOLDER_SHARE",
     "BlockingReport",
     "CandidatePairs",
     "RuleReport",
     "candidate_pairs",
+    "check_max_block_pairs",
+    "find_placeholders",
     "iter_candidate_pairs",
+    "warn_cuts",
 ]
 
 DEFAULT_MAX_BLOCK_PAIRS = 1_000_000
-"""Blocks making more pairs than this are skipped and reported (``None`` disables the cap)."""
+"""Blocks making more pairs than this are skipped and reported (``None`` disables the cap).
+
+The one cap of batch linking and of :class:`~vnlink.RegistryIndex` lookups: a
+block is one key value of one rule, and its pairs are the registry rows holding
+the key times the records of the run holding it (one record for
+:meth:`~vnlink.RegistryIndex.query`, a chunk for ``query_many``).
+"""
+
+PLACEHOLDER_MIN_ROWS = 1_000
+"""A key value held by more registry rows than this (and the share below) is a placeholder."""
+
+PLACEHOLDER_SHARE = 1e-4
+"""Share of the registry one key value must exceed to be a placeholder (and the count above)."""
 
 _Rules = _engine.Rules
 
@@ -64,6 +83,7 @@ def candidate_pairs(
     right: Any = None,
     *,
     max_block_pairs: int | None = DEFAULT_MAX_BLOCK_PAIRS,
+    skip_keys: Mapping[str, Sequence[int]] | None = None,
 ) -> CandidatePairs:
     """Candidate pairs of the union of ``rules``, each tagged with the first rule that made it.
 
@@ -82,11 +102,16 @@ def candidate_pairs(
         Blocks that would make more pairs than this are skipped and counted in
         ``report`` (a placeholder value such as one phone number typed for
         thousands of people). ``None`` keeps every block.
+    skip_keys
+        Rule name -> stable 64-bit keys (:meth:`~vnlink.blocking.BlockingRule.row_keys`)
+        of placeholder values (:func:`find_placeholders`): their blocks are cut
+        and counted like oversized ones.
 
     Returns
     -------
     CandidatePairs
-        Sorted by right row, then left row; ``report`` holds the counts.
+        Sorted by right row, then left row; ``report`` holds the counts and
+        ``capped`` the rows that lost a block.
 
     Examples
     --------
@@ -95,7 +120,7 @@ def candidate_pairs(
     >>> pairs.left.tolist(), pairs.right.tolist(), pairs.report.total_pairs
     ([0], [0], 1)
     """
-    keys, plans = _engine.plan_blocking(rules, left, right, max_block_pairs)
+    keys, plans = _engine.plan_blocking(rules, left, right, max_block_pairs, skip_keys)
     pairs = next(_engine.generate(keys, plans, None))
     new = np.bincount(pairs.rule.astype(np.int64), minlength=len(plans)).tolist()
     report = _engine.blocking_report(keys, plans, new, max_block_pairs)
@@ -108,6 +133,68 @@ def candidate_pairs(
         pairs.n_right,
         pairs.dedupe,
         report,
+        _engine.capped_rows(keys, plans),
+    )
+
+
+def check_max_block_pairs(max_block_pairs: int | None) -> int | None:
+    """``max_block_pairs`` as an ``int`` (or ``None``); a ConfigurationError if not positive.
+
+    >>> check_max_block_pairs(5_000)
+    5000
+    """
+    _engine.check_cap(max_block_pairs)
+    return None if max_block_pairs is None else int(max_block_pairs)
+
+
+def find_placeholders(
+    rules: _Rules,
+    registry: Any,
+    *,
+    min_rows: int = PLACEHOLDER_MIN_ROWS,
+    share: float = PLACEHOLDER_SHARE,
+) -> dict[str, list[int]]:
+    """Key values of the exact rules that look like placeholders, as stable 64-bit keys.
+
+    A value is a placeholder when more than ``max(min_rows, share * n)`` of the
+    ``n`` registry rows hold it (a phone ``0000000000`` or one CCCD typed for
+    thousands of people): as a blocking key it pairs every record holding it with
+    all of them and finds nobody. The keys (hashes, not the values) are what
+    :func:`candidate_pairs` takes as ``skip_keys``; a fitted model keeps them.
+
+    >>> from vnlink.blocking import block_on
+    >>> registry = {"phone": ["0000000000"] * 5 + ["0912345678", "0987654321"]}
+    >>> found = find_placeholders(block_on("phone"), registry, min_rows=3)
+    >>> {name: len(keys) for name, keys in found.items()}
+    {'phone': 1}
+    >>> pairs = candidate_pairs("phone", registry, {"phone": ["0000000000"]}, skip_keys=found)
+    >>> len(pairs), pairs.report.cuts(), pairs.capped.tolist()
+    (0, {'phone': 5}, [True])
+    """
+    if not isinstance(min_rows, (int, np.integer)) or min_rows < 1:
+        raise ConfigurationError(f"min_rows must be a positive integer, got {min_rows!r}")
+    if not 0.0 <= float(share) <= 1.0:
+        raise ConfigurationError(f"share must be between 0 and 1, got {share!r}")
+    return _engine.placeholder_keys(
+        as_rules(rules), registry, min_rows=int(min_rows), share=float(share)
+    )
+
+
+def warn_cuts(cuts: Mapping[str, int], records: int, max_block_pairs: int | None) -> None:
+    """Warn (:class:`~vnlink.exceptions.VnlinkWarning`) that blocking cut pairs; counts only.
+
+    No key value is named (a key may be a person's CCCD): the rule names, the
+    pairs cut and the records affected.
+    """
+    if not cuts:
+        return
+    per_rule = ", ".join(f"{name}: {n:,}" for name, n in cuts.items())
+    warnings.warn(
+        f"blocking cut {sum(cuts.values()):,} candidate pairs ({per_rule}) of "
+        f"{records:,} records, in blocks over max_block_pairs={max_block_pairs} or on "
+        "placeholder keys; those records carry the reason code blocking_capped",
+        VnlinkWarning,
+        stacklevel=3,
     )
 
 

@@ -101,6 +101,17 @@ class BlockingReport:
         """Pairs the block-size cap removed, summed over rules."""
         return sum(r.pairs_cut for r in self.rules)
 
+    def cuts(self) -> dict[str, int]:
+        """Pairs cut per rule, for the rules that cut any (counts only, no key values).
+
+        >>> from vnlink.blocking import block_on, candidate_pairs
+        >>> report = candidate_pairs(block_on("y"), {"y": [1, 1, 1]}, {"y": [1, 1]},
+        ...                          max_block_pairs=5).report
+        >>> report.cuts()
+        {'y': 6}
+        """
+        return {r.rule: r.pairs_cut for r in self.rules if r.blocks_cut}
+
     def to_dicts(self) -> list[dict[str, Any]]:
         """One plain dict per rule."""
         return [dict(vars(r)) for r in self.rules]
@@ -150,6 +161,9 @@ class CandidatePairs:
     report
         Counts per rule and what the block-size cap cut (``None`` for the
         chunks of :func:`iter_candidate_pairs`).
+    capped
+        Per right-hand row (per row in dedupe mode): whether a block of it was
+        cut (too many pairs, or a placeholder key); ``None`` when nothing was cut.
     """
 
     left: NDArray[np.int64]
@@ -160,6 +174,7 @@ class CandidatePairs:
     n_right: int
     dedupe: bool = False
     report: BlockingReport | None = field(default=None, repr=False)
+    capped: NDArray[np.bool_] | None = field(default=None, repr=False)
 
     def __len__(self) -> int:
         return len(self.left)
