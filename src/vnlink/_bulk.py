@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import DTypeLike, NDArray
 
-__all__ = ["as_object_array", "factorize", "map_unique", "unique_columns"]
+__all__ = ["as_object_array", "combine_codes", "factorize", "map_unique", "unique_columns"]
 
 
 def as_object_array(values: Iterable[Any]) -> NDArray[np.object_]:
@@ -146,3 +146,25 @@ def unique_columns(
             column[:] = [getter(result) for result in parsed]
         columns[name] = column[inverse]
     return columns
+
+
+def combine_codes(
+    factorized: list[tuple[list[Any], NDArray[np.intp]]], n: int
+) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+    """A row of each distinct combination of factorized columns, and each row's combination.
+
+    ``factorized`` holds ``(distinct, inverse)`` per column (:func:`factorize`).
+
+    The codes are packed into one integer (re-numbered only when the product of
+    the numbers of distinct values would overflow), then sorted once.
+    """
+    combined = np.zeros(n, dtype=np.int64)
+    size = 1
+    for distinct, inverse in factorized:
+        if size * len(distinct) >= 1 << 62:
+            combined = np.unique(combined, return_inverse=True)[1].reshape(-1).astype(np.int64)
+            size = int(combined.max()) + 1 if n else 1
+        combined = combined * len(distinct) + inverse
+        size *= max(len(distinct), 1)
+    _, first, inverse = np.unique(combined, return_index=True, return_inverse=True)
+    return first.astype(np.intp), inverse.reshape(-1).astype(np.intp)

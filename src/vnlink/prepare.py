@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from vnlink._bulk import as_object_array, factorize
+from vnlink._bulk import as_object_array, combine_codes, factorize
 from vnlink.exceptions import ConfigurationError
 from vnlink.fields import FieldSpec, field_spec, registered_fields
 from vnlink.fields.person import AddressField
@@ -249,27 +249,7 @@ def _combinations(
     plain: list[NDArray[np.object_]], n: int
 ) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
     """A row of each distinct combination of the columns' values, and each row's combination."""
-    return _combine([factorize(part) for part in plain], n)
-
-
-def _combine(
-    factorized: list[tuple[list[Any], NDArray[np.intp]]], n: int
-) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
-    """:func:`_combinations` of already factorized columns.
-
-    The codes are packed into one integer (re-numbered only when the product of
-    the numbers of distinct values would overflow), then sorted once.
-    """
-    combined = np.zeros(n, dtype=np.int64)
-    size = 1
-    for distinct, inverse in factorized:
-        if size * len(distinct) >= 1 << 62:
-            combined = np.unique(combined, return_inverse=True)[1].reshape(-1).astype(np.int64)
-            size = int(combined.max()) + 1 if n else 1
-        combined = combined * len(distinct) + inverse
-        size *= max(len(distinct), 1)
-    _, first, inverse = np.unique(combined, return_index=True, return_inverse=True)
-    return first.astype(np.intp), inverse.reshape(-1).astype(np.intp)
+    return combine_codes([factorize(part) for part in plain], n)
 
 
 def _joined(plain: list[NDArray[np.object_]], row: int, separator: str) -> str | None:
@@ -334,7 +314,7 @@ def _problems_column(parts: list[NDArray[np.object_]], n: int) -> NDArray[np.obj
     factorized = [factorize(part) for part in parts]
     kept = [i for i, (distinct, _) in enumerate(factorized) if any(distinct)]
     parts = [parts[i] for i in kept]  # a part without a problem on any row adds nothing
-    first, inverse = _combine([factorized[i] for i in kept], n)
+    first, inverse = combine_codes([factorized[i] for i in kept], n)
     results = np.empty(len(first), dtype=object)
     for u, row in enumerate(first.tolist()):
         problems: list[str] = []

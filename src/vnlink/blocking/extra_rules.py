@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from vnlink._bulk import as_object_array, factorize
-from vnlink.blocking.rules import BlockingRule, RowKeys, block_on
+from vnlink.blocking.rules import BlockingRule, RowKeys, block_on, default_rules
 from vnlink.exceptions import ConfigurationError, SchemaError
 from vnlink.table import Table, as_table
 
@@ -158,14 +158,7 @@ def hard_default_rules() -> list[BlockingRule]:
     """
     dob = ("dob_year", "dob_month", "dob_day")
     return [
-        block_on("id_cccd"),
-        block_on("id_cmnd9"),
-        block_on("phone"),
-        block_on(*dob, "given_key", name="dob & given_key"),
-        block_on("given_key", "dob_year", "district"),
-        block_on(*dob, "province", name="dob & province"),
-        block_on("name_key", "dob_year"),
-        block_on("name_key", "district"),
+        *default_rules(),
         # household keys: found at home without ID or own phone
         # (the 2025 commune: filled for addresses written in either era)
         block_on("street", "ward_2025", "dob_year"),

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from vnlink._bulk import as_object_array, factorize
+from vnlink._bulk import as_object_array, combine_codes, factorize
 from vnlink.normalize import gazetteer
 from vnlink.normalize.address._folding import _HARD_SPLIT, _part
 from vnlink.normalize.address._parse import (
@@ -306,22 +306,8 @@ def parse_address_columns(
 def _combination_rows(
     columns: list[NDArray[np.object_]], n: int
 ) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
-    """A row of each distinct combination of the columns' values, and each row's combination.
-
-    The codes are packed into one integer (re-numbered only when the product of
-    the numbers of distinct values would overflow), then sorted once.
-    """
-    combined = np.zeros(n, dtype=np.int64)
-    size = 1
-    for column in columns:
-        distinct, inverse = factorize(column)
-        if size * len(distinct) >= 1 << 62:
-            combined = np.unique(combined, return_inverse=True)[1].reshape(-1).astype(np.int64)
-            size = int(combined.max()) + 1 if n else 1
-        combined = combined * len(distinct) + inverse
-        size *= max(len(distinct), 1)
-    _, first, inverse = np.unique(combined, return_index=True, return_inverse=True)
-    return first.astype(np.intp), inverse.reshape(-1).astype(np.intp)
+    """A row of each distinct combination of the columns' values, and each row's combination."""
+    return combine_codes([factorize(column) for column in columns], n)
 
 
 def _joined_parts(columns: list[NDArray[np.object_]], row: int) -> str | None:
