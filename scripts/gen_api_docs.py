@@ -20,6 +20,7 @@ import importlib
 import inspect
 import pkgutil
 import re
+import types
 import sys
 from pathlib import Path
 from typing import Any
@@ -62,7 +63,9 @@ def _summary(text: str) -> str:
 
 
 def _stable_repr(value: Any) -> str:
-    """``repr`` without memory addresses and with sets sorted (same text on every run)."""
+    """``repr`` without memory addresses, file paths or set order (same text everywhere)."""
+    if isinstance(value, types.ModuleType):
+        return f"<module {value.__name__!r}>"
     if isinstance(value, (set, frozenset)):
         inner = ", ".join(sorted(_stable_repr(v) for v in value))
         return f"{type(value).__name__}({{{inner}}})" if value else f"{type(value).__name__}()"
