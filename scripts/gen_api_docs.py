@@ -20,8 +20,8 @@ import importlib
 import inspect
 import pkgutil
 import re
-import types
 import sys
+import types
 from pathlib import Path
 from typing import Any
 
