@@ -498,9 +498,9 @@ def _cold_rate(texts: list[str]) -> float:
 
 def _clear_caches() -> None:
     """Forget every parsed tail, so that a timing measures cold parsing."""
-    from vnlink.normalize.address import folding, parse, tail
+    from vnlink.normalize.address import _folding, _parse, _tail
 
-    for module in (folding, parse, tail):
+    for module in (_folding, _parse, _tail):
         for value in vars(module).values():
             if hasattr(value, "cache_clear") and hasattr(value, "cache_info"):
                 value.cache_clear()

@@ -160,7 +160,7 @@ def load_and_query(path: str, queries: str) -> None:
     with np.load(path, allow_pickle=False) as data:
         model = json.loads(bytes(data["meta"]).decode())["model"]
     bare = Linker.from_dict(model, progress=False)
-    bare._prepare(as_table(rows), bare.records_schema_)
+    bare.prepare(as_table(rows), "records")
     del bare, model
     gc.collect()
     before = _rss_mb()

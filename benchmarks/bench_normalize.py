@@ -118,8 +118,9 @@ def distinct(n: int, seed: int = 2) -> list[str]:
 
 
 def _clear_caches() -> None:
-    for func in (names._word, names._single, syllables._analyse, syllables._repair, text._fold_word,
-                 legacy._fix, legacy._word_score, phonetic._ascii_syllable_key):  # fmt: skip
+    for func in (names._word, names._single, syllables.analyse_syllable, syllables._repair,
+                 text.fold_word, legacy._fix, legacy._word_score,
+                 phonetic.ascii_syllable_key):  # fmt: skip
         func.cache_clear()
 
 
