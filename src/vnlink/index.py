@@ -24,6 +24,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from vnlink._bulk import factorize
+from vnlink._columnar import from_codes, restore, store
 from vnlink.compare import _encode
 from vnlink.exceptions import ConfigurationError, ModelFormatError, SchemaError
 from vnlink.model import pipeline_from_dict, pipeline_to_dict
@@ -467,10 +468,10 @@ class RegistryIndex:
                                 "model": pipeline_to_dict(state.pipeline), "columns": {},
                                 "source": {}}
         for name in state.prepared.column_names:
-            meta["columns"][name] = _store(arrays, f"c:{name}", state.prepared[name])
+            meta["columns"][name] = store(arrays, f"c:{name}", state.prepared[name])
         source = state.prepared.source
         for name in source.column_names:
-            meta["source"][name] = _store(arrays, f"s:{name}", source[name])
+            meta["source"][name] = store(arrays, f"s:{name}", source[name])
         arrays["meta"] = np.frombuffer(json.dumps(meta, ensure_ascii=False).encode(), np.uint8)
         return write_sealed_npz(path, arrays, overwrite=overwrite)
 
@@ -490,9 +491,9 @@ class RegistryIndex:
             meta = loads_json(data["meta"].tobytes(), name=Path(path).name)
             if meta.get("format") != _INDEX_FORMAT:
                 raise ModelFormatError("not a vnlink registry index file")
-            columns = {name: _restore(data, f"c:{name}", kind)
+            columns = {name: restore(data, f"c:{name}", kind)
                        for name, kind in meta["columns"].items()}
-            source = {name: _restore(data, f"s:{name}", kind)
+            source = {name: restore(data, f"s:{name}", kind)
                       for name, kind in meta["source"].items()}
             pipeline = pipeline_from_dict(meta["model"])
             n = len(next(iter(columns.values()))) if columns else 0
@@ -724,13 +725,7 @@ def _shared(values: NDArray[Any]) -> NDArray[Any]:
         return values
     vocab = np.empty(len(distinct), dtype=object)
     vocab[:] = distinct
-    return _from_codes(vocab, inverse)
-
-
-def _from_codes(vocab: NDArray[np.object_], codes: NDArray[Any]) -> NDArray[np.object_]:
-    """The column whose row ``i`` is ``vocab[codes[i]]``: one object per distinct value."""
-    out: NDArray[np.object_] = vocab[np.asarray(codes, dtype=np.intp)]
-    return out
+    return from_codes(vocab, inverse)
 
 
 def _stack(prepared: Table, rows: NDArray[np.int64], right: Table) -> Table:
@@ -755,47 +750,3 @@ def _strings(values: NDArray[Any]) -> NDArray[np.object_]:
     out = np.empty(len(values), dtype=object)
     out[:] = ["" if v is None else str(v) for v in values.tolist()]
     return out
-
-
-def _store(arrays: dict[str, NDArray[Any]], key: str, values: NDArray[Any]) -> str:
-    """Put ``values`` into ``arrays`` under ``key``; return its kind for :func:`_restore`.
-
-    String columns are stored as their distinct values (``key + ":vocab"``) and int32
-    codes: a smaller file, and on loading each distinct string exists once in memory
-    (a province name is not a million strings).
-    """
-    if values.dtype == object and len(values) and not isinstance(values[0], tuple):
-        distinct, inverse = factorize(values)
-        text = ["" if v is None else str(v) for v in distinct]
-        arrays[key] = inverse.astype(np.int32)
-        arrays[key + ":vocab"] = np.asarray(text, dtype=str) if text else np.zeros(0, "U1")
-        return "codes"
-    arrays[key], kind = _to_storable(values)
-    return kind
-
-
-def _restore(data: Any, key: str, kind: str) -> NDArray[Any]:
-    """The column stored by :func:`_store` (or by the first format's ``_to_storable``)."""
-    if kind == "codes":
-        return _from_codes(np.asarray(data[key + ":vocab"]).astype(object), data[key])
-    return _from_storable(data[key], kind)
-
-
-def _to_storable(values: NDArray[Any]) -> tuple[NDArray[Any], str]:
-    if values.dtype == object:
-        if all(isinstance(v, tuple) for v in values[:1].tolist()) and len(values):
-            text = [";".join(map(str, v)) for v in values.tolist()]
-            return np.asarray(text, dtype=str) if text else np.zeros(0, "U1"), "tuple"
-        text = ["" if v is None else str(v) for v in values.tolist()]
-        return (np.asarray(text, dtype=str) if text else np.zeros(0, "U1")), "str"
-    return values, "array"
-
-
-def _from_storable(values: NDArray[Any], kind: str) -> NDArray[Any]:
-    if kind == "str":
-        return values.astype(object)
-    if kind == "tuple":
-        out = np.empty(len(values), dtype=object)
-        out[:] = [tuple(v.split(";")) if v else () for v in values.tolist()]
-        return out
-    return values
