@@ -498,12 +498,14 @@ def _cold_rate(texts: list[str]) -> float:
 
 def _clear_caches() -> None:
     """Forget every parsed tail, so that a timing measures cold parsing."""
-    from vnlink.normalize.address import _folding, _parse, _tail
+    from vnlink.normalize.address import _folding, _parse, _tail, _units
 
     for module in (_folding, _parse, _tail):
         for value in vars(module).values():
             if hasattr(value, "cache_clear") and hasattr(value, "cache_info"):
                 value.cache_clear()
+    for era in ("2021", "2025"):  # the name lookups each era's index keeps
+        _units._index(era).found.cache_clear()
 
 
 def accuracy(n: int, seed: int = 7) -> dict[str, float]:

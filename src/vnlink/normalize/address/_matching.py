@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
@@ -72,6 +72,8 @@ class _Text:
     accents: list[str] | None
     seg_of: list[int]
     seg_starts: list[int]
+    # names met that several units share: there the diacritics chose (see _memo)
+    shared_names: list[tuple[str, ...]] = field(default_factory=list)
 
 
 def _marker_before(
@@ -115,11 +117,46 @@ def _find(
     *,
     allow_fuzzy: bool,
 ) -> list[_Match]:
-    """Units of ``level`` whose name ends at token ``end`` (exclusive), in ``scopes``."""
+    """Units of ``level`` whose name ends at token ``end`` (exclusive), in ``scopes``.
+
+    A lookup reads only the words of its comma segment up to ``end``, so it is made
+    once per distinct segment and scope (kept in ``idx.found``) and shifted to where
+    the segment stands in this text.
+    """
     if end <= 0 or not scopes:
         return []
-    tokens = text.tokens
     seg_start = text.seg_starts[text.seg_of[end - 1]]
+    words = tuple(text.tokens[seg_start:end])
+    accents = None if text.accents is None else tuple(text.accents[seg_start:end])
+    key = (level, tuple(map(id, scopes)), words, allow_fuzzy)
+    kept = idx.found.get(key, accents)
+    if kept is None:
+        marks = None if accents is None else list(accents)
+        local = _Text(list(words), marks, [0] * len(words), [0])
+        found = _find_in_segment(idx, level, scopes, local, len(words), allow_fuzzy=allow_fuzzy)
+        accented = bool(local.shared_names)
+        idx.found.put(key, accents, found, accented=accented)
+    else:
+        found, accented = kept
+    if accented:
+        text.shared_names.append(words)
+    if not seg_start:
+        return list(found)
+    return [m._replace(start=m.start + seg_start) for m in found]
+
+
+def _find_in_segment(
+    idx: _Index,
+    level: str,
+    scopes: Sequence[_Scope],
+    text: _Text,
+    end: int,
+    *,
+    allow_fuzzy: bool,
+) -> list[_Match]:
+    """:func:`_find` for a text of one comma segment."""
+    tokens = text.tokens
+    seg_start = 0
     found: dict[tuple[tuple[str, ...], int], _Match] = {}
     lengths = (
         scopes[0].lengths if len(scopes) == 1 else frozenset().union(*(s.lengths for s in scopes))
@@ -140,8 +177,10 @@ def _find(
                     old_name = old_name or key in idx.old_province_names
         if not codes:
             continue
-        if len(codes) > 1 and text.accents is not None:
-            codes = _by_accent(idx, codes, text.accents[start:end])
+        if len(codes) > 1:
+            text.shared_names.append(tuple(span))
+            if text.accents is not None:
+                codes = _by_accent(idx, codes, text.accents[start:end])
         numeric = all(t.isdigit() for t in span)
         matches = _make_match(
             idx, level, codes, tokens, seg_start, start, fuzzy=False, score=1.0, numeric=numeric

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from functools import lru_cache
 
@@ -15,7 +16,8 @@ from vnlink.normalize.address._folding import (
     _segments_of_parts,
 )
 from vnlink.normalize.address._matching import _STREET_NAME_WORDS
-from vnlink.normalize.address._tail import _resolve, _Tail
+from vnlink.normalize.address._memo import _Memo
+from vnlink.normalize.address._tail import _resolve, _resolve_noting, _Tail
 from vnlink.normalize.address._units import (
     _MARKERS,
     _STREET_WORDS,
@@ -131,8 +133,27 @@ _ANY = "any"
 _EMPTY_ERA = {_ANY: ""}
 
 
-@lru_cache(maxsize=1 << 16)
+_READ_ANY: _Memo[_Tail] = _Memo(limit=1 << 18)
+
+
 def _resolve_any(segments: _Segments, accents: _Segments | None) -> _Tail:
+    """:func:`_resolve_either`, each tail once (kept in a memo; see ``_memo``)."""
+    kept = _READ_ANY.get(segments, accents)
+    if kept is not None:
+        return kept[0]
+    used: list[bool] = []
+
+    def resolve(era: str, exact: bool = False) -> _Tail:
+        tail, accented = _resolve_noting(segments, accents, era, exact)
+        used.append(accented)
+        return tail
+
+    tail = _resolve_either(segments, resolve)
+    _READ_ANY.put(segments, accents, tail, accented=any(used))
+    return tail
+
+
+def _resolve_either(segments: _Segments, resolve: Callable[[str, bool], _Tail]) -> _Tail:
     """The tail read in both forms: three levels of 2021, two levels of 2025; the better kept.
 
     Where one reading settles it, the other is not made (speed): a commune found
@@ -146,20 +167,20 @@ def _resolve_any(segments: _Segments, accents: _Segments | None) -> _Tail:
     """
     if len(segments) >= 3 or any(t in _DISTRICT_WORDS for seg in segments for t in seg):
         # three parts, or a district marker: most likely the 2021 form, read first
-        old = _resolve(segments, accents, "2021")
+        old = resolve("2021", False)
         if old.ward and old.kind_ok and not _UNSETTLED.intersection(old.problems):
             return old  # the same words cannot read better as a 2025 commune
         # a commune found exactly in a written district: a corrected name cannot beat it
         exact = bool(old.ward) and not _UNSETTLED.intersection(old.problems)
-        return _choose(old, _resolve(segments, accents, "2025", exact))
-    new = _resolve(segments, accents, "2025")
+        return _choose(old, resolve("2025", exact))
+    new = resolve("2025", False)
     # "<marked commune>, <province>", found exactly, and nothing else in the tail
     perfect = bool(new.ward) and not new.problems and new.score >= 2.2 - 1e-9
     perfect = perfect and new.consumed == 0
     if perfect and _settled(new.ward):
         return new
     # "<marked commune>, <province>" found exactly: a corrected 2021 name cannot beat it
-    return _choose(_resolve(segments, accents, "2021", perfect), new)
+    return _choose(resolve("2021", perfect), new)
 
 
 _DISTRICT_WORDS = frozenset({"quan", "q", "huyen", "h", "tx", "thixa"})

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from functools import lru_cache
 
 from vnlink.normalize import gazetteer
 from vnlink.normalize.address._folding import _Segments
 from vnlink.normalize.address._matching import _find, _Match, _Text
+from vnlink.normalize.address._memo import _Memo
 from vnlink.normalize.address._units import (
     _DISTRICT,
     _PROVINCE,
@@ -15,6 +15,7 @@ from vnlink.normalize.address._units import (
     _Index,
     _index,
     _name_tokens,
+    _Scope,
 )
 
 __all__ = []
@@ -51,14 +52,35 @@ def _flatten(segments: _Segments, accents: _Segments | None) -> _Text:
     return _Text(tokens, marks, seg_of, seg_starts)
 
 
-@lru_cache(maxsize=1 << 16)
+_RESOLVED: _Memo[_Tail] = _Memo(limit=1 << 18)
+
+
 def _resolve(
     segments: _Segments, accents: _Segments | None, era: str, exact: bool = False
 ) -> _Tail:
     """The best reading of a tail in ``era``; ``exact``: names as written only (no typo
     corrected), when only an exact reading could change the choice between eras."""
-    idx = _index(era)
+    return _resolve_noting(segments, accents, era, exact)[0]
+
+
+def _resolve_noting(
+    segments: _Segments, accents: _Segments | None, era: str, exact: bool = False
+) -> tuple[_Tail, bool]:
+    """:func:`_resolve`, and whether the diacritics took part in the reading (a name
+    shared by several units was met); each tail is read once (kept in a memo)."""
+    key = (segments, era, exact)
+    kept = _RESOLVED.get(key, accents)
+    if kept is not None:
+        return kept
     text = _flatten(segments, accents)
+    tail = _reading(segments, text, era, exact)
+    accented = bool(text.shared_names)
+    _RESOLVED.put(key, accents, tail, accented=accented)
+    return tail, accented
+
+
+def _reading(segments: _Segments, text: _Text, era: str, exact: bool) -> _Tail:
+    idx = _index(era)
     n = len(text.tokens)
     if n == 0:
         return replace(_NOTHING, era=era)
@@ -90,9 +112,11 @@ def _resolve(
     widened = [(w, end) for w, end in ((_wider(idx, pm), end) for pm, end in province_options)]
     no_province = all(pm is None for pm, _ in province_options)
 
-    def explore(pm: _Match | None, end: int) -> None:
+    def district_jobs(pm: _Match | None, end: int) -> list[_Job]:
+        """The district readings under ``pm``, each with where to look for its commune."""
         end_p = pm.start if pm else end
         p_codes = pm.codes if pm else ()
+        jobs: list[_Job] = []
         district_options: list[_Match | None] = [None]
         if era == "2021":
             if pm is not None:
@@ -147,23 +171,51 @@ def _resolve(
                 w_scopes, fuzzy = [idx.wards_all], False
             else:
                 w_scopes = []
-            ward_options: list[_Match | None] = [
-                None,
-                *_find(idx, _WARD, w_scopes, text, end_d, allow_fuzzy=fuzzy and not exact),
-            ]
-            for wm in ward_options:
-                consider(_score(idx, pm, dm, wm, end, n))
+            jobs.append((pm, dm, end, end_d, w_scopes, fuzzy and not exact))
+        return jobs
 
-    for pm, end in province_options:
-        explore(pm, end)
+    def explore(options: list[tuple[_Match | None, int]]) -> None:
+        """Score every reading under ``options``, in their order. Readings are worked
+        out best bound first, and those whose best possible score is below a score
+        already found are skipped: they could not be kept (the result is the same)."""
+        jobs = [job for pm, end in options for job in district_jobs(pm, end)]
+        bounds = [_quality(job[0]) + _quality(job[1]) for job in jobs]
+        floor = best[0]
+        scored: dict[int, list[_Tail]] = {}
+        for i in sorted(range(len(jobs)), key=bounds.__getitem__, reverse=True):
+            if bounds[i] + _WARD_WEIGHT < floor - _MARGIN:
+                break  # this and every later job: not even a perfect commune would do
+            pm, dm, end, end_d, w_scopes, fuzzy = jobs[i]
+            tails = scored[i] = []
+            for wm in (None, *_find(idx, _WARD, w_scopes, text, end_d, allow_fuzzy=fuzzy)):
+                if wm is not None and bounds[i] + _WARD_WEIGHT * wm.quality < floor - _MARGIN:
+                    continue
+                tail = _score(idx, pm, dm, wm, end, n)
+                tails.append(tail)
+                floor = max(floor, tail.score)
+        for i in range(len(jobs)):
+            for tail in scored.get(i, ()):
+                consider(tail)
+
+    explore(province_options)
     if not (best[1] and best[1][0].ward and "address:ward_fuzzy" not in best[1][0].problems):
         # a 2025 province name for a commune of an old province merged into it?
-        for wider, end in widened:
-            if wider is not None:
-                explore(wider, end)
+        explore([(wider, end) for wider, end in widened if wider is not None])
     if not best[1]:
         return replace(_NOTHING, era=era)
     return _merge(best[1])
+
+
+_Job = tuple[_Match | None, _Match | None, int, int, list[_Scope], bool]
+"""A reading to score: province, district, end of the text read, end of the commune's
+place, the scopes to look for the commune in, typos corrected there or not."""
+_WARD_WEIGHT = 1.2  # a commune match's weight in a reading's score (see _score)
+_MARGIN = 1e-6  # far above the 1e-9 within which two scores tie
+
+
+def _quality(match: _Match | None) -> float:
+    """A match's share of a reading's score, at most (``_score`` only lowers it)."""
+    return 0.0 if match is None else match.quality
 
 
 def _new_province(idx: _Index, district: str) -> str:
@@ -257,7 +309,8 @@ def _score(
         province = p_codes[0]
     elif len(p_codes) > 1:
         problems.append("address:province_ambiguous")
-    for match, weight, resolved in ((pm, 1.0, province), (dm, 1.0, district), (wm, 1.2, ward)):
+    weighted = ((pm, 1.0, province), (dm, 1.0, district), (wm, _WARD_WEIGHT, ward))
+    for match, weight, resolved in weighted:
         if match is None:
             continue
         q = match.quality

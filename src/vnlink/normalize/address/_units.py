@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Any
 
 from vnlink.normalize import gazetteer
 from vnlink.normalize.address._folding import _TOKEN, _tone_key, fold_place
+from vnlink.normalize.address._memo import _Memo
 from vnlink.normalize.gazetteer import AdminUnit
 
 __all__ = []
@@ -130,6 +132,8 @@ class _Index:
     # era 2025: the 2021 districts each 2025 commune took (a part of) its old communes from
     ward_districts: dict[str, frozenset[str]] = field(default_factory=dict)
     old_province_names: frozenset[str] = frozenset()  # era 2025: keys of 2021 names only
+    # name lookups already made (see _matching._find)
+    found: _Memo[Any] = field(default_factory=lambda: _Memo(limit=1 << 18))
 
     def accent_of(self, code: str) -> tuple[str, str]:
         """The unit name's letters and tones, tone placement ignored."""
