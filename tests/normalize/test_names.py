@@ -461,6 +461,10 @@ def test_pandas_series_with_missing_values() -> None:
         ("alessandra van groesen", "alessandra van groesen", ("alessandra", "van", "groesen")),
         ("Mary-Jane O’Brien", "Mary-Jane O'Brien", ("Mary-Jane", "", "O'Brien")),
         ("gus  smith", "gus smith", ("gus", "", "smith")),
+        # one word is no syllable, another "repairs" to one no name uses ("hees" -> "Hế")
+        ("ebony van hees", "ebony van hees", ("ebony", "van", "hees")),
+        ("rees", "rees", ("", "", "rees")),  # one word: "Rế" is no name
+        ("kira mac an", "kira mac an", ("kira", "mac", "an")),  # "Kỉa": no name, no place
     ],
 )
 def test_foreign_names_are_kept_as_written(typed: str, display: str,
@@ -476,6 +480,8 @@ def test_foreign_names_are_kept_as_written(typed: str, display: str,
 
 def test_a_vietnamese_name_with_one_odd_word_is_still_repaired() -> None:
     assert normalize_name("nguyeenx thij hoaf") == "Nguyễn Thị Hòa"
+    assert normalize_name("nguyeenx vawn xyzq") == "Nguyễn Văn Xyzq"  # repairs to names
+    assert normalize_name("Nguyen Van Thuaanj") == "Nguyen Van Thuận"  # a place's syllable
     assert normalize_name("nguyen vaan anhh").startswith("Nguyen Vân")
 
 

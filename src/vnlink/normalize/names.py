@@ -53,13 +53,15 @@ True
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import lru_cache, partial
+from functools import cache, lru_cache, partial
+from importlib import resources
 from itertools import chain
 from typing import Any, Literal, TypeVar
 
@@ -68,6 +70,7 @@ from numpy.typing import NDArray
 
 from vnlink._bulk import factorize
 from vnlink.exceptions import ConfigurationError
+from vnlink.normalize import gazetteer
 from vnlink.normalize.legacy import ENCODINGS as _ENCODINGS
 from vnlink.normalize.legacy import (
     VIQR_TRIGGER,
@@ -433,10 +436,72 @@ def _analyse_name(value: Any) -> _Words | None:
     (:func:`_foreign`).
     """
     words = _analyse_vietnamese(value)
-    if words is not None and words.displays and "name:not_vietnamese" in words.problems \
-            and _foreign(value):
-        return _as_written(value, words.problems)
+    if words is not None and _reads_foreign(value, words):
+        kept = _as_written(value, words.problems)
+        again = _analyse_vietnamese(kept.display) if kept.display else None
+        if again is not None and _reads_foreign(kept.display, again):
+            return kept  # (and stays so when normalized again)
     return words
+
+
+def _reads_foreign(value: Any, words: _Words) -> bool:
+    """Whether a name read as Vietnamese ``words`` is better kept as written."""
+    if not words.displays:
+        return False
+    if "name:typing_repaired" not in words.problems:
+        return "name:not_vietnamese" in words.problems and _foreign(value)
+    if "name:not_vietnamese" in words.problems or len(words.displays) == 1:
+        # another word is no syllable, or the only word is "repaired": into a syllable
+        # no name uses, it is a foreign word ("ebony van hees" -> "Hế", "rees" -> "Rế")
+        return _foreign(value) or _repaired_outside(value, _name_syllables())
+    # "repaired" only into syllables of no name and no place ("kira mac an" -> "Kỉa");
+    # one repair into a known syllable shows Telex typing ("Voox Thij ..." -> "Vỗ Thị")
+    return _repaired_outside(value, _attested_syllables(), every=True)
+
+
+def _repaired_outside(value: Any, syllables: frozenset[str], *, every: bool = False) -> bool:
+    """Whether Telex repair turns a word of the name (``every``: each word it repairs)
+    into a syllable not in ``syllables``.
+
+    Telex is typed in ASCII; names in other scripts are never "repaired" here.
+    """
+    text = str(value)
+    if not text.isascii():
+        return False
+    outside = []
+    for token in text.split():
+        displays, _, _, flags = _word(token)
+        if flags & _F_REPAIRED:
+            outside.append(any(d.lower() not in syllables for d in displays))
+    return bool(outside) and (all(outside) if every else any(outside))
+
+
+@cache
+def _name_syllables() -> frozenset[str]:
+    """The syllables of the shipped surnames, middle and given names (lower case)."""
+    folder = resources.files("vnlink") / "data" / "names"
+    words: set[str] = set()
+
+    def add(name: str) -> None:
+        words.update(unicodedata.normalize("NFC", name).lower().replace("/", " ").split())
+
+    for file in ("surnames", "middle_names", "given_names"):
+        data = json.loads((folder / f"{file}.json").read_text(encoding="utf-8"))
+        for key, rows in data.items():
+            if key in ("description", "source", "licence", "as_of", "columns", "zipf_exponent"):
+                continue
+            for row in rows:
+                add(row if isinstance(row, str) else row[0])
+    return frozenset(words)
+
+
+@cache
+def _attested_syllables() -> frozenset[str]:
+    """Name syllables and those of the shipped unit names of both eras (about 2,000)."""
+    units = [*gazetteer.provinces(), *gazetteer.districts(), *gazetteer.wards()]
+    units += gazetteer.wards(era="2025")
+    words = {w for u in units for w in unicodedata.normalize("NFC", u.name).lower().split()}
+    return _name_syllables() | frozenset(words)
 
 
 def _analyse_vietnamese(value: Any) -> _Words | None:
