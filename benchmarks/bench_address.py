@@ -502,8 +502,8 @@ def _clear_caches() -> None:
 
     for module in (_folding, _parse, _tail):
         for value in vars(module).values():
-            if hasattr(value, "cache_clear") and hasattr(value, "cache_info"):
-                value.cache_clear()
+            if hasattr(value, "cache_clear") and not isinstance(value, type):
+                value.cache_clear()  # lru caches and memos
     for era in ("2021", "2025"):  # the name lookups each era's index keeps
         _units._index(era).found.cache_clear()
 

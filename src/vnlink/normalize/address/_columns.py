@@ -12,7 +12,7 @@ from numpy.typing import NDArray
 
 from vnlink._bulk import as_object_array, combine_codes, factorize
 from vnlink.normalize import gazetteer
-from vnlink.normalize.address._folding import _HARD_SPLIT, _part
+from vnlink.normalize.address._folding import _HARD_SPLIT, _part, _repair
 from vnlink.normalize.address._parse import (
     _ANY,
     _is_street,
@@ -67,36 +67,42 @@ def parse_addresses(values: Iterable[Any], *, era: str | None = None) -> dict[st
     unicode_only = _unicode_only()
     units: list[Address | None] = []  # the units part of each distinct tail, then whole parses
     tails: dict[tuple[str, bool], int] = {}
-    heads: dict[str, tuple[bool, str] | None] = {}
+    heads: dict[tuple[bool, str], tuple[bool, str] | None] = {}
     unit_of = np.empty(len(distinct), dtype=np.intp)
     street = np.empty(len(distinct), dtype=object)
+    houses: dict[str, tuple[int, str] | None] = {}  # text after a house number -> read
     for i, value in enumerate(distinct):
-        m = _HOUSE.match(value) if isinstance(value, str) else None
-        if m is not None and (
-            value.isascii() or (unicode_only is not None and unicode_only.search(value))
-        ):
-            # "12/3A Lê Văn Sỹ, <units>": the street is read once per street name, the
-            # units once per distinct text, the house number written in front
+        # "<street>, <units>": when the first part is a street alone it takes no part in
+        # reading the units (see parse_address), so the street is read once per street
+        # text, the units once per distinct text. "12/3A Lê Văn Sỹ, <units>": the same,
+        # with the house number written in front of the street read once.
+        # A text is read so only when no legacy-encoding repair would change it.
+        known: tuple[int, str] | None = None
+        number = ""
+        if not isinstance(value, str):
+            pass
+        elif (m := _HOUSE.match(value)) is not None:
             number, remainder = m.groups()
-            cut = _HARD_SPLIT.search(remainder)
-            if cut is not None:
-                head_text = remainder[: cut.start()]
-                head = heads.get(head_text, _UNSEEN)
-                if head is _UNSEEN:
-                    head = heads[head_text] = _street_head(head_text)
-                if head is not None:
-                    key = (remainder[cut.end() :], head[0])
-                    u = tails.get(key)
-                    if u is None:
-                        u = tails[key] = len(units)
-                        units.append(_rest_address(tuple(_HARD_SPLIT.split(key[0])), key[1], mode))
-                    rest = units[u]
-                    if rest is not None:
-                        short = number.isdigit() and len(number) <= 3
-                        text = (str(int(number)) if short else number.lower()) + head[1]
-                        unit_of[i] = u
-                        street[i] = f"{text}, {rest.street}" if rest.street else text
-                        continue
+            known = houses.get(remainder, _UNSEEN)
+            if known is _UNSEEN:
+                # digits decode as themselves: the text after them decides the repair
+                stable = _stable(value, unicode_only) or _repair(remainder) == remainder
+                known = houses[remainder] = (
+                    _street_and_units(remainder, heads, tails, units, mode, numbered=True)
+                    if stable
+                    else None
+                )
+        elif _stable(value, unicode_only):
+            known = _street_and_units(value, heads, tails, units, mode, numbered=False)
+        if known is not None:
+            u, text = known
+            if number:
+                short = number.isdigit() and len(number) <= 3
+                text = (str(int(number)) if short else number.lower()) + text
+            rest = units[u]
+            unit_of[i] = u
+            street[i] = f"{text}, {rest.street}" if rest is not None and rest.street else text
+            continue
         a = parse_address(value, era=era)
         unit_of[i] = len(units)
         units.append(a)
@@ -105,6 +111,56 @@ def parse_addresses(values: Iterable[Any], *, era: str | None = None) -> dict[st
     out = {k: v[unit_of][inverse] for k, v in cols.items() if k != "street"}
     out["street"] = street[inverse]
     return {k: out[k] for k in _PARSED_KEYS}
+
+
+def _street_and_units(
+    text: str,
+    heads: dict[tuple[bool, str], tuple[bool, str] | None],
+    tails: dict[tuple[str, bool], int],
+    units: list[Address | None],
+    mode: str,
+    *,
+    numbered: bool,
+) -> tuple[int, str] | None:
+    """``(index in units of the units read, street text)`` of "<street>, <units...>",
+    or ``None`` when its first part is no street alone (then it is parsed whole).
+    ``numbered``: ``text`` followed a house number (the street text is what follows it)."""
+    cut = _HARD_SPLIT.search(text)
+    if cut is None:
+        return None
+    head_text = text[: cut.start()]
+    key = (numbered, head_text)
+    head = heads.get(key, _UNSEEN)
+    if head is _UNSEEN:
+        head = heads[key] = (
+            _street_head(head_text) if numbered else _street_alone(head_text)
+        )
+    if head is None:
+        return None
+    tail_key = (text[cut.end() :], head[0])
+    u = tails.get(tail_key)
+    if u is None:
+        u = tails[tail_key] = len(units)
+        units.append(_rest_address(tuple(_HARD_SPLIT.split(tail_key[0])), head[0], mode))
+    if units[u] is None:
+        return None
+    return u, head[1]
+
+
+def _stable(text: str, unicode_only: re.Pattern[str] | None) -> bool:
+    """Whether ``text`` surely needs no legacy-encoding repair (cheap checks only)."""
+    return text.isascii() or (unicode_only is not None and unicode_only.search(text) is not None)
+
+
+def _street_alone(text: str) -> tuple[bool, str] | None:
+    """``(has diacritics, street text)`` of a first part the parser reads as a street
+    alone ("Thôn 5", "Số 12 ngõ 3 Kim Mã"), ``None`` if it does not (see ``_street_first``)."""
+    if not text or text.isspace():
+        return None
+    seg, marks = _part(text)
+    if len(seg) != 1 or not _is_street(seg[0]) or _split_at(seg[0]):
+        return None
+    return marks[0] is not seg[0], _street_segment(seg[0])
 
 
 _HOUSE = re.compile(r"\s*(\d{1,4}[A-Za-z]?(?:/\d{1,4}[A-Za-z]?)*)\s+(\S.*)", re.DOTALL)
