@@ -142,7 +142,8 @@ def _find(
         text.shared_names.append(words)
     if not seg_start:
         return list(found)
-    return [m._replace(start=m.start + seg_start) for m in found]
+    new = tuple.__new__  # what _replace(start=...) makes, without its overhead (hot path)
+    return [new(_Match, (m[0], m[1], m[2] + seg_start, *m[3:])) for m in found]
 
 
 def _find_in_segment(
