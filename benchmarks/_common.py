@@ -34,9 +34,11 @@ def timer() -> Iterator[dict[str, float]]:
         out["seconds"] = time.perf_counter() - start
 
 
-def peak_memory_mb() -> float:
-    """Peak resident memory of this process so far, in MiB (Linux reports KiB)."""
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+def peak_memory_mb(*, children: bool = False) -> float:
+    """Peak resident memory of this process so far (``children``: of its largest
+    finished child process), in MiB (Linux reports KiB)."""
+    who = resource.RUSAGE_CHILDREN if children else resource.RUSAGE_SELF
+    peak = resource.getrusage(who).ru_maxrss
     return peak / 1024 if sys.platform != "darwin" else peak / 1024 / 1024
 
 

@@ -17,7 +17,9 @@ with ``synthetic_linkage(n, profile="hard")`` (about 2.2 records per person,
   and others;
 - seconds per stage (``LinkResult.timings``) and peak resident memory.
 
-Each size runs in a fresh process so that its peak memory is its own.
+Each size runs in a fresh process so that its peak memory is its own. ``--n-jobs 2``
+prepares the tables in two processes (``Linker(n_jobs=2)``; the largest worker's peak
+is reported too).
 ``--rules hard`` links with :func:`vnlink.blocking.extra_rules.hard_default_rules`
 instead of the default rules; ``--profile easy`` uses the gentle profile.
 
@@ -64,6 +66,8 @@ def _args() -> argparse.Namespace:
     parser.add_argument("--splink-sizes", type=int, nargs="*", default=None,
                         help="sizes at which Splink runs too, if installed (default 20000 200000)")
     parser.add_argument("--seed", type=int, default=16)
+    parser.add_argument("--n-jobs", type=int, default=None,
+                        help="Linker(n_jobs=...): processes to prepare tables in (-1: all CPUs)")
     parser.add_argument("--keep", action="store_true",
                         help="keep the figures of other sizes already in the results file")
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # run one size, print JSON
@@ -75,7 +79,8 @@ def _true_person(truth: Any) -> np.ndarray:
     return np.asarray(truth["person_id"], dtype=object)
 
 
-def run_size(n: int, profile: str, rules: str, seed: int, splink: bool) -> dict[str, Any]:
+def run_size(n: int, profile: str, rules: str, seed: int, splink: bool,
+             n_jobs: int | None = None) -> dict[str, Any]:
     from vnlink.datasets import synthetic_linkage
     from vnlink.evaluate import evaluate
     from vnlink.link import Linker
@@ -87,7 +92,7 @@ def run_size(n: int, profile: str, rules: str, seed: int, splink: bool) -> dict[
     out["registry_rows"] = registry.n_rows
     out["records"] = records.n_rows
     gc.collect()
-    kwargs: dict[str, Any] = {"progress": False}
+    kwargs: dict[str, Any] = {"progress": False, "n_jobs": n_jobs}
     if rules == "default":  # the eight rules of the first round (the Linker's default is hard)
         from vnlink.blocking import default_rules
 
@@ -154,6 +159,9 @@ def run_size(n: int, profile: str, rules: str, seed: int, splink: bool) -> dict[
     del linker, result, pairs, table
     gc.collect()
     out["peak_memory_mb"] = round(peak_memory_mb(), 1)
+    worker = peak_memory_mb(children=True)  # the largest prepare worker (shared pages too)
+    if n_jobs not in (None, 1) and worker > 0:
+        out["peak_memory_worker_mb"] = round(worker, 1)
     if splink:
         try:
             out.update(run_splink(registry, records, truth))
@@ -248,6 +256,8 @@ def run_splink(registry: Any, records: Any, truth: Any) -> dict[str, Any]:
 def _in_subprocess(n: int, args: argparse.Namespace, splink: bool) -> dict[str, Any]:
     command = [sys.executable, str(HERE), "--one", str(n), "--profile", args.profile,
                "--rules", args.rules, "--seed", str(args.seed)]
+    if args.n_jobs is not None:
+        command += ["--n-jobs", str(args.n_jobs)]
     if splink:
         command.append("--splink")
     done = subprocess.run(command, capture_output=True, text=True, check=False)
@@ -268,7 +278,7 @@ def _splink_installed() -> bool:
 def main() -> None:
     args = _args()
     if args.one is not None:
-        got = run_size(args.one, args.profile, args.rules, args.seed, args.splink)
+        got = run_size(args.one, args.profile, args.rules, args.seed, args.splink, args.n_jobs)
         print(json.dumps(got))
         return
     sizes = args.sizes or ([3_000] if args.quick else [20_000, 100_000, 200_000, 1_000_000])
@@ -280,7 +290,8 @@ def main() -> None:
     results = HERE.parent / "results" / name
     if args.keep and results.exists():
         figures.update(json.loads(results.read_text(encoding="utf-8"))["figures"])
-    figures.update({"profile": args.profile, "rules": args.rules, "splink_installed": has_splink})
+    figures.update({"profile": args.profile, "rules": args.rules, "splink_installed": has_splink,
+                    "n_jobs": args.n_jobs or 1})
     for n in sizes:
         for key in [k for k in figures if k.startswith(f"n{n}_")]:
             del figures[key]

@@ -220,6 +220,11 @@ class Linker:
         Show progress bars (``tqdm``, notebook-aware) when tqdm is installed.
     locale
         Language of the reason texts: ``"vi"`` (default) or ``"en"``.
+    n_jobs
+        Processes to prepare tables in (scikit-learn's convention: ``None`` = 1,
+        ``-1`` = one per CPU); the address parsing is spread over them. A runtime
+        setting: not saved with the model. Where ``fork`` is missing (Windows) or the
+        calling process runs other threads, preparing stays in this process.
 
     Attributes
     ----------
@@ -252,7 +257,9 @@ class Linker:
         random_state: int = 0,
         progress: bool = True,
         locale: str = "vi",
+        n_jobs: int | None = None,
     ) -> None:
+        from vnlink._parallel import check_jobs
         from vnlink.reasons import check_locale
 
         self.schema = schema
@@ -269,6 +276,8 @@ class Linker:
         self.random_state = random_state
         self.progress = progress
         self.locale = check_locale(locale)
+        check_jobs(n_jobs)
+        self.n_jobs = n_jobs
         self._cache = _PreparedCache()
 
     # ----- configuration -------------------------------------------------
@@ -383,7 +392,7 @@ class Linker:
         cached = self._cache.get(data, table, schema)
         if cached is not None:
             return cached
-        prepared = prepare(table, schema)
+        prepared = prepare(table, schema, n_jobs=self.n_jobs)
         self._cache.put(data, table, schema, prepared)
         return prepared
 

@@ -35,6 +35,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from vnlink._bulk import as_object_array, combine_codes, factorize
+from vnlink._parallel import jobs
 from vnlink.exceptions import ConfigurationError
 from vnlink.fields import FieldSpec, field_spec, registered_fields
 from vnlink.fields.person import AddressField
@@ -334,7 +335,9 @@ def _flag(mask: NDArray[np.bool_], code: str, n: int) -> NDArray[np.object_]:
     return out
 
 
-def prepare(table: Any, schema: Schema | Mapping[str, Any] | None = None) -> PreparedTable:
+def prepare(
+    table: Any, schema: Schema | Mapping[str, Any] | None = None, *, n_jobs: int | None = None
+) -> PreparedTable:
     """Derive the comparison-ready columns of ``table`` (see :class:`PreparedTable`).
 
     Parameters
@@ -345,6 +348,9 @@ def prepare(table: Any, schema: Schema | Mapping[str, Any] | None = None) -> Pre
     schema
         Which column is which: a :class:`Schema`, a mapping of its fields, or
         ``None`` to guess from the headers (:meth:`Schema.infer`).
+    n_jobs
+        Processes to spread the heaviest work over (address parsing;
+        scikit-learn's convention, ``-1``: one per CPU). Default: one.
 
     Returns
     -------
@@ -388,7 +394,11 @@ def prepare(table: Any, schema: Schema | Mapping[str, Any] | None = None) -> Pre
     >>> prepared["problems"][1]
     ('id:invalid_length',)
     """
-    source = as_table(table)
+    with jobs(n_jobs):
+        return _prepare(as_table(table), schema)
+
+
+def _prepare(source: Table, schema: Schema | Mapping[str, Any] | None) -> PreparedTable:
     if schema is None:
         schema = Schema.infer(source)
     elif isinstance(schema, Mapping):

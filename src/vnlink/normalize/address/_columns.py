@@ -11,6 +11,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from vnlink._bulk import as_object_array, combine_codes, factorize
+from vnlink._parallel import check_jobs, map_parts, requested_jobs
 from vnlink.normalize import gazetteer
 from vnlink.normalize.address._folding import _HARD_SPLIT, _part, _repair
 from vnlink.normalize.address._parse import (
@@ -27,7 +28,9 @@ from vnlink.normalize.gazetteer import check_era
 __all__ = ["parse_address_columns", "parse_addresses"]
 
 
-def parse_addresses(values: Iterable[Any], *, era: str | None = None) -> dict[str, NDArray[Any]]:
+def parse_addresses(
+    values: Iterable[Any], *, era: str | None = None, n_jobs: int | None = None
+) -> dict[str, NDArray[Any]]:
     """Parse a column of addresses; the bulk form used by ``prepare()``.
 
     Each distinct text is parsed once, and the administrative tail (the last
@@ -40,6 +43,10 @@ def parse_addresses(values: Iterable[Any], *, era: str | None = None) -> dict[st
     era : {"2021", "2025"}, optional
         Read every address in this form only; by default each is read in the
         form it was written in (see :func:`parse_address`).
+    n_jobs : int, optional
+        Processes to parse in (``-1``: one per CPU); by default the number the
+        enclosing :func:`vnlink.prepare` asks for, else 1. The texts are split by
+        their units part, so that each is still read once (see ``vnlink._parallel``).
 
     Returns
     -------
@@ -64,6 +71,47 @@ def parse_addresses(values: Iterable[Any], *, era: str | None = None) -> dict[st
     """
     mode = _ANY if era is None else check_era(era)
     distinct, inverse = factorize(as_object_array(values))
+    workers = requested_jobs() if n_jobs is None else check_jobs(n_jobs)
+    if workers > 1 and len(distinct) >= _PARALLEL_FROM:
+        cols = _parse_in_parts(as_object_array(distinct), era, workers)
+    else:
+        cols = _parse_distinct(distinct, mode)
+    return {k: cols[k][inverse] for k in _PARSED_KEYS}
+
+
+_PARALLEL_FROM = 20_000
+"""Distinct texts below which starting processes costs more than it saves."""
+
+
+def _parse_in_parts(
+    distinct: NDArray[Any], era: str | None, workers: int
+) -> dict[str, NDArray[Any]]:
+    """:func:`_parse_distinct` in ``workers`` processes, the texts split by their units
+    part (after the first comma) so that each distinct units part is read in one."""
+    part_of = np.fromiter(
+        (hash(v.partition(",")[2] if isinstance(v, str) else "") % workers for v in distinct),
+        dtype=np.intp,
+        count=len(distinct),
+    )
+    rows = [np.flatnonzero(part_of == k) for k in range(workers)]
+    found = map_parts(_parse_part, [(distinct[r], era) for r in rows], workers)
+    cols: dict[str, NDArray[Any]] = {}
+    for k in _PARSED_KEYS:
+        cols[k] = np.empty(len(distinct), dtype=found[0][k].dtype)
+        for r, part in zip(rows, found, strict=True):
+            cols[k][r] = part[k]
+    return cols
+
+
+def _parse_part(part: tuple[NDArray[Any], str | None]) -> dict[str, NDArray[Any]]:
+    """The columns of one part of the distinct texts (run in a worker process)."""
+    values, era = part
+    return _parse_distinct(values, _ANY if era is None else check_era(era))
+
+
+def _parse_distinct(distinct: Sequence[Any] | NDArray[Any], mode: str) -> dict[str, NDArray[Any]]:
+    """The columns of :func:`parse_addresses`, one row per distinct text."""
+    era = None if mode == _ANY else mode
     unicode_only = _unicode_only()
     units: list[Address | None] = []  # the units part of each distinct tail, then whole parses
     tails: dict[tuple[str, bool], int] = {}
@@ -108,9 +156,9 @@ def parse_addresses(values: Iterable[Any], *, era: str | None = None) -> dict[st
         units.append(a)
         street[i] = a.street
     cols = _columns([a if a is not None else Address() for a in units])
-    out = {k: v[unit_of][inverse] for k, v in cols.items() if k != "street"}
-    out["street"] = street[inverse]
-    return {k: out[k] for k in _PARSED_KEYS}
+    out = {k: v[unit_of] for k, v in cols.items() if k != "street"}
+    out["street"] = street
+    return out
 
 
 def _street_and_units(
