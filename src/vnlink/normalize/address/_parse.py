@@ -244,7 +244,7 @@ def _choose(old: _Tail, new: _Tail) -> _Tail:
         ):
             # "Yên Sơn, Tuyên Quang": Huyện Yên Sơn (2021) or Xã Yên Sơn (2025), which
             # holds part of it: both are kept
-            return replace(new, district=old.district)
+            return new._replace(district=old.district)
     if new.score > old.score + 1e-9:
         return new
     if old.score > new.score + 1e-9 or not new.ward:
@@ -255,19 +255,16 @@ def _choose(old: _Tail, new: _Tail) -> _Tail:
     if went == (new.ward,):  # one place either way: the 2021 reading says more
         return old if old.ward else new
     if "address:era_mixed" in new.problems:  # 2021 units written ("tỉnh Hòa Bình"): 2021
-        return replace(
-            old,
+        return old._replace(
             confidence=round(min(old.confidence, 0.75), 4),
             problems=(*old.problems, "address:ward_era_ambiguous"),
         )
     if new.ward in went:  # the new commune, or the old one split between it and others?
-        return replace(
-            new,
+        return new._replace(
             confidence=round(min(new.confidence, 0.75), 4),
             problems=(*new.problems, "address:ward_era_ambiguous"),
         )
-    return replace(
-        new,
+    return new._replace(
         confidence=round(min(new.confidence * 0.5, 0.5), 4),
         problems=(*new.problems, "address:ward_era_ambiguous"),
     )
