@@ -304,3 +304,29 @@ def test_street_first_shortcut_gives_the_full_result(text: str, street: str) -> 
     if not segments:
         return
     assert parse_address(full_text) == _from_segments(segments, accents, "any")
+
+
+def test_bulk_reads_every_form_as_the_scalar_parser_does() -> None:
+    """The bulk shortcuts (street read once, units once, memos keyed without diacritics
+    where none chose) give what parse_address gives, text by text."""
+    from vnlink.datasets import synthetic_linkage
+
+    _, records, _ = synthetic_linkage(600, seed=21, profile="hard")
+    typed = [v for v in records["address"] if isinstance(v, str)]
+    tails = [t.partition(",")[2].strip() for t in typed if "," in t][:150]
+    values = [
+        *typed,
+        *(f"{12 + i}/3 Ông Ích Khiêm, {t}" for i, t in enumerate(tails)),  # mixed diacritics
+        *(f"Thôn Đông {i % 3}, {t}" for i, t in enumerate(tails)),  # a hamlet first
+        *(f"Ấp Bình Thạnh, {t}" for t in tails),
+        "Sa Pa, Lào Cai", "Sa Pả, Lào Cai", "sa pa, lao cai",  # a name two units share
+    ]
+    cols = parse_addresses(values)
+    for i, value in enumerate(values):
+        a = parse_address(value)
+        assert cols["street"][i] == a.street, value
+        assert cols["ward_2025"][i] == a.ward_2025, value
+        assert cols["province_2025"][i] == a.province_2025, value
+        assert cols["ward"][i] == (a.ward_code if a.era == "2021" else ""), value
+        assert cols["address_problems"][i] == ";".join(a.problems), value
+        assert cols["address_confidence"][i] == np.float32(a.confidence), value
