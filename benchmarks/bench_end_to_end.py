@@ -38,6 +38,7 @@ random sampling and EM; a record links to its best pair at probability >= 0.5.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import gc
 import json
 import subprocess
@@ -66,6 +67,12 @@ def _args() -> argparse.Namespace:
     parser.add_argument("--splink-sizes", type=int, nargs="*", default=None,
                         help="sizes at which Splink runs too, if installed (default 20000 200000)")
     parser.add_argument("--seed", type=int, default=16)
+    parser.add_argument("--eras", type=int, metavar="N",
+                        help="compare address eras at registry size N: records all in the 2021 "
+                        "form, mixed (the profile's 30%% in the 2025 form), all 2025, and the "
+                        "registry itself in the 2025 form; adds eras_* figures to the file")
+    parser.add_argument("--address-2025", type=float, help=argparse.SUPPRESS)
+    parser.add_argument("--registry-2025", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--n-jobs", type=int, default=None,
                         help="Linker(n_jobs=...): processes to prepare tables in (-1: all CPUs)")
     parser.add_argument("--keep", action="store_true",
@@ -80,14 +87,22 @@ def _true_person(truth: Any) -> np.ndarray:
 
 
 def run_size(n: int, profile: str, rules: str, seed: int, splink: bool,
-             n_jobs: int | None = None) -> dict[str, Any]:
-    from vnlink.datasets import synthetic_linkage
+             n_jobs: int | None = None, address_2025: float | None = None,
+             registry_2025: bool = False) -> dict[str, Any]:
+    from vnlink.datasets import CorruptionProfile, synthetic_linkage
+    from vnlink.datasets._places import registry_2025 as in_2025_form
     from vnlink.evaluate import evaluate
     from vnlink.link import Linker
 
     out: dict[str, Any] = {}
     t0 = time.perf_counter()
-    registry, records, truth = synthetic_linkage(n, seed=seed, profile=profile)
+    chosen: Any = profile
+    if address_2025 is not None:  # the share of records written in the 2025 form
+        base = CorruptionProfile.hard() if profile == "hard" else CorruptionProfile.easy()
+        chosen = dataclasses.replace(base, address_2025_units=address_2025)
+    registry, records, truth = synthetic_linkage(n, seed=seed, profile=chosen)
+    if registry_2025:
+        registry = in_2025_form(registry)
     out["generate_s"] = round(time.perf_counter() - t0, 2)
     out["registry_rows"] = registry.n_rows
     out["records"] = records.n_rows
@@ -258,6 +273,10 @@ def _in_subprocess(n: int, args: argparse.Namespace, splink: bool) -> dict[str, 
                "--rules", args.rules, "--seed", str(args.seed)]
     if args.n_jobs is not None:
         command += ["--n-jobs", str(args.n_jobs)]
+    if args.address_2025 is not None:
+        command += ["--address-2025", str(args.address_2025)]
+    if args.registry_2025:
+        command.append("--registry-2025")
     if splink:
         command.append("--splink")
     done = subprocess.run(command, capture_output=True, text=True, check=False)
@@ -265,6 +284,33 @@ def _in_subprocess(n: int, args: argparse.Namespace, splink: bool) -> dict[str, 
         tail = done.stderr.strip().splitlines()[-3:]
         return {"error": " | ".join(tail) or f"exit {done.returncode}"}
     return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def compare_eras(args: argparse.Namespace) -> None:
+    """F1 at one size with the records' addresses in one era, in both, and with the
+    registry in the 2025 form; the figures are added to the results file."""
+    n = args.eras
+    name = "end_to_end-quick.json" if args.quick else "end_to_end.json"
+    results = HERE.parent / "results" / name
+    figures: dict[str, Any] = {}
+    if results.exists():
+        figures.update(json.loads(results.read_text(encoding="utf-8"))["figures"])
+    runs = [("records_2021", 0.0, False), ("records_mixed", None, False),
+            ("records_2025", 1.0, False), ("registry_2025_records_mixed", None, True)]
+    for label, share, new_registry in runs:
+        run_args = argparse.Namespace(**{**vars(args), "address_2025": share,
+                                         "registry_2025": new_registry})
+        got = _in_subprocess(n, run_args, False)
+        if "error" in got:
+            print(f"eras {label}: failed: {got['error']}", flush=True)
+            continue
+        for key in ("f1", "precision", "recall", "recall_ceiling", "pairs_completeness",
+                    "review_share"):
+            figures[f"eras_n{n}_{label}_{key}"] = got[key]
+        print(f"eras at {n:,}, {label}: F1 {got['f1']:.4f}, precision {got['precision']:.4f}, "
+              f"recall {got['recall']:.4f}, completeness {got['pairs_completeness']:.4f}",
+              flush=True)
+    write_results("end_to_end", args.quick, figures)
 
 
 def _splink_installed() -> bool:
@@ -278,8 +324,12 @@ def _splink_installed() -> bool:
 def main() -> None:
     args = _args()
     if args.one is not None:
-        got = run_size(args.one, args.profile, args.rules, args.seed, args.splink, args.n_jobs)
+        got = run_size(args.one, args.profile, args.rules, args.seed, args.splink, args.n_jobs,
+                       args.address_2025, args.registry_2025)
         print(json.dumps(got))
+        return
+    if args.eras:
+        compare_eras(args)
         return
     sizes = args.sizes or ([3_000] if args.quick else [20_000, 100_000, 200_000, 1_000_000])
     splink_sizes = set(args.splink_sizes if args.splink_sizes is not None else
