@@ -169,10 +169,13 @@ class _RuleIndex:
             exact = present & (pos < len(self.keys))
             if len(self.keys):
                 exact &= self.keys[safe] == keys
-            offsets = self.offsets.astype(np.int64)
-            starts_l = np.where(exact, offsets[safe] if len(self.keys) else 0, 0)
-            counts_l = np.where(exact, (offsets[safe + 1] - offsets[safe])
-                                if len(self.keys) else 0, 0).astype(np.int64)
+            if len(self.keys):  # only the offsets looked up are widened (not O(registry))
+                first = self.offsets[safe].astype(np.int64)
+                last = self.offsets[safe + 1].astype(np.int64)
+            else:
+                first = last = np.zeros(n, dtype=np.int64)
+            starts_l = np.where(exact, first, 0)
+            counts_l = np.where(exact, last - first, 0).astype(np.int64)
             cut = exact & self.skip[safe] if len(self.keys) else np.zeros(n, dtype=bool)
             if cap is not None and exact.any():
                 # records of this run sharing the key share its block

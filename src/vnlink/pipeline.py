@@ -349,11 +349,11 @@ class Pipeline:
                                verified_threshold=th["verified_threshold"],
                                review_threshold=th["review_threshold"],
                                min_margin=th["min_margin"])
-        reg_ids = _strings(left["record_id"]) if left.n_rows else np.zeros(0, dtype=object)
-        person = np.full(n, "", dtype=object)
+        reg_ids = np.asarray(left["record_id"])  # only the rows chosen are read (a lookup's
+        person = np.full(n, "", dtype=object)  # left table is the whole registry)
         runner = np.full(n, "", dtype=object)
-        person[has] = reg_ids[best.left_row[has]]
-        runner[has2] = reg_ids[best.runner_up_left_row[has2]]
+        person[has] = _strings(reg_ids[best.left_row[has]])
+        runner[has2] = _strings(reg_ids[best.runner_up_left_row[has2]])
         rows = np.flatnonzero(has)
         levels = best.levels[rows] if best.levels is not None else None
         flags_rows, fixes_rows = self.explain(left, right, best.left_row[rows], rows,
@@ -461,7 +461,7 @@ class Pipeline:
         columns: dict[str, NDArray[Any]] = {
             "record_id": _strings(right["record_id"])[chosen.right],
             "rank": rank_kept,
-            "person_id": _strings(left["record_id"])[chosen.left],
+            "person_id": _strings(np.asarray(left["record_id"])[chosen.left]),
             "match_weight": chosen.weight,
             "match_probability": chosen.prob,
             "blocking_rule": names[chosen.rule.astype(np.int64)] if len(chosen) else names[:0],
