@@ -153,6 +153,8 @@ class _RuleIndex:
         """
         n = right.n_rows
         values, present = self._key_arrays(right, probe=True)
+        if n == 1 and not self.window_half:
+            return self._one_record(values, present, cap)
         capped = np.zeros(n, dtype=bool)
         if self.window_half:  # sorted neighbourhood: one window per record
             starts_l, counts_l = np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64)
@@ -191,6 +193,22 @@ class _RuleIndex:
         positions = np.repeat(starts_l - (np.cumsum(counts_l) - counts_l), counts_l)
         positions += np.arange(total, dtype=np.int64)
         return self.rows[positions].astype(np.int64), rec, capped, pairs_cut
+
+    def _one_record(self, values: NDArray[Any], present: NDArray[np.bool_], cap: int | None
+                    ) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.bool_], int]:
+        """:meth:`candidates` of a single record (a desk lookup), without array overhead."""
+        nothing = np.zeros(0, dtype=np.int64)
+        if not present[0] or not len(self.keys):
+            return nothing, nothing, np.zeros(1, dtype=bool), 0
+        key = values[0]
+        pos = int(np.searchsorted(self.keys, key))
+        if pos >= len(self.keys) or self.keys[pos] != key:
+            return nothing, nothing, np.zeros(1, dtype=bool), 0
+        lo, hi = int(self.offsets[pos]), int(self.offsets[pos + 1])
+        if self.skip[pos] or (cap is not None and hi - lo > cap):
+            return nothing, nothing, np.ones(1, dtype=bool), hi - lo
+        rows = self.rows[lo:hi].astype(np.int64)
+        return rows, np.zeros(len(rows), dtype=np.int64), np.zeros(1, dtype=bool), 0
 
     def nbytes(self) -> int:
         return int(self.keys.nbytes + self.offsets.nbytes + self.rows.nbytes)

@@ -145,11 +145,11 @@ def hard_default_rules() -> list[BlockingRule]:
     rules of :func:`~vnlink.blocking.default_rules`, then household keys,
     a date within one part, names typed family-last, the whole date with
     the family name, and the names with the birth year in the 2025 province (for
-    addresses of the 2025 form without a commune, which have no district). On hard records of a 1,000,000-person registry they
-    find 99.956% of the true pairs with about 11 candidates per record (the
-    default rules: 99.89%, 7.6); no true pair sharing a CCCD, CMND or phone
-    is missed. Each rule's recall and cost: docs/blocking.md,
-    benchmarks/results/blocking.json.
+    addresses of the 2025 form without a commune, which have no district). On hard
+    records of a 1,000,000-person registry they find 99.956% of the true pairs with
+    about 11 candidates per record (the default rules: 99.89%, 7.6; measured before the
+    2025-province rule); no true pair sharing a CCCD, CMND or phone is missed. Each
+    rule's recall and cost: docs/blocking.md, benchmarks/results/blocking.json.
 
     >>> rules = hard_default_rules()
     >>> len(rules), rules[8].name

@@ -334,6 +334,7 @@ _NONE_HASH = hash(None)
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _MIX1 = np.uint64(0xBF58476D1CE4E5B9)
 _MIX2 = np.uint64(0x94D049BB133111EB)
+_GOLDEN_INT, _MIX1_INT, _MIX2_INT = int(_GOLDEN), int(_MIX1), int(_MIX2)
 _SHIFT30, _SHIFT27, _SHIFT31 = np.uint64(30), np.uint64(27), np.uint64(31)
 
 
@@ -654,6 +655,47 @@ def _stable_hashes(
     return part_hash[inverse], part_missing[inverse]
 
 
+_FEW_ROWS = 16
+"""Rows up to which keys are made value by value (see :func:`_few_row_keys`)."""
+_U64 = 0xFFFFFFFFFFFFFFFF
+
+
+def _few_row_keys(columns: Sequence[NDArray[Any]], keys: Sequence[Key]) -> RowKeys:
+    """:meth:`BlockOn.row_keys` of a few rows with Python integers: the same keys as
+    :func:`_stable_hashes` and :func:`_combine` make (tested), without dozens of
+    array operations per rule for a one-record lookup."""
+    n = len(columns[0]) if columns else 0
+    hashes = [0] * n
+    present = [True] * n
+    for i, (values, key) in enumerate(zip(columns, keys, strict=True)):
+        whole_numbers = values.dtype.kind in "iub" and not key.sliced
+        for row, value in enumerate(values.tolist()):
+            if whole_numbers:  # integers are their own hash, as in _hash_values
+                h = int(value) & _U64
+                h = (-2) & _U64 if h == _U64 else h
+                missing = value == 0
+            else:
+                item = _cut(value, key) if key.sliced else value
+                h, missing = _stable_hash(item), _is_missing(item)
+            if missing:
+                present[row] = False
+            hashes[row] = h if i == 0 else _mix_int((hashes[row] + _GOLDEN_INT) & _U64) ^ h
+    if len(keys) > 1:
+        hashes = [_mix_int(h) for h in hashes]
+    out = np.array([h if p else 0 for h, p in zip(hashes, present, strict=True)],
+                   dtype=np.uint64)
+    return RowKeys(out, np.array(present, dtype=bool))
+
+
+def _mix_int(h: int) -> int:
+    """:func:`_mix` of one Python integer (splitmix64's finaliser, modulo 2**64)."""
+    h ^= h >> 30
+    h = (h * _MIX1_INT) & _U64
+    h ^= h >> 27
+    h = (h * _MIX2_INT) & _U64
+    return h ^ (h >> 31)
+
+
 def _column(table: Any, column: str) -> NDArray[Any]:
     if column not in table:
         raise SchemaError(
@@ -822,6 +864,8 @@ class BlockOn(BlockingRule):
         (True, [True, True, False])
         """
         t = as_table(table)
+        if t.n_rows <= _FEW_ROWS:  # a lookup's record: per value, without array overhead
+            return _few_row_keys([_column(t, k.column) for k in self.keys], self.keys)
         parts = [_stable_hashes(_column(t, k.column), k) for k in self.keys]
         hashes, missing = _combine(parts)
         keys = np.where(missing, np.uint64(0), hashes).astype(np.uint64)
