@@ -128,7 +128,7 @@ def best_and_runner_up(
     return best, second
 
 
-def _group_best(record: NDArray[np.int64], key: NDArray[np.float64], tie: NDArray[Any],
+def _group_best(record: NDArray[np.integer[Any]], key: NDArray[np.float64], tie: NDArray[Any],
                 n_records: int, mask: NDArray[np.bool_]) -> NDArray[np.int64]:
     """Per record, the pair of ``mask`` with the highest key.
 
