@@ -182,10 +182,11 @@ def level_corrections(comparisons: Any, left: Any, right: Any, left_rows: NDArra
         if rows.size:
             reg, rec = reg[differs], rec[differs]
             fix[rows] = reg
-            shown = np.where(rec == "", "(trống)", rec).astype(object)
-            piece = spec.correction + ": " + shown + " -> " + reg
-            sep = np.where(text[rows] == "", "", "; ").astype(object)
-            text[rows] = text[rows] + sep + piece
+            label = spec.correction
+            text[rows] = [f"{before}; {label}: {typed or '(trống)'} -> {value}" if before
+                          else f"{label}: {typed or '(trống)'} -> {value}"
+                          for before, typed, value in zip(text[rows].tolist(), rec.tolist(),
+                                                          reg.tolist(), strict=True)]
     out["corrections"] = text
     return out
 
