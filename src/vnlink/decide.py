@@ -209,7 +209,8 @@ def assign_status(
     probability = np.nan_to_num(np.asarray(probability, dtype=np.float64), nan=0.0)
     margin = np.nan_to_num(np.asarray(margin, dtype=np.float64), nan=np.inf)
     has_candidate = np.asarray(has_candidate, dtype=bool)
-    status = np.full(len(probability), UNMATCHED, dtype=object)
+    status = np.empty(len(probability), dtype=object)
+    status[:] = UNMATCHED  # one shared string (np.full would copy it per row)
     reviewable = has_candidate & (probability >= review_threshold)
     status[reviewable] = REVIEW
     status[reviewable & (probability >= verified_threshold) & (margin >= min_margin)] = VERIFIED

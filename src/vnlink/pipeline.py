@@ -392,8 +392,8 @@ class Pipeline:
             "reasons": texts,
             "corrections": fixes.pop("corrections"),
             **fixes,
-            "model_fingerprint": np.full(n, self.fingerprint, dtype=object),
-            "vnlink_version": np.full(n, __version__, dtype=object),
+            "model_fingerprint": _repeated(self.fingerprint, n),
+            "vnlink_version": _repeated(__version__, n),
         }
         return Table(columns, n_rows=n)
 
@@ -677,6 +677,18 @@ def connected_components(n: int, a: NDArray[np.int64], b: NDArray[np.int64]) -> 
             labels = jumped
         if np.array_equal(before, labels):
             return labels
+
+
+def _repeated(value: str, n: int) -> NDArray[np.object_]:
+    """``n`` references to one string (``np.full`` would make a copy of it per row).
+
+    >>> column = _repeated("abc", 3)
+    >>> column.tolist(), column[0] is column[2]
+    (['abc', 'abc', 'abc'], True)
+    """
+    out = np.empty(n, dtype=object)
+    out[:] = value
+    return out
 
 
 def _strings(values: NDArray[Any]) -> NDArray[np.object_]:
