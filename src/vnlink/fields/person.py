@@ -359,11 +359,14 @@ class AddressField(FieldSpec):
         spec = schema.columns_of("address") if schema is not None else ()
         if source is None or not spec:
             return _strings(table, "address", rows)
+        parts = [[_address_part(v) for v in np.asarray(source[c], dtype=object)[rows].tolist()]
+                 for c in spec if c in source]
         out = np.full(len(rows), "", dtype=object)
-        for column in (c for c in spec if c in source):  # joined with ", ", blanks skipped
-            part = map_unique(_address_part, np.asarray(source[column], dtype=object)[rows])
-            out = np.where(out == "", part, np.where(part == "", out, out + ", " + part))
-        return out.astype(object, copy=False)
+        if len(parts) == 1:
+            out[:] = parts[0]
+        elif parts:  # joined with ", ", blanks skipped
+            out[:] = [", ".join(filter(None, values)) for values in zip(*parts, strict=True)]
+        return out
 
 
 def _address_part(value: Any) -> str:
