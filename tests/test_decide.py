@@ -36,6 +36,28 @@ def test_best_and_runner_up_matches_slow_reference(pairs: list[tuple[int, int]])
     assert second.tolist() == expected[1]
 
 
+@given(st.lists(st.tuples(st.integers(0, 4), st.sampled_from([1.0, 2.0, -np.inf, np.nan]),
+                          st.integers(0, 3)), max_size=40))
+def test_best_and_runner_up_ties_go_to_lowest_tie_break_then_first_pair(
+    pairs: list[tuple[int, float, int]],
+) -> None:
+    record = np.array([p[0] for p in pairs], dtype=np.int64)
+    weight = np.array([p[1] for p in pairs])
+    tie = np.array([p[2] for p in pairs], dtype=np.int64)
+    best, second = best_and_runner_up(record, weight, 5, tie_break=tie)
+    key = np.where(np.isnan(weight), -np.inf, weight)
+    order = sorted(range(len(pairs)), key=lambda i: (record[i], -key[i], tie[i], i))
+    expected_best, expected_second = [-1] * 5, [-1] * 5
+    for i in order:
+        r = int(record[i])
+        if expected_best[r] < 0:
+            expected_best[r] = i
+        elif expected_second[r] < 0:
+            expected_second[r] = i
+    assert best.tolist() == expected_best
+    assert second.tolist() == expected_second
+
+
 def test_best_handles_nan_and_empty() -> None:
     best, second = best_and_runner_up(np.array([0, 0]), np.array([np.nan, -3.0]), 1)
     assert best.tolist() == [1] and second.tolist() == [0]

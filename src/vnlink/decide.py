@@ -114,18 +114,46 @@ def best_and_runner_up(
     if record.min() < 0 or record.max() >= n_records:
         raise ConfigurationError(f"record rows must lie in 0..{n_records - 1}")
     key = np.where(np.isnan(weight), -np.inf, weight)
-    keys: tuple[NDArray[Any], ...] = (-key, record)
-    if tie_break is not None:
-        keys = (np.asarray(tie_break), *keys)
-    order = np.lexsort(keys)
-    sorted_record = record[order]
-    starts = np.flatnonzero(np.r_[True, sorted_record[1:] != sorted_record[:-1]])
-    best[sorted_record[starts]] = order[starts]
-    nxt = starts + 1
-    has_second = nxt < len(order)
-    has_second[has_second] = sorted_record[nxt[has_second]] == sorted_record[starts[has_second]]
-    second[sorted_record[starts[has_second]]] = order[nxt[has_second]]
+    tie = np.arange(len(record)) if tie_break is None else np.asarray(tie_break)
+    # two passes of group maxima (no sort): the best pair, then the best of the others;
+    # equal weights go to the lowest tie_break, then to the earliest pair
+    first = _group_best(record, key, tie, n_records, np.ones(len(record), dtype=bool))
+    has = first >= 0
+    best[has] = first[has]
+    rest = np.ones(len(record), dtype=bool)
+    rest[first[has]] = False
+    other = _group_best(record, key, tie, n_records, rest)
+    has = other >= 0
+    second[has] = other[has]
     return best, second
+
+
+def _group_best(record: NDArray[np.integer[Any]], key: NDArray[np.float64], tie: NDArray[Any],
+                n_records: int, mask: NDArray[np.bool_]) -> NDArray[np.int64]:
+    """Per record, the pair of ``mask`` with the highest key.
+
+    Ties go to the lowest ``tie``, then to the earliest pair.
+    """
+    out = np.full(n_records, -1, dtype=np.int64)
+    idx = np.flatnonzero(mask)
+    if not len(idx):
+        return out
+    rec = record[idx]
+    top = np.full(n_records, -np.inf)
+    np.maximum.at(top, rec, key[idx])
+    idx = idx[key[idx] == top[rec]]  # every pair at its record's highest key
+    rec = record[idx]
+    if len(idx) > np.count_nonzero(np.bincount(rec, minlength=n_records)):  # ties
+        low = np.full(n_records, np.iinfo(np.int64).max, dtype=np.int64)
+        t = tie[idx].astype(np.int64)
+        np.minimum.at(low, rec, t)
+        idx = idx[t == low[rec]]
+        rec = record[idx]
+    first = np.full(n_records, len(record), dtype=np.int64)
+    np.minimum.at(first, rec, idx)  # still tied: the earliest pair
+    found = first < len(record)
+    out[found] = first[found]
+    return out
 
 
 def check_thresholds(verified_threshold: float, review_threshold: float, min_margin: float) -> None:
@@ -181,7 +209,8 @@ def assign_status(
     probability = np.nan_to_num(np.asarray(probability, dtype=np.float64), nan=0.0)
     margin = np.nan_to_num(np.asarray(margin, dtype=np.float64), nan=np.inf)
     has_candidate = np.asarray(has_candidate, dtype=bool)
-    status = np.full(len(probability), UNMATCHED, dtype=object)
+    status = np.empty(len(probability), dtype=object)
+    status[:] = UNMATCHED  # one shared string (np.full would copy it per row)
     reviewable = has_candidate & (probability >= review_threshold)
     status[reviewable] = REVIEW
     status[reviewable & (probability >= verified_threshold) & (margin >= min_margin)] = VERIFIED

@@ -355,11 +355,11 @@ class Pipeline:
         person[has] = _strings(reg_ids[best.left_row[has]])
         runner[has2] = _strings(reg_ids[best.runner_up_left_row[has2]])
         rows = np.flatnonzero(has)
-        levels = best.levels[rows] if best.levels is not None else None
-        flags_rows, fixes_rows = self.explain(left, right, best.left_row[rows], rows,
-                                              levels=levels)
+        li = best.left_row[rows]
+        levels = (best.levels[rows] if best.levels is not None
+                  else self.compare((li, rows), left, right).levels)
         flags: dict[str, NDArray[np.bool_]] = {}
-        for code, mask in flags_rows.items():
+        for code, mask in self.reasons(left, right, li, rows, levels=levels).items():
             full = np.zeros(n, dtype=bool)
             full[rows] = mask
             flags[code] = full
@@ -373,9 +373,11 @@ class Pipeline:
         codes, texts = join_codes(flags, n, locale=self.locale)
         fixes = {f"fix_{f}": np.full(n, "", dtype=object) for f in self.correction_fields()}
         fixes["corrections"] = np.full(n, "", dtype=object)
-        verified = status[rows] == _VERIFIED
+        verified = status[rows] == _VERIFIED  # corrections are offered for verified links only
+        fixes_rows = self.corrections(left, right, li[verified], rows[verified],
+                                      levels=levels[verified])
         for key, values in fixes_rows.items():
-            fixes.setdefault(key, np.full(n, "", dtype=object))[rows[verified]] = values[verified]
+            fixes.setdefault(key, np.full(n, "", dtype=object))[rows[verified]] = values
         columns: dict[str, NDArray[Any]] = {
             "record_id": _strings(right["record_id"]),
             "person_id": person,
@@ -390,8 +392,8 @@ class Pipeline:
             "reasons": texts,
             "corrections": fixes.pop("corrections"),
             **fixes,
-            "model_fingerprint": np.full(n, self.fingerprint, dtype=object),
-            "vnlink_version": np.full(n, __version__, dtype=object),
+            "model_fingerprint": _repeated(self.fingerprint, n),
+            "vnlink_version": _repeated(__version__, n),
         }
         return Table(columns, n_rows=n)
 
@@ -425,17 +427,35 @@ class Pipeline:
         """Reason flags and corrections of aligned (registry row, record row) pairs.
 
         Returns ``(flags, fixes)``: a boolean array per reason code, and the
-        ``fix_<field>`` columns plus the readable ``corrections`` column.
+        ``fix_<field>`` columns plus the readable ``corrections`` column
+        (:meth:`reasons` and :meth:`corrections` of the same pairs).
         """
-        from vnlink.reasons import level_corrections, level_reasons
-
         li = np.asarray(left_rows, dtype=np.int64)
         ri = np.asarray(right_rows, dtype=np.int64)
         if levels is None:
             levels = self.compare((li, ri), left, right).levels
-        fields = self.field_specs()
-        return (level_reasons(self.comparisons, left, right, li, ri, levels, fields=fields),
-                level_corrections(self.comparisons, left, right, li, ri, levels, fields=fields))
+        return (self.reasons(left, right, li, ri, levels=levels),
+                self.corrections(left, right, li, ri, levels=levels))
+
+    def reasons(self, left: Table, right: Table, left_rows: NDArray[np.int64],
+                right_rows: NDArray[np.int64], *, levels: NDArray[np.int8]
+                ) -> dict[str, NDArray[np.bool_]]:
+        """A boolean array per reason code of aligned pairs with their ``levels``."""
+        from vnlink.reasons import level_reasons
+
+        return level_reasons(self.comparisons, left, right, np.asarray(left_rows, np.int64),
+                             np.asarray(right_rows, np.int64), levels, fields=self.field_specs())
+
+    def corrections(self, left: Table, right: Table, left_rows: NDArray[np.int64],
+                    right_rows: NDArray[np.int64], *, levels: NDArray[np.int8]
+                    ) -> dict[str, NDArray[np.object_]]:
+        """The ``fix_<field>`` and ``corrections`` columns of aligned pairs and levels."""
+        from vnlink.reasons import level_corrections
+
+        return level_corrections(self.comparisons, left, right,
+                                 np.asarray(left_rows, np.int64),
+                                 np.asarray(right_rows, np.int64), levels,
+                                 fields=self.field_specs())
 
     def candidates(self, left: Table, right: Table, scored: ScoredPairs, *,
                    top_k: int = 3) -> Table:
@@ -657,6 +677,18 @@ def connected_components(n: int, a: NDArray[np.int64], b: NDArray[np.int64]) -> 
             labels = jumped
         if np.array_equal(before, labels):
             return labels
+
+
+def _repeated(value: str, n: int) -> NDArray[np.object_]:
+    """``n`` references to one string (``np.full`` would make a copy of it per row).
+
+    >>> column = _repeated("abc", 3)
+    >>> column.tolist(), column[0] is column[2]
+    (['abc', 'abc', 'abc'], True)
+    """
+    out = np.empty(n, dtype=object)
+    out[:] = value
+    return out
 
 
 def _strings(values: NDArray[Any]) -> NDArray[np.object_]:

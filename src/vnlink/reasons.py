@@ -158,6 +158,8 @@ def level_corrections(comparisons: Any, left: Any, right: Any, left_rows: NDArra
     registry value, ``""`` where the record agrees or the registry has no
     value) and a ``corrections`` column a clerk reads
     (``"dob: 03/05/1980 -> 05/03/1980"``: typed, then the registry's).
+    Values are shown (:meth:`~vnlink.fields.FieldSpec.display`) only for the
+    pairs whose level is not exact.
     """
     li = np.asarray(left_rows, dtype=np.int64)
     ri = np.asarray(right_rows, dtype=np.int64)
@@ -170,17 +172,21 @@ def level_corrections(comparisons: Any, left: Any, right: Any, left_rows: NDArra
         if spec is None or spec.correction is None:
             continue
         exact = np.asarray([lv.exact for lv in comparison.levels] + [False], dtype=bool)
-        not_exact = ~exact[levels[:, j].astype(np.int64)]  # -1 indexes the trailing False
-        reg, rec = spec.display(left, li), spec.display(right, ri)
-        differs = not_exact & (reg != "") & (reg != rec)
         fix = out.setdefault(f"fix_{spec.correction}", np.full(n, "", dtype=object))
-        fix[differs] = reg[differs]
-        rows = np.flatnonzero(differs)
+        todo = np.flatnonzero(~exact[levels[:, j].astype(np.int64)])  # -1: trailing False
+        if not todo.size:
+            continue
+        reg, rec = spec.display(left, li[todo]), spec.display(right, ri[todo])
+        differs = (reg != "") & (reg != rec)
+        rows = todo[differs]
         if rows.size:
-            shown = np.where(rec[rows] == "", "(trống)", rec[rows]).astype(object)
-            piece = spec.correction + ": " + shown + " -> " + reg[rows]
-            sep = np.where(text[rows] == "", "", "; ").astype(object)
-            text[rows] = text[rows] + sep + piece
+            reg, rec = reg[differs], rec[differs]
+            fix[rows] = reg
+            label = spec.correction
+            text[rows] = [f"{before}; {label}: {typed or '(trống)'} -> {value}" if before
+                          else f"{label}: {typed or '(trống)'} -> {value}"
+                          for before, typed, value in zip(text[rows].tolist(), rec.tolist(),
+                                                          reg.tolist(), strict=True)]
     out["corrections"] = text
     return out
 
@@ -202,18 +208,27 @@ def join_codes(flags: dict[str, NDArray[np.bool_]], n: int, *, locale: str = "vi
     ['name misspelt']
     """
     check_locale(locale)
-    codes = np.full(n, "", dtype=object)
-    texts = np.full(n, "", dtype=object)
-    for code in sorted(flags, key=lambda c: (_ORDER.get(c, len(_ORDER)), c)):
-        mask = flags[code]
-        if mask is None or not mask.any():
-            continue
-        rows = np.flatnonzero(mask)
-        sep_c = np.where(codes[rows] == "", "", ";").astype(object)
-        sep_t = np.where(texts[rows] == "", "", "; ").astype(object)
-        codes[rows] = codes[rows] + sep_c + code
-        texts[rows] = texts[rows] + sep_t + reason_text(code, locale)
-    return codes, texts
+    order = sorted(flags, key=lambda c: (_ORDER.get(c, len(_ORDER)), c))
+    used = [c for c in order if flags[c] is not None and flags[c].any()]
+    if not used or n == 0:
+        return np.full(n, "", dtype=object), np.full(n, "", dtype=object)
+    # each distinct combination of flags is joined once: rows -> bit pattern -> its text
+    matrix = np.zeros((n, len(used)), dtype=bool)
+    for j, code in enumerate(used):
+        matrix[:, j] = flags[code]
+    packed = np.ascontiguousarray(np.packbits(matrix, axis=1))
+    del matrix
+    keys = packed.view(np.dtype((np.void, packed.shape[1]))).ravel()
+    distinct, inverse = np.unique(keys, return_inverse=True)
+    patterns = np.unpackbits(distinct.view(np.uint8).reshape(len(distinct), -1), axis=1,
+                             count=len(used)).astype(bool)
+    names = np.asarray(used, dtype=object)
+    code_of = np.empty(len(distinct), dtype=object)
+    text_of = np.empty(len(distinct), dtype=object)
+    code_of[:] = [";".join(names[p].tolist()) for p in patterns]
+    text_of[:] = ["; ".join(reason_text(c, locale) for c in names[p].tolist()) for p in patterns]
+    inverse = inverse.reshape(-1)
+    return code_of[inverse], text_of[inverse]
 
 
 def _complete(table: Any) -> Any:

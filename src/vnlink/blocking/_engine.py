@@ -183,8 +183,9 @@ def _link_plan(
         keep = ~cut
         matched, position, n_left = matched[keep], position[keep], n_left[keep]
     # per right-hand group (and one more for rows missing the key): where its partners start
-    start = np.zeros(len(right.hashes) + 1, dtype=np.int64)
-    size = np.zeros(len(right.hashes) + 1, dtype=np.int64)
+    small = np.int32 if len(left.rows) < np.iinfo(np.int32).max else np.int64
+    start = np.zeros(len(right.hashes) + 1, dtype=small)  # kept per record and rule: small
+    size = np.zeros(len(right.hashes) + 1, dtype=small)
     start[matched] = left.offsets[position]
     size[matched] = n_left
     first = start[group]
@@ -344,8 +345,8 @@ class Join:
         self.order: NDArray[np.integer[Any]] = rows[by_key]
         probe_rows = np.flatnonzero(probe >= 0)
         keys = probe[probe_rows]
-        self.first = np.zeros(len(probe), dtype=np.int64)
-        self.count = np.zeros(len(probe), dtype=np.int64)
+        self.first: NDArray[np.integer[Any]] = np.zeros(len(probe), dtype=np.int64)
+        self.count: NDArray[np.integer[Any]] = np.zeros(len(probe), dtype=np.int64)
         if not dedupe:
             # blocks are runs of equal codes in ``order``: start and size per code
             size = int(max(target.max(initial=-1), keys.max(initial=-1))) + 1
@@ -365,7 +366,8 @@ class Join:
 
     @classmethod
     def from_groups(
-        cls, order: NDArray[np.integer[Any]], first: NDArray[np.int64], count: NDArray[np.int64]
+        cls, order: NDArray[np.integer[Any]], first: NDArray[np.integer[Any]],
+        count: NDArray[np.integer[Any]]
     ) -> Join:
         """A join whose target rows ``order`` are grouped by block, ascending in each block."""
         join = cls.__new__(cls)
@@ -403,7 +405,7 @@ class Join:
         return out
 
     def _positions(
-        self, start: int, stop: int, count: NDArray[np.int64], total: int
+        self, start: int, stop: int, count: NDArray[np.integer[Any]], total: int
     ) -> NDArray[np.int64]:
         shift = self.first[start:stop] - (np.cumsum(count) - count)
         positions = np.repeat(shift, count)

@@ -22,6 +22,7 @@ column array), so a registry encoded once serves every later call.
 from __future__ import annotations
 
 import contextlib
+import functools
 import itertools
 import threading
 import weakref
@@ -58,11 +59,19 @@ _JOINT_KEEP = 4  # joint code maps kept per left table (different right tables)
 
 @dataclass(frozen=True)
 class Encoding:
-    """A factorized string column: ``vocab[codes[i]]`` is row ``i``; ``vocab[0] == ""``."""
+    """A factorized string column: ``vocab[codes[i]]`` is row ``i``; ``vocab[0] == ""``.
+
+    >>> Encoding(np.array(["", "an"], dtype=object), np.array([1, 0], np.int32)).index
+    {'': 0, 'an': 1}
+    """
 
     vocab: NDArray[np.object_]
-    index: dict[Any, int]
     codes: NDArray[np.int32]
+
+    @functools.cached_property
+    def index(self) -> dict[Any, int]:
+        """Value -> code (built on first use: only a left table's is ever looked up)."""
+        return dict(zip(self.vocab.tolist(), range(len(self.vocab)), strict=True))
 
 
 def sorted_tokens(value: str) -> str:
@@ -97,16 +106,15 @@ def encode_array(values: NDArray[Any]) -> Encoding:
     distinct, inverse = factorize(values)
     n = len(distinct)
     if set(map(type, distinct)) <= {str}:  # the usual case: str only, "" = missing
-        position = dict(zip(distinct, range(n), strict=True))
         remap = np.arange(1, n + 1, dtype=np.int32)
-        at = position.get("")
-        if at is None:
+        try:
+            at = distinct.index("")
+        except ValueError:
             vocab: list[Any] = ["", *distinct]
         else:
             remap[at] = 0
             remap[at + 1 :] -= 1
             vocab = ["", *distinct[:at], *distinct[at + 1 :]]
-        index: dict[Any, int] = dict(zip(vocab, range(len(vocab)), strict=True))
     else:
         remap = np.empty(n, dtype=np.int32)
         vocab = [""]
@@ -124,7 +132,7 @@ def encode_array(values: NDArray[Any]) -> Encoding:
     out = np.empty(len(vocab), dtype=object)
     out[:] = vocab
     codes = remap[inverse] if len(inverse) else np.zeros(0, dtype=np.int32)
-    return Encoding(out, index, codes.astype(np.int32, copy=False))
+    return Encoding(out, codes.astype(np.int32, copy=False))
 
 
 def _table_cache(table: Table) -> dict[Any, Any]:
@@ -180,7 +188,7 @@ def encode(table: Table, column: str, derive: Derive | None = None) -> Encoding:
         values[0] = ""
         values[1:] = [func(v) for v in base.vocab[1:].tolist()]
         sub = encode_array(values)
-        result = Encoding(sub.vocab, sub.index, sub.codes[base.codes])
+        result = Encoding(sub.vocab, sub.codes[base.codes])
     cache[key] = (array, result)
     return result
 

@@ -359,13 +359,22 @@ class AddressField(FieldSpec):
         spec = schema.columns_of("address") if schema is not None else ()
         if source is None or not spec:
             return _strings(table, "address", rows)
-        parts = [np.asarray(source[c], dtype=object)[rows] for c in spec if c in source]
-        out = np.empty(len(rows), dtype=object)
-        out[:] = [
-            ", ".join(str(p) for p in values if p is not None and str(p).strip() and p == p)
-            for values in zip(*parts, strict=True)
-        ] if parts else ""
+        parts = [[_address_part(v) for v in np.asarray(source[c], dtype=object)[rows].tolist()]
+                 for c in spec if c in source]
+        out = np.full(len(rows), "", dtype=object)
+        if len(parts) == 1:
+            out[:] = parts[0]
+        elif parts:  # joined with ", ", blanks skipped
+            out[:] = [", ".join(filter(None, values)) for values in zip(*parts, strict=True)]
         return out
+
+
+def _address_part(value: Any) -> str:
+    """One address column's value as shown (``""`` for None, NaN and blanks)."""
+    if value is None or value != value:
+        return ""
+    text = str(value)
+    return text if text.strip() else ""
 
 
 for _spec in (NameField(), DateOfBirthField(), SexField(), IdNumberField(), OldIdNumberField(),
