@@ -26,9 +26,9 @@ def test_fit_then_link_prepares_each_table_once(data: Any, monkeypatch: Any) -> 
     module = importlib.import_module("vnlink.prepare")  # vnlink.prepare is also the function
     real = module.prepare
 
-    def counting(table: Any, schema: Any = None) -> Any:
+    def counting(table: Any, schema: Any = None, **options: Any) -> Any:
         calls.append(table.n_rows)
-        return real(table, schema)
+        return real(table, schema, **options)
 
     monkeypatch.setattr(module, "prepare", counting)
     linker = Linker(progress=False).fit(registry, records)
