@@ -110,6 +110,10 @@ REASON_TEXTS: dict[str, dict[str, str]] = {
         "vi": "ngày sinh khác (cùng tháng, năm)",
         "en": "another day of birth in the same month and year",
     },
+    "dob_one_digit": {
+        "vi": "ngày sinh sai 1 chữ số",
+        "en": "date of birth one digit off",
+    },
     "dob_year_different": {"vi": "năm sinh khác", "en": "another year of birth"},
     "dob_year_only": {"vi": "chỉ có năm sinh", "en": "only the year of birth is known"},
     "dob_missing": {"vi": "thiếu ngày sinh", "en": "date of birth missing"},

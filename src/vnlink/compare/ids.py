@@ -107,6 +107,13 @@ class IdComparison(Comparison):
     check_cccd
         Use level 1 (the CCCD's encoded birth year and sex, ``id_birth_year``
         and ``id_sex``, against ``dob_year`` and ``sex`` of the other record).
+    tolerate_slips
+        For level 1 with numbers that differ or cannot be compared, read a birth
+        year one digit or one year off, or a different sex alone, as a slip of the
+        other record's date or sex (which the date and sex comparisons already
+        count), not as a contradiction; both together still contradict. Off by
+        default so that models saved without it keep their levels; the default
+        comparison set (:func:`default_comparisons`) turns it on.
 
     Examples
     --------
@@ -115,10 +122,13 @@ class IdComparison(Comparison):
     """
 
     check_cccd: bool = True
+    tolerate_slips: bool = False
 
     def __post_init__(self) -> None:
         if not isinstance(self.check_cccd, bool):
             raise ConfigurationError("check_cccd must be True or False")
+        if not isinstance(self.tolerate_slips, bool):
+            raise ConfigurationError("tolerate_slips must be True or False")
         super().__post_init__()
 
     def default_name(self) -> str:
@@ -151,8 +161,9 @@ class IdComparison(Comparison):
             scores[tie] = np.fmax(scores[tie], sc[tie])
         levels = _OUTCOME_LEVEL[outcome.astype(np.int64) + 1]
         if self.check_cccd:
-            contradicts = _contradicts(left, right, left_idx, right_idx) | _contradicts(
-                right, left, right_idx, left_idx
+            slips = self.tolerate_slips
+            contradicts = _contradicts(left, right, left_idx, right_idx, slips=slips) | (
+                _contradicts(right, left, right_idx, left_idx, slips=slips)
             )
             # Equal numbers whose encoded birth year clearly contradicts the other record
             # are a relative's number (a parent's CCCD typed for a child), not an exact
@@ -187,15 +198,38 @@ class IdComparison(Comparison):
         return out
 
 
-def _contradicts(a: Table, b: Table, a_idx: Index, b_idx: Index) -> NDArray[np.bool_]:
-    """``a``'s CCCD encodes a birth year or sex that ``b``'s record contradicts."""
-    year = _encode.numeric_column(a, "id_birth_year")[a_idx]
-    other_year = _encode.numeric_column(b, "dob_year")[b_idx]
-    out: NDArray[np.bool_] = (year > 0) & (other_year > 0) & (year != other_year)
+def _contradicts(
+    a: Table, b: Table, a_idx: Index, b_idx: Index, *, slips: bool = False
+) -> NDArray[np.bool_]:
+    """``a``'s CCCD encodes a birth year or sex that ``b``'s record contradicts.
+
+    With ``slips``, a birth year one digit or one year off counts only together
+    with a different sex, and a different sex alone does not count.
+    """
+    year = _encode.numeric_column(a, "id_birth_year")[a_idx].astype(np.int64)
+    other_year = _encode.numeric_column(b, "dob_year")[b_idx].astype(np.int64)
+    year_differs = (year > 0) & (other_year > 0) & (year != other_year)
     sex = _encode.sex_codes(a, "id_sex", a_idx)
     other_sex = _encode.sex_codes(b, "sex", b_idx)
-    out |= (sex > 0) & (other_sex > 0) & (sex != other_sex)
+    sex_differs = (sex > 0) & (other_sex > 0) & (sex != other_sex)
+    if not slips:
+        out: NDArray[np.bool_] = year_differs | sex_differs
+        return out
+    slip = (_year_digits_off(year, other_year) <= 1) | (np.abs(year - other_year) <= 1)
+    out = year_differs & (~slip | sex_differs)
     return out
+
+
+def _year_digits_off(year: NDArray[np.int64], other: NDArray[np.int64]) -> NDArray[np.int8]:
+    """How many of the four digits of two years differ.
+
+    >>> _year_digits_off(np.array([1985, 1985, 1989]), np.array([1935, 1985, 1990])).tolist()
+    [1, 0, 2]
+    """
+    digits = np.zeros(len(year), dtype=np.int8)
+    for power in (1, 10, 100, 1000):
+        digits += (year // power % 10 != other // power % 10).astype(np.int8)
+    return digits
 
 
 def _relative_number(a: Table, b: Table, a_idx: Index, b_idx: Index) -> NDArray[np.bool_]:
@@ -206,9 +240,7 @@ def _relative_number(a: Table, b: Table, a_idx: Index, b_idx: Index) -> NDArray[
     year = _encode.numeric_column(a, "id_birth_year")[a_idx].astype(np.int64)
     other_year = _encode.numeric_column(b, "dob_year")[b_idx].astype(np.int64)
     known = (year > 0) & (other_year > 0)
-    digits = np.zeros(len(year), dtype=np.int8)
-    for power in (1, 10, 100, 1000):
-        digits += (year // power % 10 != other_year // power % 10).astype(np.int8)
+    digits = _year_digits_off(year, other_year)
     sex = _encode.sex_codes(a, "id_sex", a_idx)
     other_sex = _encode.sex_codes(b, "sex", b_idx)
     sex_differs = (sex > 0) & (other_sex > 0) & (sex != other_sex)
