@@ -58,6 +58,12 @@ REASON_TEXTS: dict[str, dict[str, str]] = {
         "en": "the ID number or phone agrees but both name and date of birth differ "
         "(a relative's document?)",
     },
+    "other_person": {
+        "vi": "ngày sinh khác và họ tên khác (hoặc năm sinh trong CCCD cũng khác): "
+        "người khác, có thể là người thân",
+        "en": "the date of birth and the name differ (or the CCCD's birth year too): "
+        "another person, perhaps a relative",
+    },
     # identity documents
     "id_one_digit": {"vi": "số CCCD sai 1 chữ số", "en": "ID number one digit off"},
     "id_transposed": {
