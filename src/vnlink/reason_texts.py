@@ -65,6 +65,10 @@ REASON_TEXTS: dict[str, dict[str, str]] = {
         "another person, perhaps a relative",
     },
     # identity documents
+    "id_household_member": {
+        "vi": "số CCCD của một người cùng hộ (người thân)",
+        "en": "the CCCD of another member of the household (a relative's)",
+    },
     "id_one_digit": {"vi": "số CCCD sai 1 chữ số", "en": "ID number one digit off"},
     "id_transposed": {
         "vi": "số CCCD đảo 2 chữ số liền nhau",

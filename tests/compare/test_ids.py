@@ -242,3 +242,46 @@ def test_tolerate_slips_bulk_equals_reference_and_is_symmetric(
     ]
     grid = levels.reshape(len(rows), len(rows))
     assert (grid == grid.T).all()
+
+
+def member(number: str, ward: str, street: str, year: int, dob_year: int, sex: str = "M",
+           record_sex: str = "M") -> dict[str, Any]:
+    row = cccd(number, year=year, sex=sex, dob_year=dob_year, record_sex=record_sex)
+    return {**row, "ward": ward, "street": street}
+
+
+def test_household_members_number(make_table: Any) -> None:
+    # registry: a father (1955) and his son (2012, no CCCD) at one address, a stranger
+    # elsewhere; the son's record carries the father's CCCD
+    registry = make_table([
+        member("001055000001", "Phúc Xá", "12 hàng bông", 1955, 1955),
+        {"dob_year": 2012, "sex": "M", "ward": "Phúc Xá", "street": "12 hàng bông"},
+        {"dob_year": 2012, "sex": "M", "ward": "Trúc Bạch", "street": "3 hàng đào"},
+        member("001012000077", "Phúc Xá", "12 hàng bông", 2012, 2012),
+    ])
+    records = make_table([member("001055000001", "Phúc Xá", "12 hàng bông", 1955, 2012)])
+    comparison = IdComparison(tolerate_slips=True, household_numbers=True)
+    levels, scores = comparison.compute(np.arange(4), np.zeros(4, np.int64), registry, records)
+    labels = [comparison.level_labels[v] for v in levels]
+    # the father: his own number on a child's record; the son and his brother (own CCCD)
+    # live with the holder; the stranger does not
+    assert labels == ["CCCD contradicts birth year or sex", "a household member's number",
+                      "CCCD contradicts birth year or sex", "a household member's number"]
+    assert scores[1] == 0.0
+    assert comparison.levels[2].reason == "id_household_member"
+    old, _ = IdComparison(tolerate_slips=True).compute(np.arange(4), np.zeros(4, np.int64),
+                                                        registry, records)
+    assert old.tolist() == [1, 1, 1, 1]
+
+
+def test_household_members_number_is_symmetric_in_dedupe(make_table: Any) -> None:
+    rows = [member("001055000001", "Phúc Xá", "12 hàng bông", 1955, 1955),
+            {"dob_year": 2012, "sex": "M", "ward": "Phúc Xá", "street": "12 hàng bông"},
+            member("001055000001", "Phúc Xá", "12 hàng bông", 1955, 2012)]
+    table = make_table(rows)
+    comparison = IdComparison(tolerate_slips=True, household_numbers=True)
+    levels, _ = comparison.compute(np.array([1, 2]), np.array([2, 1]), table, table)
+    assert levels.tolist() == [2, 2]
+    assert IdComparison().n_levels == 5 and comparison.n_levels == 6
+    with pytest.raises(ConfigurationError, match="household_numbers"):
+        IdComparison(household_numbers=None)  # type: ignore[arg-type]

@@ -47,25 +47,41 @@ __all__ = ["IdComparison"]
 _DIRECT_KINDS = ("cccd", "cmnd9", "cmnd12")
 
 
-_LADDER = Ladder(
-    other=Level("different", "numbers of a common kind that differ", reason="id_different"),
-    contradicts=Level(
-        "CCCD contradicts birth year or sex",
-        "a CCCD's encoded birth year or sex disagrees with the other record's (the numbers "
-        "differ or cannot be compared), or equal numbers whose birth year clearly "
-        "disagrees (a relative's number)",
-        reason="id_cccd_conflict",
-    ),
-    swapped=Level(
+_DIFFERENT = Level("different", "numbers of a common kind that differ", reason="id_different")
+_CONTRADICTS = Level(
+    "CCCD contradicts birth year or sex",
+    "a CCCD's encoded birth year or sex disagrees with the other record's (the numbers "
+    "differ or cannot be compared), or equal numbers whose birth year clearly "
+    "disagrees (a relative's number)",
+    reason="id_cccd_conflict",
+)
+_NEAR = {
+    "swapped": Level(
         "adjacent digits swapped", "two neighbouring digits swapped", reason="id_transposed"
     ),
-    one_digit=Level("one digit different", "a typing slip", reason="id_one_digit"),
-    exact=Level("exact", "the same number", exact=True),
+    "one_digit": Level("one digit different", "a typing slip", reason="id_one_digit"),
+    "exact": Level("exact", "the same number", exact=True),
+}
+_LADDER = Ladder(other=_DIFFERENT, contradicts=_CONTRADICTS, **_NEAR)
+_LADDER_RELATIVES = Ladder(
+    other=_DIFFERENT,
+    contradicts=_CONTRADICTS,
+    relative=Level(
+        "a household member's number",
+        "the record's CCCD differs from the registry person's but is the CCCD of another "
+        "registry person of the same household (same commune and street)",
+        reason="id_household_member",
+    ),
+    **_NEAR,
 )
-#: the level of each outcome of ``_numbers.number_levels`` (-1 missing, different ... exact)
-_OUTCOME_LEVEL = np.array(
-    [-1, _LADDER.other, _LADDER.swapped, _LADDER.one_digit, _LADDER.exact], dtype=np.int8
-)
+
+
+def _outcome_levels(ladder: Ladder) -> NDArray[np.int8]:
+    """The level of each outcome of ``_numbers.number_levels`` (-1 missing, different ... exact)."""
+    return np.array([-1, ladder.other, ladder.swapped, ladder.one_digit, ladder.exact],
+                    dtype=np.int8)
+
+
 _MISSING = Level(
     "missing", "no number of a common kind (a CMND against a CCCD), no contradiction",
     reason="id_missing",
@@ -114,6 +130,13 @@ class IdComparison(Comparison):
         count), not as a contradiction; both together still contradict. Off by
         default so that models saved without it keep their levels; the default
         comparison set (:func:`default_comparisons`) turns it on.
+    household_numbers
+        Add a level ``a household member's number`` above level 1: the other
+        record's CCCD is not this person's but that of another person of the same
+        household in this table (same ``ward`` and ``street``), as children and old
+        people often give a parent's or child's. Such a number says "this
+        household", not "another person". Opt-in like ``tolerate_slips``; on in the
+        default comparison set.
 
     Examples
     --------
@@ -123,12 +146,15 @@ class IdComparison(Comparison):
 
     check_cccd: bool = True
     tolerate_slips: bool = False
+    household_numbers: bool = False
 
     def __post_init__(self) -> None:
         if not isinstance(self.check_cccd, bool):
             raise ConfigurationError("check_cccd must be True or False")
         if not isinstance(self.tolerate_slips, bool):
             raise ConfigurationError("tolerate_slips must be True or False")
+        if not isinstance(self.household_numbers, bool):
+            raise ConfigurationError("household_numbers must be True or False")
         super().__post_init__()
 
     def default_name(self) -> str:
@@ -136,7 +162,10 @@ class IdComparison(Comparison):
 
     @property
     def levels(self) -> tuple[Level, ...]:
-        return _LADDER.levels
+        return self._ladder().levels
+
+    def _ladder(self) -> Ladder:
+        return _LADDER_RELATIVES if self.household_numbers else _LADDER
 
     @property
     def missing_level(self) -> Level:
@@ -159,7 +188,8 @@ class IdComparison(Comparison):
             scores[better] = sc[better]
             tie = (lv == outcome) & (lv >= 0)
             scores[tie] = np.fmax(scores[tie], sc[tie])
-        levels = _OUTCOME_LEVEL[outcome.astype(np.int64) + 1]
+        at = self._ladder()
+        levels = _outcome_levels(at)[outcome.astype(np.int64) + 1]
         if self.check_cccd:
             slips = self.tolerate_slips
             contradicts = _contradicts(left, right, left_idx, right_idx, slips=slips) | (
@@ -170,16 +200,25 @@ class IdComparison(Comparison):
             # agreement. "Clearly": a birth year differing in two or more digits, or in
             # any digit together with the sex (one mistyped digit of the date, or a wrong
             # sex alone, stays exact). Near misses keep their level.
-            hit = contradicts & (levels <= _LADDER.other)
-            exact = np.flatnonzero(levels == _LADDER.exact)
+            hit = contradicts & (levels <= at.other)
+            exact = np.flatnonzero(levels == at.exact)
             if len(exact):
                 li, ri = left_idx[exact], right_idx[exact]
                 relative = _relative_number(left, right, li, ri) | _relative_number(
                     right, left, ri, li
                 )
                 hit[exact[relative]] = True
-            levels[hit] = _LADDER.contradicts
+            levels[hit] = at.contradicts
             scores[hit] = np.where(np.isnan(scores[hit]), 0.0, scores[hit])
+        if self.household_numbers:
+            loose = np.flatnonzero(levels <= at.contradicts)
+            if len(loose):
+                li, ri = left_idx[loose], right_idx[loose]
+                member = _household_number(left, right, li, ri)
+                if right is left:  # deduplication: either record may carry the other's
+                    member |= _household_number(right, left, ri, li)
+                levels[loose[member]] = at.relative
+                scores[loose[member]] = 0.0
         return levels, scores
 
     @staticmethod
@@ -196,6 +235,35 @@ class IdComparison(Comparison):
         direct[0] = True
         out: NDArray[np.bool_] = (ka == kb) & ~direct[ka]
         return out
+
+
+_HOUSE_COLUMNS = ("id_cccd", "ward", "street")
+
+
+def _houses(table: Table) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Per row its household key (commune and street; 0 unknown), and per ``id_cccd``
+    code the household key of the first row holding that number."""
+    ward = _encode.encode(table, "ward").codes.astype(np.int64)
+    street = _encode.encode(table, "street")
+    house = ward * (len(street.vocab) + 1) + street.codes
+    house[(ward == 0) | (street.codes == 0)] = 0
+    cccd = _encode.encode(table, "id_cccd")
+    holder = np.zeros(len(cccd.vocab), dtype=np.int64)
+    holder[cccd.codes[::-1]] = house[::-1]  # the first holder is written last
+    holder[0] = 0
+    return house, holder
+
+
+def _household_number(a: Table, b: Table, a_idx: Index, b_idx: Index) -> NDArray[np.bool_]:
+    """``b``'s CCCD is not ``a``'s but belongs to another row of ``a`` in the same household."""
+    house, holder = _encode.table_feature(a, "id_house", _HOUSE_COLUMNS, _houses)
+    ca, cb = pair_codes(a, b, "id_cccd", a_idx, b_idx)
+    held = (cb > 0) & (cb < len(holder)) & (cb != ca)
+    out = np.zeros(len(a_idx), dtype=bool)
+    rows = np.flatnonzero(held)
+    own = house[a_idx[rows]]
+    out[rows] = (own > 0) & (holder[cb[rows]] == own)
+    return out
 
 
 def _contradicts(
