@@ -130,6 +130,10 @@ REASON_TEXTS: dict[str, dict[str, str]] = {
     "dob_different": {"vi": "ngày sinh khác", "en": "another date of birth"},
     # other fields
     "sex_different": {"vi": "giới tính khác", "en": "another sex"},
+    "phone_household_member": {
+        "vi": "số điện thoại của một người cùng hộ (người thân)",
+        "en": "the phone of another member of the household (a relative's)",
+    },
     "phone_one_digit": {
         "vi": "số điện thoại sai 1 chữ số hoặc đảo 2 chữ số",
         "en": "phone number one digit off or two digits swapped",

@@ -6,6 +6,8 @@ their own levels.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from numpy.typing import NDArray
 
@@ -77,3 +79,53 @@ def number_levels(
     levels[exact] = EXACT
     scores[exact] = 1.0
     return levels, scores
+
+
+def _houses(column: str) -> Callable[[Table], tuple[NDArray[np.int64], NDArray[np.int64]]]:
+    def houses(table: Table) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+        """Per row its household key (commune and street; 0 unknown), and per code of
+        ``column`` the household key of the first row holding that number."""
+        ward = _encode.encode(table, "ward").codes.astype(np.int64)
+        street = _encode.encode(table, "street")
+        house = ward * (len(street.vocab) + 1) + street.codes
+        house[(ward == 0) | (street.codes == 0)] = 0
+        number = _encode.encode(table, column)
+        holder = np.zeros(len(number.vocab), dtype=np.int64)
+        holder[number.codes[::-1]] = house[::-1]  # the first holder is written last
+        holder[0] = 0
+        return house, holder
+
+    return houses
+
+
+def _held(a: Table, b: Table, column: str, a_idx: Index, b_idx: Index) -> NDArray[np.bool_]:
+    house, holder = _encode.table_feature(
+        a, f"house:{column}", (column, "ward", "street"), _houses(column)
+    )
+    ca, cb = pair_codes(a, b, column, a_idx, b_idx)
+    held = (cb > 0) & (cb < len(holder)) & (cb != ca)
+    out = np.zeros(len(a_idx), dtype=bool)
+    rows = np.flatnonzero(held)
+    own = house[a_idx[rows]]
+    out[rows] = (own > 0) & (holder[cb[rows]] == own)
+    return out
+
+
+def household_number(
+    a: Table, b: Table, column: str, a_idx: Index, b_idx: Index
+) -> NDArray[np.bool_]:
+    """Pairs whose ``b`` number is not ``a``'s but another ``a`` row's of the same household.
+
+    A household is a commune and street (``ward``, ``street``) of table ``a``
+    (the registry). When ``a`` is ``b`` (deduplication) either side may carry
+    the other household member's number.
+
+    >>> t = Table({"phone": ["0912", "", "0988", "0912"], "ward": ["w", "w", "v", "w"],
+    ...            "street": ["s", "s", "s", "s"]})
+    >>> household_number(t, t, "phone", np.array([1, 2, 0]), np.array([3, 3, 3])).tolist()
+    [True, False, False]
+    """
+    out = _held(a, b, column, a_idx, b_idx)
+    if b is a:
+        out |= _held(b, a, column, b_idx, a_idx)
+    return out

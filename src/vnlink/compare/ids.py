@@ -214,9 +214,7 @@ class IdComparison(Comparison):
             loose = np.flatnonzero(levels <= at.contradicts)
             if len(loose):
                 li, ri = left_idx[loose], right_idx[loose]
-                member = _household_number(left, right, li, ri)
-                if right is left:  # deduplication: either record may carry the other's
-                    member |= _household_number(right, left, ri, li)
+                member = _numbers.household_number(left, right, "id_cccd", li, ri)
                 levels[loose[member]] = at.relative
                 scores[loose[member]] = 0.0
         return levels, scores
@@ -235,35 +233,6 @@ class IdComparison(Comparison):
         direct[0] = True
         out: NDArray[np.bool_] = (ka == kb) & ~direct[ka]
         return out
-
-
-_HOUSE_COLUMNS = ("id_cccd", "ward", "street")
-
-
-def _houses(table: Table) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    """Per row its household key (commune and street; 0 unknown), and per ``id_cccd``
-    code the household key of the first row holding that number."""
-    ward = _encode.encode(table, "ward").codes.astype(np.int64)
-    street = _encode.encode(table, "street")
-    house = ward * (len(street.vocab) + 1) + street.codes
-    house[(ward == 0) | (street.codes == 0)] = 0
-    cccd = _encode.encode(table, "id_cccd")
-    holder = np.zeros(len(cccd.vocab), dtype=np.int64)
-    holder[cccd.codes[::-1]] = house[::-1]  # the first holder is written last
-    holder[0] = 0
-    return house, holder
-
-
-def _household_number(a: Table, b: Table, a_idx: Index, b_idx: Index) -> NDArray[np.bool_]:
-    """``b``'s CCCD is not ``a``'s but belongs to another row of ``a`` in the same household."""
-    house, holder = _encode.table_feature(a, "id_house", _HOUSE_COLUMNS, _houses)
-    ca, cb = pair_codes(a, b, "id_cccd", a_idx, b_idx)
-    held = (cb > 0) & (cb < len(holder)) & (cb != ca)
-    out = np.zeros(len(a_idx), dtype=bool)
-    rows = np.flatnonzero(held)
-    own = house[a_idx[rows]]
-    out[rows] = (own > 0) & (holder[cb[rows]] == own)
-    return out
 
 
 def _contradicts(
