@@ -129,3 +129,13 @@ def test_household_members_phone(make_table: Any) -> None:
     assert flat.level_labels == ("different", "a household member's number", "exact")
     with pytest.raises(ConfigurationError, match="household_numbers"):
         PhoneComparison(household_numbers=1)  # type: ignore[arg-type]
+
+
+def test_household_needs_an_address() -> None:
+    from vnlink.table import Table
+
+    table = Table({"phone": ["0912345678", "0988000111"]})
+    levels, _ = PhoneComparison(household_numbers=True).compute(
+        np.array([0]), np.array([1]), table, table
+    )
+    assert levels.tolist() == [0]

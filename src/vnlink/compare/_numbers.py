@@ -99,6 +99,8 @@ def _houses(column: str) -> Callable[[Table], tuple[NDArray[np.int64], NDArray[n
 
 
 def _held(a: Table, b: Table, column: str, a_idx: Index, b_idx: Index) -> NDArray[np.bool_]:
+    if "ward" not in a or "street" not in a:  # no address: no household
+        return np.zeros(len(a_idx), dtype=bool)
     house, holder = _encode.table_feature(
         a, f"house:{column}", (column, "ward", "street"), _houses(column)
     )
@@ -117,8 +119,9 @@ def household_number(
     """Pairs whose ``b`` number is not ``a``'s but another ``a`` row's of the same household.
 
     A household is a commune and street (``ward``, ``street``) of table ``a``
-    (the registry). When ``a`` is ``b`` (deduplication) either side may carry
-    the other household member's number.
+    (the registry); a table without them has no households. When ``a`` is
+    ``b`` (deduplication) either side may carry the other household member's
+    number.
 
     >>> t = Table({"phone": ["0912", "", "0988", "0912"], "ward": ["w", "w", "v", "w"],
     ...            "street": ["s", "s", "s", "s"]})
