@@ -173,6 +173,8 @@ CONFLICT_CASES = [
      ["name_typo", "dob_different", "id_cccd_conflict"], "review", "unmatched"),
     ("other middle name, another date, CCCD of another year",
      ["middle_name_different", "dob_different", "id_cccd_conflict"], "verified", "unmatched"),
+    ("similar name, another date, a household member's CCCD",
+     ["name_typo", "dob_different", "id_household_member"], "verified", "unmatched"),
     ("similar name, another date, no CCCD conflict: stays",
      ["name_typo", "dob_different"], "verified", "verified"),
     ("same name, another date, CCCD of another year: stays",

@@ -632,8 +632,9 @@ def demote_conflicts(status: NDArray[np.object_], flags: dict[str, NDArray[np.bo
     flags["identity_conflict"] = conflict
     name_loose = (name_off | flags.get("name_typo", none)
                   | flags.get("middle_name_different", none))
+    not_theirs = flags.get("id_cccd_conflict", none) | flags.get("id_household_member", none)
     other = flags.get("dob_different", none) & (
-        flags.get("name_different", none) | (name_loose & flags.get("id_cccd_conflict", none))
+        flags.get("name_different", none) | (name_loose & not_theirs)
     ) & (status != _UNMATCHED)
     status[other] = _UNMATCHED
     flags["other_person"] = other
