@@ -610,7 +610,8 @@ def demote_conflicts(status: NDArray[np.object_], flags: dict[str, NDArray[np.bo
     disagree is most often typed with a relative's papers: it is never linked
     automatically (flag ``identity_conflict``). When the evidence says another
     person outright — the date of birth differs and either the name differs
-    entirely, or the name is only similar and a CCCD's birth year disagrees too —
+    entirely, or the name is only similar while the ID says someone else too (a
+    CCCD's birth year disagrees, or the number is another household member's) —
     the record is not linked at all (flag ``other_person``): on the hard data
     almost every such best candidate is a relative of the record's person.
 
