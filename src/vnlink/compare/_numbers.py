@@ -7,6 +7,7 @@ their own levels.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -81,38 +82,54 @@ def number_levels(
     return levels, scores
 
 
-def _houses(column: str) -> Callable[[Table], tuple[NDArray[np.int64], NDArray[np.int64]]]:
-    def houses(table: Table) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-        """Per row its household key (commune and street; 0 unknown), and per code of
-        ``column`` the household key of the first row holding that number."""
+#: Optional bool column of a table compared with itself that marks the registry rows
+#: (the rows that hold numbers for :func:`household_number`); without it, every row.
+REGISTRY_ROW = "registry_row"
+
+
+def _houses(column: str) -> Callable[[Table], tuple[NDArray[Any], ...]]:
+    def houses(table: Table) -> tuple[NDArray[Any], ...]:
+        """Per row its household (commune and street; 0 unknown), and the sorted keys
+        ``number code * (households + 1) + household`` of the registry rows with the
+        number of each key."""
         ward = _encode.encode(table, "ward").codes.astype(np.int64)
-        street = _encode.encode(table, "street")
-        house = ward * (len(street.vocab) + 1) + street.codes
-        house[(ward == 0) | (street.codes == 0)] = 0
-        number = _encode.encode(table, column)
-        holder = np.zeros(len(number.vocab), dtype=np.int64)
-        holder[number.codes[::-1]] = house[::-1]  # the first holder is written last
-        holder[0] = 0
-        return house, holder
+        street = _encode.encode(table, "street").codes.astype(np.int64)
+        known = (ward > 0) & (street > 0)
+        pair = np.where(known, ward * (int(street.max(initial=0)) + 1) + street, -1)
+        _, dense = np.unique(pair, return_inverse=True)
+        house = np.where(known, dense.reshape(-1) + (0 if (~known).any() else 1), 0)
+        size = np.int64(int(house.max(initial=0)) + 1)
+        code = _encode.encode(table, column).codes.astype(np.int64)
+        holds = (code > 0) & (house > 0)
+        if REGISTRY_ROW in table:
+            holds &= np.asarray(table[REGISTRY_ROW], dtype=bool)
+        keys, counts = np.unique(code[holds] * size + house[holds], return_counts=True)
+        return house, holds, keys, counts.astype(np.int64), np.array([size])
 
     return houses
 
 
 def _held(a: Table, b: Table, column: str, a_idx: Index, b_idx: Index) -> NDArray[np.bool_]:
+    out = np.zeros(len(a_idx), dtype=bool)
     if "ward" not in a or "street" not in a:  # no address: no household
-        return np.zeros(len(a_idx), dtype=bool)
-    house, holder = _encode.table_feature(
-        a, f"house:{column}", (column, "ward", "street"), _houses(column)
+        return out
+    columns = (column, "ward", "street", REGISTRY_ROW)
+    house, holds, keys, counts, size = _encode.table_feature(
+        a, f"house:{column}", columns, _houses(column)
     )
     ca, cb = pair_codes(a, b, column, a_idx, b_idx)
-    held = (cb > 0) & (cb < len(holder)) & (cb != ca)
-    out = np.zeros(len(a_idx), dtype=bool)
-    rows = np.flatnonzero(held)
-    own = house[a_idx[rows]]
-    out[rows] = (own > 0) & (holder[cb[rows]] == own)
+    own = house[a_idx]
+    rows = np.flatnonzero((cb > 0) & (cb != ca) & (own > 0))
+    if not len(rows) or not len(keys):
+        return out
+    query = cb[rows].astype(np.int64) * size[0] + own[rows]
+    pos = np.minimum(np.searchsorted(keys, query), len(keys) - 1)
+    held = np.where(keys[pos] == query, counts[pos], 0)
+    if b is a:  # the other row holds its own number: it is not a household member's
+        other = b_idx[rows]
+        held -= holds[other] & (house[other] == own[rows])
+    out[rows] = held > 0
     return out
-
-
 def household_number(
     a: Table, b: Table, column: str, a_idx: Index, b_idx: Index
 ) -> NDArray[np.bool_]:
@@ -120,8 +137,10 @@ def household_number(
 
     A household is a commune and street (``ward``, ``street``) of table ``a``
     (the registry); a table without them has no households. When ``a`` is
-    ``b`` (deduplication) either side may carry the other household member's
-    number.
+    ``b`` (deduplication, or a registry index comparing candidates and queries
+    in one table) either side may carry the other household member's number,
+    and only the rows marked in the column :data:`REGISTRY_ROW`, when there is
+    one, hold numbers.
 
     >>> t = Table({"phone": ["0912", "", "0988", "0912"], "ward": ["w", "w", "v", "w"],
     ...            "street": ["s", "s", "s", "s"]})

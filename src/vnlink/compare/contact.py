@@ -56,8 +56,10 @@ class PhoneComparison(Comparison):
         Add a level ``a household member's number`` above ``different``: the
         other record's phone is another person's of the same household in this
         table (same ``ward`` and ``street``), as children and old people often
-        give a relative's phone. Off by default so that models saved without it
-        keep their levels; on in the default comparison set.
+        give a relative's phone. Off by default (models saved without it keep
+        their levels), and not yet in the default comparison set: a
+        ``RegistryIndex`` compares a query with its candidates only and may not
+        see the household holder of a phone whose block was skipped.
 
     Examples
     --------

@@ -29,7 +29,7 @@ def default_comparisons() -> list[Comparison]:
         NameComparison(),
         DateOfBirthComparison(one_digit=True),
         IdComparison(tolerate_slips=True, household_numbers=True),
-        PhoneComparison(household_numbers=True),
+        PhoneComparison(),
         SexComparison(),
         AddressComparison(),
     ]
