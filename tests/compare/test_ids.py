@@ -285,3 +285,20 @@ def test_household_members_number_is_symmetric_in_dedupe(make_table: Any) -> Non
     assert IdComparison().n_levels == 5 and comparison.n_levels == 6
     with pytest.raises(ConfigurationError, match="household_numbers"):
         IdComparison(household_numbers=None)  # type: ignore[arg-type]
+
+
+def test_household_only_of_registry_rows_in_a_stacked_table(make_table: Any) -> None:
+    # a registry index compares a query with its candidates in one table (the candidates
+    # first, column registry_row): the query's own address is no household, so the
+    # candidate's number held by a registry person at the query's address says nothing
+    home = {"ward": "Phúc Xá", "street": "12 hàng bông"}
+    rows = [
+        member("001055000001", "Trúc Bạch", "3 hàng đào", 1955, 1955),  # the candidate
+        member("001055000001", "Phúc Xá", "12 hàng bông", 1955, 1955),  # holds it too
+        {"dob_year": 2012, "sex": "M", **home},                           # the query
+    ]
+    table = make_table(rows)
+    stacked = type(table)({**table.columns, "registry_row": np.array([True, True, False])})
+    comparison = IdComparison(tolerate_slips=True, household_numbers=True)
+    levels, _ = comparison.compute(np.array([0]), np.array([2]), stacked, stacked)
+    assert levels.tolist() == [1]  # contradicts (1955 against 2012), no household level

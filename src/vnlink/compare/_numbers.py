@@ -100,9 +100,9 @@ def _houses(column: str) -> Callable[[Table], tuple[NDArray[Any], ...]]:
         house = np.where(known, dense.reshape(-1) + (0 if (~known).any() else 1), 0)
         size = np.int64(int(house.max(initial=0)) + 1)
         code = _encode.encode(table, column).codes.astype(np.int64)
+        if REGISTRY_ROW in table:  # the households are the registry's only
+            house = np.where(np.asarray(table[REGISTRY_ROW], dtype=bool), house, 0)
         holds = (code > 0) & (house > 0)
-        if REGISTRY_ROW in table:
-            holds &= np.asarray(table[REGISTRY_ROW], dtype=bool)
         keys, counts = np.unique(code[holds] * size + house[holds], return_counts=True)
         return house, holds, keys, counts.astype(np.int64), np.array([size])
 
@@ -140,7 +140,7 @@ def household_number(
     ``b`` (deduplication, or a registry index comparing candidates and queries
     in one table) either side may carry the other household member's number,
     and only the rows marked in the column :data:`REGISTRY_ROW`, when there is
-    one, hold numbers.
+    one, belong to households.
 
     >>> t = Table({"phone": ["0912", "", "0988", "0912"], "ward": ["w", "w", "v", "w"],
     ...            "street": ["s", "s", "s", "s"]})

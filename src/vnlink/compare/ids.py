@@ -136,7 +136,9 @@ class IdComparison(Comparison):
         household in this table (same ``ward`` and ``street``), as children and old
         people often give a parent's or child's. Such a number says "this
         household", not "another person". Opt-in like ``tolerate_slips``; on in the
-        default comparison set.
+        default comparison set. A ``RegistryIndex`` finds the holder only among a
+        query's candidates: it agrees with ``Linker.link`` when a rule blocks on
+        ``id_cccd`` (the default rules do) and the holder's block is not cut.
 
     Examples
     --------
