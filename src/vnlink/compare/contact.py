@@ -57,11 +57,8 @@ class PhoneComparison(Comparison):
         other record's phone is another person's of the same household in this
         table (same ``ward`` and ``street``), as children and old people often
         give a relative's phone. Off by default (models saved without it keep
-        their levels), and not yet in the default comparison set: a
-        ``RegistryIndex`` compares a query with its candidates only, so it finds
-        the household holder of a phone only when a blocking rule on the phone
-        made the holder a candidate (not with a rule set without one, nor past
-        a cut block), and would then disagree with ``Linker.link``.
+        their levels), and not yet in the default comparison set, for the reason
+        given at :class:`~vnlink.compare.IdComparison`.
 
     Examples
     --------

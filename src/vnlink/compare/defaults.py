@@ -28,7 +28,7 @@ def default_comparisons() -> list[Comparison]:
     return [
         NameComparison(),
         DateOfBirthComparison(one_digit=True),
-        IdComparison(tolerate_slips=True, household_numbers=True),
+        IdComparison(tolerate_slips=True),
         PhoneComparison(),
         SexComparison(),
         AddressComparison(),

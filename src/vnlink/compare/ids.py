@@ -135,10 +135,11 @@ class IdComparison(Comparison):
         record's CCCD is not this person's but that of another person of the same
         household in this table (same ``ward`` and ``street``), as children and old
         people often give a parent's or child's. Such a number says "this
-        household", not "another person". Opt-in like ``tolerate_slips``; on in the
-        default comparison set. A ``RegistryIndex`` finds the holder only among a
-        query's candidates: it agrees with ``Linker.link`` when a rule blocks on
-        ``id_cccd`` (the default rules do) and the holder's block is not cut.
+        household", not "another person". Off by default (models saved without it
+        keep their levels) and not yet in the default comparison set: the holder
+        is looked up in the table compared, so engines that compare batches of
+        pairs (``RegistryIndex``, ``vnlink.spark``) see it only when it is in the
+        batch, and would disagree with ``Linker.link``.
 
     Examples
     --------
