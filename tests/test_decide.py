@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from vnlink.decide import assign_status, best_and_runner_up, check_thresholds
 from vnlink.exceptions import ConfigurationError
+from vnlink.pipeline import decision_flags, demote_conflicts
 from vnlink.reasons import REASONS, corrections, explain_links, join_codes
 from vnlink.table import Table
 
@@ -181,3 +182,46 @@ def test_corrections_give_registry_values() -> None:
         "name: Nguyen Van An -> Nguyễn Văn An; dob: 05/03/1980 -> 03/05/1980; "
         "id: 001080012346 -> 001080012345"
     ]
+
+
+# demote_conflicts: reason flags of the best candidate -> the status a record keeps
+CONFLICT_CASES = [
+    ("all agree", [], "verified", "verified"),
+    ("name and dob both off: a relative's papers, review",
+     ["name_given_only", "dob_year_different"], "verified", "review"),
+    ("name and dob entirely different: another person",
+     ["name_different", "dob_different"], "verified", "unmatched"),
+    ("similar name, another date, CCCD of another year: a relative",
+     ["name_typo", "dob_different", "id_cccd_conflict"], "review", "unmatched"),
+    ("other middle name, another date, CCCD of another year",
+     ["middle_name_different", "dob_different", "id_cccd_conflict"], "verified", "unmatched"),
+    ("similar name, another date, a household member's CCCD",
+     ["name_typo", "dob_different", "id_household_member"], "verified", "unmatched"),
+    ("similar name, another date, no CCCD conflict: stays",
+     ["name_typo", "dob_different"], "verified", "verified"),
+    ("same name, another date, CCCD of another year: stays",
+     ["dob_different", "id_cccd_conflict"], "verified", "verified"),
+    ("dob one digit off is not another date",
+     ["name_different", "dob_one_digit"], "verified", "verified"),
+    ("unmatched stays unmatched", ["name_different", "dob_different"], "unmatched", "unmatched"),
+]
+
+
+@pytest.mark.parametrize(("case", "codes", "before", "after"), CONFLICT_CASES,
+                         ids=[c[0] for c in CONFLICT_CASES])
+def test_demote_conflicts(case: str, codes: list[str], before: str, after: str) -> None:
+    status = np.array([before], dtype=object)
+    flags = {code: np.array([True]) for code in codes}
+    demote_conflicts(status, flags)
+    assert status.tolist() == [after], case
+    assert flags["other_person"].tolist() == [after == "unmatched" != before]
+    assert "other_person" in REASONS
+
+
+def test_other_person_is_not_flagged_low_score() -> None:
+    status = np.array(["verified", "unmatched"], dtype=object)
+    flags = decision_flags(np.ones(2, dtype=bool), np.ones(2, dtype=bool),
+                           np.zeros(2, dtype=bool), status, np.array([0.999, 0.1]),
+                           np.full(2, np.nan), {"verified_threshold": 0.99,
+                                                "review_threshold": 0.2, "min_margin": 5.0})
+    assert flags["low_score"].tolist() == [False, True]

@@ -57,9 +57,10 @@ def test_add_makes_new_people_findable(setup: Any) -> None:
     linker, registry, _, _, _ = setup
     index = linker.index(registry)
     person = dict(registry.to_dicts()[3])
-    person.update(person_id="NEW1", cccd="079301999888", phone="0987000111", cmnd="")
+    # a CCCD that encodes the person's own birth year and sex (male, 1982)
+    person.update(person_id="NEW1", cccd="095082999888", phone="0987000111", cmnd="")
     record = {"full_name": person["full_name"], "dob": person["dob"], "sex": person["sex"],
-              "id_number": "079301999888", "phone": "0987000111", "address": ""}
+              "id_number": "095082999888", "phone": "0987000111", "address": ""}
     assert "NEW1" not in index.query(record)["person_id"].tolist()
     index.add([person])
     assert len(index) == registry.n_rows + 1

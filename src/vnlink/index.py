@@ -25,7 +25,7 @@ from numpy.typing import NDArray
 
 from vnlink._bulk import factorize
 from vnlink._columnar import from_codes, restore, store
-from vnlink.compare import _encode
+from vnlink.compare import _encode, _numbers
 from vnlink.exceptions import ConfigurationError, ModelFormatError, SchemaError
 from vnlink.model import pipeline_from_dict, pipeline_to_dict
 from vnlink.pipeline import ScoredPairs
@@ -755,6 +755,8 @@ def _stack(prepared: Table, rows: NDArray[np.int64], right: Table) -> Table:
     for name in prepared.column_names:
         if name in right and name != "problems":
             columns[name] = np.concatenate([prepared[name][rows], right[name]])
+    # only the registry rows hold the numbers of a household (compare/_numbers.py)
+    columns[_numbers.REGISTRY_ROW] = np.arange(len(rows) + right.n_rows) < len(rows)
     return Table(columns, n_rows=len(rows) + right.n_rows)
 
 

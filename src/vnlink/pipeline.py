@@ -628,7 +628,22 @@ def demote_conflicts(status: NDArray[np.object_], flags: dict[str, NDArray[np.bo
 
     A record whose ID or phone matches but whose name *and* date of birth both
     disagree is most often typed with a relative's papers: it is never linked
-    automatically (flag ``identity_conflict``).
+    automatically (flag ``identity_conflict``). When the evidence says another
+    person outright — the date of birth differs and either the name differs
+    entirely, or the name is only similar while the ID says someone else too (a
+    CCCD's birth year disagrees, or the number is another household member's) —
+    the record is not linked at all (flag ``other_person``): on the hard data
+    almost every such best candidate is a relative of the record's person.
+
+    >>> import numpy as np
+    >>> status = np.array(["verified", "verified", "review", "verified"], dtype=object)
+    >>> flags = {"name_different": np.array([1, 0, 0, 1], dtype=bool),
+    ...          "name_typo": np.array([0, 1, 1, 0], dtype=bool),
+    ...          "dob_different": np.array([1, 1, 1, 0], dtype=bool),
+    ...          "id_cccd_conflict": np.array([0, 0, 1, 0], dtype=bool)}
+    >>> demote_conflicts(status, flags)
+    >>> status.tolist(), flags["other_person"].tolist()
+    (['unmatched', 'verified', 'unmatched', 'verified'], [True, False, True, False])
     """
     none = np.zeros(len(status), dtype=bool)
     name_off = flags.get("name_different", none) | flags.get("name_given_only", none)
@@ -636,6 +651,14 @@ def demote_conflicts(status: NDArray[np.object_], flags: dict[str, NDArray[np.bo
     conflict = name_off & dob_off & (status != _UNMATCHED)
     status[conflict & (status == _VERIFIED)] = _REVIEW
     flags["identity_conflict"] = conflict
+    name_loose = (name_off | flags.get("name_typo", none)
+                  | flags.get("middle_name_different", none))
+    not_theirs = flags.get("id_cccd_conflict", none) | flags.get("id_household_member", none)
+    other = flags.get("dob_different", none) & (
+        flags.get("name_different", none) | (name_loose & not_theirs)
+    ) & (status != _UNMATCHED)
+    status[other] = _UNMATCHED
+    flags["other_person"] = other
 
 
 def decision_flags(
@@ -645,7 +668,7 @@ def decision_flags(
 ) -> dict[str, NDArray[np.bool_]]:
     """Flags of the decision reasons (why a record is review or unmatched)."""
     prob = np.nan_to_num(p_best)
-    weak = has & (status == _UNMATCHED)
+    weak = has & (status == _UNMATCHED) & (prob < th["review_threshold"])
     return {
         "no_usable_fields": ~usable,
         "no_candidates": usable & ~has,

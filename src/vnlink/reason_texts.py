@@ -58,7 +58,17 @@ REASON_TEXTS: dict[str, dict[str, str]] = {
         "en": "the ID number or phone agrees but both name and date of birth differ "
         "(a relative's document?)",
     },
+    "other_person": {
+        "vi": "ngày sinh khác và họ tên khác (hoặc năm sinh trong CCCD cũng khác): "
+        "người khác, có thể là người thân",
+        "en": "the date of birth and the name differ (or the CCCD's birth year too): "
+        "another person, perhaps a relative",
+    },
     # identity documents
+    "id_household_member": {
+        "vi": "số CCCD của một người cùng hộ (người thân)",
+        "en": "the CCCD of another member of the household (a relative's)",
+    },
     "id_one_digit": {"vi": "số CCCD sai 1 chữ số", "en": "ID number one digit off"},
     "id_transposed": {
         "vi": "số CCCD đảo 2 chữ số liền nhau",
@@ -110,12 +120,20 @@ REASON_TEXTS: dict[str, dict[str, str]] = {
         "vi": "ngày sinh khác (cùng tháng, năm)",
         "en": "another day of birth in the same month and year",
     },
+    "dob_one_digit": {
+        "vi": "ngày sinh sai 1 chữ số",
+        "en": "date of birth one digit off",
+    },
     "dob_year_different": {"vi": "năm sinh khác", "en": "another year of birth"},
     "dob_year_only": {"vi": "chỉ có năm sinh", "en": "only the year of birth is known"},
     "dob_missing": {"vi": "thiếu ngày sinh", "en": "date of birth missing"},
     "dob_different": {"vi": "ngày sinh khác", "en": "another date of birth"},
     # other fields
     "sex_different": {"vi": "giới tính khác", "en": "another sex"},
+    "phone_household_member": {
+        "vi": "số điện thoại của một người cùng hộ (người thân)",
+        "en": "the phone of another member of the household (a relative's)",
+    },
     "phone_one_digit": {
         "vi": "số điện thoại sai 1 chữ số hoặc đảo 2 chữ số",
         "en": "phone number one digit off or two digits swapped",

@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from vnlink.compare import PhoneComparison, SexComparison
+from vnlink.exceptions import ConfigurationError
 
 PHONES = [
     ("exact", "0912345678", 2),
@@ -103,3 +104,38 @@ def test_phone_exact_level_reports_term_frequency(make_table: Any) -> None:
     assert v.levels[:, 0].tolist() == [2, 2, 1]
     assert v.tf[:2, 0].tolist() == [0.75, 0.25] and np.isnan(v.tf[2, 0])
     assert PhoneComparison(tf_column=None).tf_levels == ()
+
+
+def test_household_members_phone(make_table: Any) -> None:
+    # registry: a mother and her son at one address with their own phones, a stranger
+    # elsewhere with the mother's number written down; the son's record gives his mother's
+    home = {"ward": "Phúc Xá", "street": "12 hàng bông"}
+    registry = make_table([
+        {"phone": "0912345678", **home},
+        {"phone": "0988000111", **home},
+        {"phone": "0977000222", "ward": "Trúc Bạch", "street": "3 hàng đào"},
+        {"phone": "", **home},
+    ])
+    records = make_table([{"phone": "0912345678", **home}])
+    comparison = PhoneComparison(household_numbers=True)
+    levels, _ = comparison.compute(np.arange(4), np.zeros(4, np.int64), registry, records)
+    assert [comparison.level_labels[v] if v >= 0 else "missing" for v in levels] == [
+        "exact", "a household member's number", "different", "missing"]
+    assert comparison.levels[1].reason == "phone_household_member"
+    assert comparison.tf_levels == (3,)
+    old, _ = PhoneComparison().compute(np.arange(4), np.zeros(4, np.int64), registry, records)
+    assert old.tolist() == [2, 0, 0, -1]
+    flat = PhoneComparison(near_miss=False, household_numbers=True)
+    assert flat.level_labels == ("different", "a household member's number", "exact")
+    with pytest.raises(ConfigurationError, match="household_numbers"):
+        PhoneComparison(household_numbers=1)  # type: ignore[arg-type]
+
+
+def test_household_needs_an_address() -> None:
+    from vnlink.table import Table
+
+    table = Table({"phone": ["0912345678", "0988000111"]})
+    levels, _ = PhoneComparison(household_numbers=True).compute(
+        np.array([0]), np.array([1]), table, table
+    )
+    assert levels.tolist() == [0]

@@ -56,6 +56,53 @@ def test_levels_cover_the_labels() -> None:
     assert {c[2] for c in CASES if c[2] >= 0} == set(range(DateOfBirthComparison().n_levels))
 
 
+# with one_digit=True: the level "one digit different" is 1 and the others move up one
+ONE_DIGIT_CASES = [
+    ("exact", dob(1980, 5, 7), 7),
+    ("one digit: the month", dob(1980, 8, 7), 1),
+    ("one digit: the decade", dob(1930, 5, 7), 1),
+    ("one digit: the ten of the day", dob(1980, 5, 7 + 20), 3),  # same year and month wins
+    ("one digit: the last year digit is year ±1", dob(1981, 5, 7), 2),
+    ("one digit: 01/01 placeholder of another decade", dob(1990, 1, 1), 0),
+    ("two digits", dob(1931, 5, 7), 0),
+    ("year only, one year digit", dob(1930), 0),
+    ("day/month swapped", dob(1980, 7, 5), 6),
+    ("missing", dob(0), -1),
+]
+
+
+@pytest.mark.parametrize(("case", "other", "level"), ONE_DIGIT_CASES,
+                         ids=[c[0] for c in ONE_DIGIT_CASES])
+def test_one_digit_level(make_table: Any, case: str, other: dict[str, Any], level: int) -> None:
+    table = make_table([BASE, other])
+    comparison = DateOfBirthComparison(one_digit=True)
+    levels, _ = comparison.compute(np.array([0]), np.array([1]), table, table)
+    assert levels.tolist() == [level], case
+    assert comparison.level_labels[1] == "one digit different"
+    assert comparison.levels[1].reason == "dob_one_digit"
+
+
+def test_one_digit_is_opt_in_and_checked() -> None:
+    assert DateOfBirthComparison().n_levels == 7
+    assert DateOfBirthComparison(one_digit=True).n_levels == 8
+    assert DateOfBirthComparison(one_digit=True).tf_levels == (7,)
+    with pytest.raises(ConfigurationError, match="one_digit"):
+        DateOfBirthComparison(one_digit=1)  # type: ignore[arg-type]
+
+
+def test_one_digit_typo_of_full_dates_regression(make_table: Any) -> None:
+    # the typos of the hard profile: 14/03/1985 typed 19/03 (same month: not lost),
+    # 14/08/1985 (month) and 14/03/1935 (decade) were "else", as far as a stranger
+    rows = [dob(1985, 3, 14), dob(1985, 3, 19), dob(1985, 8, 14), dob(1935, 3, 14),
+            dob(1962, 11, 2)]
+    table = make_table(rows)
+    comparison = DateOfBirthComparison(one_digit=True)
+    levels, _ = comparison.compute(np.zeros(4, np.int64), np.arange(1, 5), table, table)
+    labels = [comparison.level_labels[v] for v in levels]
+    assert labels == ["same year and month", "one digit different", "one digit different",
+                      "else"]
+
+
 def test_impossible_date_correction_is_within_two_days(make_table: Any) -> None:
     # 30/02/1985 is re-registered as 01/03/1985 (or 02/03): within 2 days
     table = make_table([dob(1985, 2, 30), dob(1985, 3, 1), dob(1985, 3, 2)])
@@ -112,9 +159,26 @@ def reference(a: dict[str, Any], b: dict[str, Any]) -> int:
     return 0
 
 
+def reference_one_digit(a: dict[str, Any], b: dict[str, Any]) -> int:
+    level = reference(a, b)
+    if level != 0:
+        return level + 1 if level > 0 else level
+
+    def digits(r: dict[str, Any]) -> str | None:
+        m, d = r["dob_month"], r["dob_day"]
+        if not (1 <= m <= 12 and 1 <= d <= 31):
+            return None
+        return f"{d:02d}{m:02d}{r['dob_year']:04d}"
+
+    da, db = digits(a), digits(b)
+    if da is None or db is None:
+        return 0
+    return int(sum(p != q for p, q in zip(da, db, strict=True)) == 1)
+
+
 @st.composite
 def dob_rows(draw: st.DrawFn) -> dict[str, Any]:
-    year = draw(st.sampled_from([0, 1979, 1980, 1981]))
+    year = draw(st.sampled_from([0, 1979, 1980, 1981, 1930, 1989]))
     month = draw(st.integers(0, 13))
     day = draw(st.integers(0, 32))
     flags = draw(st.sampled_from(["", "possibly_year_only", "other;possibly_year_only"]))
@@ -136,3 +200,17 @@ def test_bulk_equals_reference_and_is_symmetric(
     assert (grid == grid.T).all()
     assert np.isnan(scores[levels == -1]).all()
     assert ((scores[levels >= 0] >= 0) & (scores[levels >= 0] <= 1)).all()
+
+
+@given(st.lists(dob_rows(), min_size=1, max_size=8))
+def test_one_digit_bulk_equals_reference_and_is_symmetric(
+    make_table: Any, pairs_of: Any, rows: list[dict[str, Any]]
+) -> None:
+    table = make_table(rows)
+    left, right = pairs_of(len(rows))
+    levels, _ = DateOfBirthComparison(one_digit=True).compute(left, right, table, table)
+    assert levels.tolist() == [
+        reference_one_digit(rows[i], rows[j]) for i, j in zip(left, right, strict=True)
+    ]
+    grid = levels.reshape(len(rows), len(rows))
+    assert (grid == grid.T).all()

@@ -117,7 +117,7 @@ def test_reason_codes_of_every_level_and_missing() -> None:
             lv.reason or "" for lv in comparison.levels
         ]
         assert codes == expected
-    assert cset.levels_of("dob") == DateOfBirthComparison().levels
+    assert cset.levels_of("dob") == DateOfBirthComparison(one_digit=True).levels
     assert cset.levels_of(1) == cset.levels_of("dob")
     assert cset.missing_level_of("dob").reason == "dob_missing"
     with pytest.raises(ConfigurationError, match="no comparison named"):

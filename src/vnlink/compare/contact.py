@@ -52,6 +52,13 @@ class PhoneComparison(Comparison):
         Term-frequency column for the exact level (default ``phone``): a
         household phone given for several people weighs less than a phone of
         one person; ``None`` for no adjustment.
+    household_numbers
+        Add a level ``a household member's number`` above ``different``: the
+        other record's phone is another person's of the same household in this
+        table (same ``ward`` and ``street``), as children and old people often
+        give a relative's phone. Off by default (models saved without it keep
+        their levels), and not yet in the default comparison set, for the reason
+        given at :class:`~vnlink.compare.IdComparison`.
 
     Examples
     --------
@@ -61,11 +68,14 @@ class PhoneComparison(Comparison):
 
     column: str = "phone"
     near_miss: bool = True
+    household_numbers: bool = False
     tf_column: str | None = field(default="phone", kw_only=True)
 
     def __post_init__(self) -> None:
         if not isinstance(self.near_miss, bool):
             raise ConfigurationError("near_miss must be True or False")
+        if not isinstance(self.household_numbers, bool):
+            raise ConfigurationError("household_numbers must be True or False")
         super().__post_init__()
 
     @property
@@ -75,13 +85,17 @@ class PhoneComparison(Comparison):
     def _ladder(self) -> Ladder:
         other = Level("different", "another number", reason="phone_different")
         exact = Level("exact", "the same number", tf=True, exact=True)
+        house = {"household": Level(
+            "a household member's number", "another person's number of the same household "
+            "(same commune and street)", reason="phone_household_member",
+        )} if self.household_numbers else {}
         if not self.near_miss:
-            return Ladder(other=other, exact=exact)
+            return Ladder(other=other, **house, exact=exact)
         near = Level(
             "one digit different or swapped", "one digit mistyped or two neighbouring "
             "digits swapped", reason="phone_one_digit",
         )
-        return Ladder(other=other, near=near, exact=exact)
+        return Ladder(other=other, **house, near=near, exact=exact)
 
     def compute(
         self, left_idx: Index, right_idx: Index, left: Table, right: Table
@@ -92,6 +106,13 @@ class PhoneComparison(Comparison):
         out[outcome == _numbers.EXACT] = at.exact
         if self.near_miss:
             out[(outcome == _numbers.SWAPPED) | (outcome == _numbers.ONE_DIGIT)] = at.near
+        if self.household_numbers:
+            loose = np.flatnonzero(out == at.other)
+            if len(loose):
+                member = _numbers.household_number(
+                    left, right, self.column, left_idx[loose], right_idx[loose]
+                )
+                out[loose[member]] = at.household
         return out, scores
 
 

@@ -104,6 +104,12 @@ class DateOfBirthComparison(Comparison):
     0    else
     ===  ==========================  ===================================================
 
+    With ``one_digit=True`` (the default comparison set, :func:`default_comparisons`)
+    a level ``one digit different`` sits between ``else`` and ``year ±1`` (the others
+    move up one): two full dates whose ``DDMMYYYY`` forms differ in exactly one digit,
+    a typing slip such as 14/03 against 19/03 or 1985 against 1935. It is off by
+    default so that models saved without it keep their levels.
+
     Scores are ``1 - |difference in days| / 3652`` (0 beyond ten years), with
     an unknown month read as July and an unknown day as the 15th.
 
@@ -111,6 +117,8 @@ class DateOfBirthComparison(Comparison):
     ----------
     max_days
         Largest difference in days for level 4 (default 2).
+    one_digit
+        Add the level ``one digit different`` (see above).
     tf_column
         Term-frequency column for the exact level: ``"dob"``, the full date.
 
@@ -118,9 +126,12 @@ class DateOfBirthComparison(Comparison):
     --------
     >>> DateOfBirthComparison().tf_levels
     (6,)
+    >>> DateOfBirthComparison(one_digit=True).level_labels[:3]
+    ('else', 'one digit different', 'year ±1')
     """
 
     max_days: int = 2
+    one_digit: bool = False
     tf_column: str | None = field(default="dob", kw_only=True)
 
     def __post_init__(self) -> None:
@@ -128,6 +139,8 @@ class DateOfBirthComparison(Comparison):
             1 <= self.max_days <= 31
         ):
             raise ConfigurationError("max_days must be a whole number of days in 1..31")
+        if not isinstance(self.one_digit, bool):
+            raise ConfigurationError("one_digit must be True or False")
         super().__post_init__()
 
     def default_name(self) -> str:
@@ -142,8 +155,13 @@ class DateOfBirthComparison(Comparison):
         return _MISSING
 
     def _ladder(self) -> Ladder:
+        slip = {"one_digit": Level(
+            "one digit different", "full dates whose DDMMYYYY forms differ in one digit",
+            reason="dob_one_digit",
+        )} if self.one_digit else {}
         return Ladder(
             other=Level("else", "none of the below", reason="dob_different"),
+            **slip,
             year_near=Level(
                 "year ±1", "the years differ by one, with the same day and month or a "
                 "year-only side", reason="dob_year_different",
@@ -178,6 +196,8 @@ class DateOfBirthComparison(Comparison):
         same_year = ya == yb
         full = (da > 0) & (db > 0)
         same_day_month = (ma == mb) & (da == db)
+        if self.one_digit:
+            levels[full & (_digits_off(ya, ma, da, yb, mb, db) == 1)] = at.one_digit
         levels[(np.abs(ya.astype(np.int32) - yb) == 1) & (same_day_month | oa | ob)] = at.year_near
         same_month = same_year & (ma == mb) & (ma > 0)
         levels[same_month] = at.same_month
@@ -189,6 +209,23 @@ class DateOfBirthComparison(Comparison):
         levels[full & same_year & same_day_month] = at.exact
         scores = (1.0 - np.minimum(days, 3652) / 3652.0).astype(np.float32)
         return mark_missing(levels, scores, missing)
+
+
+def _digits_off(ya: NDArray[Any], ma: NDArray[Any], da: NDArray[Any], yb: NDArray[Any],
+                mb: NDArray[Any], db: NDArray[Any]) -> NDArray[np.int8]:
+    """How many of the eight digits of ``DDMMYYYY`` differ between two dates.
+
+    >>> a = np.array([1985, 1985, 1985]), np.array([3, 3, 3]), np.array([14, 14, 14])
+    >>> b = np.array([1985, 1935, 1986]), np.array([3, 8, 3]), np.array([19, 14, 14])
+    >>> _digits_off(*a, *b).tolist()
+    [1, 2, 1]
+    """
+    out = np.zeros(len(ya), dtype=np.int8)
+    for a, b, powers in ((da, db, (1, 10)), (ma, mb, (1, 10)), (ya, yb, (1, 10, 100, 1000))):
+        a64, b64 = a.astype(np.int64), b.astype(np.int64)
+        for power in powers:
+            out += (a64 // power % 10 != b64 // power % 10).astype(np.int8)
+    return out
 
 
 def _days(year: NDArray[Any], month: NDArray[Any], day: NDArray[Any]) -> NDArray[np.int64]:

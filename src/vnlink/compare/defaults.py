@@ -27,8 +27,8 @@ def default_comparisons() -> list[Comparison]:
     """
     return [
         NameComparison(),
-        DateOfBirthComparison(),
-        IdComparison(),
+        DateOfBirthComparison(one_digit=True),
+        IdComparison(tolerate_slips=True),
         PhoneComparison(),
         SexComparison(),
         AddressComparison(),

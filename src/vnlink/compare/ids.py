@@ -47,25 +47,41 @@ __all__ = ["IdComparison"]
 _DIRECT_KINDS = ("cccd", "cmnd9", "cmnd12")
 
 
-_LADDER = Ladder(
-    other=Level("different", "numbers of a common kind that differ", reason="id_different"),
-    contradicts=Level(
-        "CCCD contradicts birth year or sex",
-        "a CCCD's encoded birth year or sex disagrees with the other record's (the numbers "
-        "differ or cannot be compared), or equal numbers whose birth year clearly "
-        "disagrees (a relative's number)",
-        reason="id_cccd_conflict",
-    ),
-    swapped=Level(
+_DIFFERENT = Level("different", "numbers of a common kind that differ", reason="id_different")
+_CONTRADICTS = Level(
+    "CCCD contradicts birth year or sex",
+    "a CCCD's encoded birth year or sex disagrees with the other record's (the numbers "
+    "differ or cannot be compared), or equal numbers whose birth year clearly "
+    "disagrees (a relative's number)",
+    reason="id_cccd_conflict",
+)
+_NEAR = {
+    "swapped": Level(
         "adjacent digits swapped", "two neighbouring digits swapped", reason="id_transposed"
     ),
-    one_digit=Level("one digit different", "a typing slip", reason="id_one_digit"),
-    exact=Level("exact", "the same number", exact=True),
+    "one_digit": Level("one digit different", "a typing slip", reason="id_one_digit"),
+    "exact": Level("exact", "the same number", exact=True),
+}
+_LADDER = Ladder(other=_DIFFERENT, contradicts=_CONTRADICTS, **_NEAR)
+_LADDER_RELATIVES = Ladder(
+    other=_DIFFERENT,
+    contradicts=_CONTRADICTS,
+    relative=Level(
+        "a household member's number",
+        "the record's CCCD differs from the registry person's but is the CCCD of another "
+        "registry person of the same household (same commune and street)",
+        reason="id_household_member",
+    ),
+    **_NEAR,
 )
-#: the level of each outcome of ``_numbers.number_levels`` (-1 missing, different ... exact)
-_OUTCOME_LEVEL = np.array(
-    [-1, _LADDER.other, _LADDER.swapped, _LADDER.one_digit, _LADDER.exact], dtype=np.int8
-)
+
+
+def _outcome_levels(ladder: Ladder) -> NDArray[np.int8]:
+    """The level of each outcome of ``_numbers.number_levels`` (-1 missing, different ... exact)."""
+    return np.array([-1, ladder.other, ladder.swapped, ladder.one_digit, ladder.exact],
+                    dtype=np.int8)
+
+
 _MISSING = Level(
     "missing", "no number of a common kind (a CMND against a CCCD), no contradiction",
     reason="id_missing",
@@ -107,6 +123,23 @@ class IdComparison(Comparison):
     check_cccd
         Use level 1 (the CCCD's encoded birth year and sex, ``id_birth_year``
         and ``id_sex``, against ``dob_year`` and ``sex`` of the other record).
+    tolerate_slips
+        For level 1 with numbers that differ or cannot be compared, read a birth
+        year one digit or one year off, or a different sex alone, as a slip of the
+        other record's date or sex (which the date and sex comparisons already
+        count), not as a contradiction; both together still contradict. Off by
+        default so that models saved without it keep their levels; the default
+        comparison set (:func:`default_comparisons`) turns it on.
+    household_numbers
+        Add a level ``a household member's number`` above level 1: the other
+        record's CCCD is not this person's but that of another person of the same
+        household in this table (same ``ward`` and ``street``), as children and old
+        people often give a parent's or child's. Such a number says "this
+        household", not "another person". Off by default (models saved without it
+        keep their levels) and not yet in the default comparison set: the holder
+        is looked up in the table compared, so engines that compare batches of
+        pairs (``RegistryIndex``, ``vnlink.spark``) see it only when it is in the
+        batch, and would disagree with ``Linker.link``.
 
     Examples
     --------
@@ -115,10 +148,16 @@ class IdComparison(Comparison):
     """
 
     check_cccd: bool = True
+    tolerate_slips: bool = False
+    household_numbers: bool = False
 
     def __post_init__(self) -> None:
         if not isinstance(self.check_cccd, bool):
             raise ConfigurationError("check_cccd must be True or False")
+        if not isinstance(self.tolerate_slips, bool):
+            raise ConfigurationError("tolerate_slips must be True or False")
+        if not isinstance(self.household_numbers, bool):
+            raise ConfigurationError("household_numbers must be True or False")
         super().__post_init__()
 
     def default_name(self) -> str:
@@ -126,7 +165,10 @@ class IdComparison(Comparison):
 
     @property
     def levels(self) -> tuple[Level, ...]:
-        return _LADDER.levels
+        return self._ladder().levels
+
+    def _ladder(self) -> Ladder:
+        return _LADDER_RELATIVES if self.household_numbers else _LADDER
 
     @property
     def missing_level(self) -> Level:
@@ -149,26 +191,35 @@ class IdComparison(Comparison):
             scores[better] = sc[better]
             tie = (lv == outcome) & (lv >= 0)
             scores[tie] = np.fmax(scores[tie], sc[tie])
-        levels = _OUTCOME_LEVEL[outcome.astype(np.int64) + 1]
+        at = self._ladder()
+        levels = _outcome_levels(at)[outcome.astype(np.int64) + 1]
         if self.check_cccd:
-            contradicts = _contradicts(left, right, left_idx, right_idx) | _contradicts(
-                right, left, right_idx, left_idx
+            slips = self.tolerate_slips
+            contradicts = _contradicts(left, right, left_idx, right_idx, slips=slips) | (
+                _contradicts(right, left, right_idx, left_idx, slips=slips)
             )
             # Equal numbers whose encoded birth year clearly contradicts the other record
             # are a relative's number (a parent's CCCD typed for a child), not an exact
             # agreement. "Clearly": a birth year differing in two or more digits, or in
             # any digit together with the sex (one mistyped digit of the date, or a wrong
             # sex alone, stays exact). Near misses keep their level.
-            hit = contradicts & (levels <= _LADDER.other)
-            exact = np.flatnonzero(levels == _LADDER.exact)
+            hit = contradicts & (levels <= at.other)
+            exact = np.flatnonzero(levels == at.exact)
             if len(exact):
                 li, ri = left_idx[exact], right_idx[exact]
                 relative = _relative_number(left, right, li, ri) | _relative_number(
                     right, left, ri, li
                 )
                 hit[exact[relative]] = True
-            levels[hit] = _LADDER.contradicts
+            levels[hit] = at.contradicts
             scores[hit] = np.where(np.isnan(scores[hit]), 0.0, scores[hit])
+        if self.household_numbers:
+            loose = np.flatnonzero(levels <= at.contradicts)
+            if len(loose):
+                li, ri = left_idx[loose], right_idx[loose]
+                member = _numbers.household_number(left, right, "id_cccd", li, ri)
+                levels[loose[member]] = at.relative
+                scores[loose[member]] = 0.0
         return levels, scores
 
     @staticmethod
@@ -187,15 +238,38 @@ class IdComparison(Comparison):
         return out
 
 
-def _contradicts(a: Table, b: Table, a_idx: Index, b_idx: Index) -> NDArray[np.bool_]:
-    """``a``'s CCCD encodes a birth year or sex that ``b``'s record contradicts."""
-    year = _encode.numeric_column(a, "id_birth_year")[a_idx]
-    other_year = _encode.numeric_column(b, "dob_year")[b_idx]
-    out: NDArray[np.bool_] = (year > 0) & (other_year > 0) & (year != other_year)
+def _contradicts(
+    a: Table, b: Table, a_idx: Index, b_idx: Index, *, slips: bool = False
+) -> NDArray[np.bool_]:
+    """``a``'s CCCD encodes a birth year or sex that ``b``'s record contradicts.
+
+    With ``slips``, a birth year one digit or one year off counts only together
+    with a different sex, and a different sex alone does not count.
+    """
+    year = _encode.numeric_column(a, "id_birth_year")[a_idx].astype(np.int64)
+    other_year = _encode.numeric_column(b, "dob_year")[b_idx].astype(np.int64)
+    year_differs = (year > 0) & (other_year > 0) & (year != other_year)
     sex = _encode.sex_codes(a, "id_sex", a_idx)
     other_sex = _encode.sex_codes(b, "sex", b_idx)
-    out |= (sex > 0) & (other_sex > 0) & (sex != other_sex)
+    sex_differs = (sex > 0) & (other_sex > 0) & (sex != other_sex)
+    if not slips:
+        out: NDArray[np.bool_] = year_differs | sex_differs
+        return out
+    slip = (_year_digits_off(year, other_year) <= 1) | (np.abs(year - other_year) <= 1)
+    out = year_differs & (~slip | sex_differs)
     return out
+
+
+def _year_digits_off(year: NDArray[np.int64], other: NDArray[np.int64]) -> NDArray[np.int8]:
+    """How many of the four digits of two years differ.
+
+    >>> _year_digits_off(np.array([1985, 1985, 1989]), np.array([1935, 1985, 1990])).tolist()
+    [1, 0, 2]
+    """
+    digits = np.zeros(len(year), dtype=np.int8)
+    for power in (1, 10, 100, 1000):
+        digits += (year // power % 10 != other // power % 10).astype(np.int8)
+    return digits
 
 
 def _relative_number(a: Table, b: Table, a_idx: Index, b_idx: Index) -> NDArray[np.bool_]:
@@ -206,9 +280,7 @@ def _relative_number(a: Table, b: Table, a_idx: Index, b_idx: Index) -> NDArray[
     year = _encode.numeric_column(a, "id_birth_year")[a_idx].astype(np.int64)
     other_year = _encode.numeric_column(b, "dob_year")[b_idx].astype(np.int64)
     known = (year > 0) & (other_year > 0)
-    digits = np.zeros(len(year), dtype=np.int8)
-    for power in (1, 10, 100, 1000):
-        digits += (year // power % 10 != other_year // power % 10).astype(np.int8)
+    digits = _year_digits_off(year, other_year)
     sex = _encode.sex_codes(a, "id_sex", a_idx)
     other_sex = _encode.sex_codes(b, "sex", b_idx)
     sex_differs = (sex > 0) & (other_sex > 0) & (sex != other_sex)

@@ -102,6 +102,7 @@ LEVEL_VI: dict[str, str] = {
     "adjacent digits swapped": "đảo hai chữ số liền nhau",
     "one digit different": "sai một chữ số",
     "one digit different or swapped": "sai/đảo một chữ số", "same province": "cùng tỉnh",
+    "a household member's number": "số của người cùng hộ",
     "same district": "cùng huyện", "same commune": "cùng xã",
 }
 
