@@ -349,8 +349,9 @@ class Pipeline:
                                verified_threshold=th["verified_threshold"],
                                review_threshold=th["review_threshold"],
                                min_margin=th["min_margin"])
-        reg_ids = np.asarray(left["record_id"])  # only the rows chosen are read (a lookup's
-        person = np.full(n, "", dtype=object)  # left table is the whole registry)
+        # a lookup's left table is the whole registry: only the chosen ids become text
+        reg_ids = np.asarray(left["record_id"])
+        person = np.full(n, "", dtype=object)
         runner = np.full(n, "", dtype=object)
         person[has] = _strings(reg_ids[best.left_row[has]])
         runner[has2] = _strings(reg_ids[best.runner_up_left_row[has2]])

@@ -13,13 +13,11 @@ from numpy.typing import NDArray
 from vnlink._bulk import as_object_array, combine_codes, factorize
 from vnlink._parallel import check_jobs, map_parts, requested_jobs
 from vnlink.normalize import gazetteer
-from vnlink.normalize.address._folding import _HARD_SPLIT, _part, _repair
+from vnlink.normalize.address._folding import _HARD_SPLIT, _repair
 from vnlink.normalize.address._parse import (
     _ANY,
-    _is_street,
     _rest_address,
-    _split_at,
-    _street_segment,
+    _street_alone,
     parse_address,
 )
 from vnlink.normalize.address.result import Address
@@ -200,17 +198,6 @@ def _stable(text: str, unicode_only: re.Pattern[str] | None) -> bool:
     return text.isascii() or (unicode_only is not None and unicode_only.search(text) is not None)
 
 
-def _street_alone(text: str) -> tuple[bool, str] | None:
-    """``(has diacritics, street text)`` of a first part the parser reads as a street
-    alone ("Thôn 5", "Số 12 ngõ 3 Kim Mã"), ``None`` if it does not (see ``_street_first``)."""
-    if not text or text.isspace():
-        return None
-    seg, marks = _part(text)
-    if len(seg) != 1 or not _is_street(seg[0]) or _split_at(seg[0]):
-        return None
-    return marks[0] is not seg[0], _street_segment(seg[0])
-
-
 _HOUSE = re.compile(r"\s*(\d{1,4}[A-Za-z]?(?:/\d{1,4}[A-Za-z]?)*)\s+(\S.*)", re.DOTALL)
 """A text that starts with a house number ("12/3A Lê Văn Sỹ, ...")."""
 _UNSEEN: Any = object()
@@ -220,13 +207,13 @@ def _street_head(text: str) -> tuple[bool, str] | None:
     """``(has diacritics, street text after the number)`` of a first part "<number> <text>"
     that the parser reads as a street alone (``None`` if it does not: see ``_street_first``).
     The house number takes no part in it, so it is read once per street name."""
-    seg, marks = _part("1 " + text)
-    if len(seg) != 1 or not _is_street(seg[0]) or _split_at(seg[0]):
+    found = _street_alone("1 " + text)
+    if found is None:
         return None
-    written = _street_segment(seg[0])
+    marked, written = found
     if written[:1] != "1" or written[1:2] not in ("", " "):  # pragma: no cover - guard
         return None
-    return marks[0] is not seg[0], written[1:]
+    return marked, written[1:]
 
 
 _PARSED_KEYS = (
@@ -349,14 +336,10 @@ def parse_address_columns(
     s_marked = np.zeros(len(s_text), dtype=np.int64)
     s_street = np.full(len(s_text), "", dtype=object)
     for i, text in enumerate(s_text):
-        if not text or _HARD_SPLIT.search(text):
-            continue
-        head, marks = _part(text)
-        if len(head) != 1 or not _is_street(head[0]) or _split_at(head[0]):
-            continue
-        s_ok[i] = True
-        s_marked[i] = marks[0] is not head[0]
-        s_street[i] = _street_segment(head[0])
+        head = None if _HARD_SPLIT.search(text) else _street_alone(text)
+        if head is not None:
+            s_ok[i] = True
+            s_marked[i], s_street[i] = head
     s_kind = _repair_kinds(s_text)
     r_kind = _repair_kinds([t or "" for t in r_text])
     r_ok = np.array([t is not None for t in r_text], dtype=bool)

@@ -270,6 +270,18 @@ def _choose(old: _Tail, new: _Tail) -> _Tail:
     )
 
 
+def _street_alone(text: str) -> tuple[bool, str] | None:
+    """``(has diacritics, street text)`` of a comma part the parser reads as a street
+    alone ("12/3A Lê Văn Sỹ", "Thôn 5": a house or hamlet number, no unit marker after
+    it), ``None`` if it does not."""
+    if not text or text.isspace():
+        return None
+    seg, marks = _part(text)
+    if len(seg) != 1 or not _is_street(seg[0]) or _split_at(seg[0]):
+        return None
+    return marks[0] is not seg[0], _street_segment(seg[0])
+
+
 def _street_first(parts: list[str], era: str) -> Address | None:
     """The common "house and street, units..." form, with the units read once per text.
 
@@ -277,15 +289,13 @@ def _street_first(parts: list[str], era: str) -> Address | None:
     it), it takes no part in reading the units: the rest is parsed once (cached) and the
     street put in front. The result is the same as the full path's (tested).
     """
-    if len(parts) < 2 or not parts[0] or parts[0].isspace():
+    head = _street_alone(parts[0]) if len(parts) >= 2 else None
+    if head is None:
         return None
-    head, head_marks = _part(parts[0])
-    if len(head) != 1 or not _is_street(head[0]) or _split_at(head[0]):
-        return None
-    rest = _rest_address(tuple(parts[1:]), head_marks[0] is not head[0], era)
+    rest = _rest_address(tuple(parts[1:]), head[0], era)
     if rest is None:
         return None
-    street = _street_segment(head[0])
+    street = head[1]
     if rest.street:
         street = f"{street}, {rest.street}"
     return Address(
