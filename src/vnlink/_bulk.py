@@ -16,13 +16,28 @@ array(['AN', 'BÌNH', 'AN', None], dtype=object)
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+import weakref
+from collections.abc import Callable, Hashable, Iterable, Mapping
+from typing import Any, TypeVar
 
 import numpy as np
 from numpy.typing import DTypeLike, NDArray
 
-__all__ = ["as_object_array", "combine_codes", "factorize", "map_unique", "unique_columns"]
+__all__ = [
+    "as_object_array",
+    "blank_text",
+    "combine_codes",
+    "factorize",
+    "factorize_column",
+    "map_unique",
+    "per_column",
+    "remember_factors",
+    "spread",
+    "text_column",
+    "unique_columns",
+]
+
+T = TypeVar("T")
 
 
 def as_object_array(values: Iterable[Any]) -> NDArray[np.object_]:
@@ -94,6 +109,122 @@ def factorize(values: Iterable[Any]) -> tuple[list[Any], NDArray[np.intp]]:
     return distinct, code[positions]
 
 
+_PER_COLUMN: dict[int, tuple[weakref.ref[NDArray[Any]], dict[Hashable, Any]]] = {}
+_REMEMBER_FROM = 4096  # rows: a smaller column is cheaper to redo than to remember
+
+
+def per_column(values: NDArray[Any], what: Hashable, make: Callable[[], T]) -> T:
+    """``make()``, remembered for this very array object (by identity) while it lives.
+
+    A prepared table's columns are read by blocking (for every rule), by the
+    comparisons and by the reasons; what depends on a column alone (its
+    factorization, the hashes of its distinct values) is worked out once. The
+    arrays of a table are never changed in place, which this relies on.
+
+    >>> column = np.array(["an"] * 5000, dtype=object)
+    >>> calls = []
+    >>> per_column(column, "len", lambda: calls.append(1) or len(column))
+    5000
+    >>> per_column(column, "len", lambda: calls.append(1) or 0), len(calls)
+    (5000, 1)
+    """
+    if not isinstance(values, np.ndarray) or len(values) < _REMEMBER_FROM:
+        return make()
+    key = id(values)
+    entry = _PER_COLUMN.get(key)
+    if entry is None or entry[0]() is not values:
+
+        def forget(ref: weakref.ref[NDArray[Any]], key: int = key) -> None:
+            kept = _PER_COLUMN.get(key)
+            if kept is not None and kept[0] is ref:
+                del _PER_COLUMN[key]
+
+        entry = _PER_COLUMN[key] = (weakref.ref(values, forget), {})
+    found = entry[1]
+    if what not in found:
+        found[what] = make()
+    return found[what]  # type: ignore[no-any-return]
+
+
+def factorize_column(values: NDArray[Any]) -> tuple[list[Any], NDArray[np.int32]]:
+    """:func:`factorize` of a column array with int32 codes, done once per array object.
+
+    >>> factorize_column(np.array(["b", "a", "b"], dtype=object))
+    (['b', 'a'], array([0, 1, 0], dtype=int32))
+    """
+
+    def make() -> tuple[list[Any], NDArray[np.int32]]:
+        distinct, inverse = factorize(values)
+        return distinct, inverse.astype(np.int32)
+
+    return per_column(values, factorize_column, make)
+
+
+def remember_factors(values: NDArray[Any], distinct: list[Any], codes: NDArray[Any]) -> None:
+    """Tell :func:`factorize_column` the answer for ``values`` (made as ``distinct[codes]``).
+
+    ``distinct`` must hold each value once, in order of first appearance in ``values``.
+    """
+    per_column(values, factorize_column, lambda: (distinct, np.asarray(codes, dtype=np.int32)))
+
+
+def text_column(values: NDArray[Any]) -> NDArray[np.object_]:
+    """The column as text: ``None`` as ``""``, other values as ``str`` (itself when all text).
+
+    Worked out once per array object (:func:`per_column`), from its distinct values.
+
+    >>> text_column(np.array(["a", None, 5], dtype=object)).tolist()
+    ['a', '', '5']
+    """
+    array = as_object_array(values)
+
+    def make() -> NDArray[np.object_]:
+        distinct, codes = factorize_column(array)
+        if all(type(v) is str for v in distinct):
+            return array
+        fixed = np.empty(len(distinct), dtype=object)
+        fixed[:] = ["" if v is None else str(v) for v in distinct]
+        out: NDArray[np.object_] = fixed[codes]
+        return out
+
+    return per_column(array, text_column, make)
+
+
+def blank_text(values: NDArray[Any]) -> NDArray[np.bool_]:
+    """Per row of a text column: is it ``""`` or ``None`` (worked out once per array object).
+
+    >>> blank_text(np.array(["a", None, ""], dtype=object)).tolist()
+    [False, True, True]
+    """
+    array = as_object_array(values)
+
+    def make() -> NDArray[np.bool_]:
+        distinct, codes = factorize_column(array)
+        blank = np.fromiter((v is None or v == "" for v in distinct), dtype=bool,
+                            count=len(distinct))
+        out: NDArray[np.bool_] = blank[codes]
+        return out
+
+    return per_column(array, blank_text, make)
+
+
+def spread(per_distinct: NDArray[Any], inverse: NDArray[Any]) -> NDArray[Any]:
+    """``per_distinct[inverse]``; for text, its factorization is remembered on the way.
+
+    ``inverse`` indexes the distinct values of an input in order of first
+    appearance (:func:`factorize`), so the result's own distinct values come in
+    the order :func:`factorize` would find them.
+
+    >>> spread(np.array(["x", "y", "x"], dtype=object), np.array([2, 1, 0, 1])).tolist()
+    ['x', 'y', 'x', 'y']
+    """
+    out: NDArray[Any] = per_distinct[inverse]
+    if out.dtype == object and len(out) >= _REMEMBER_FROM:
+        distinct, codes = factorize(per_distinct)
+        remember_factors(out, distinct, codes[inverse])
+    return out
+
+
 def map_unique(
     func: Callable[[Any], Any], values: Iterable[Any], *, dtype: DTypeLike = object
 ) -> NDArray[Any]:
@@ -104,7 +235,7 @@ def map_unique(
     """
     distinct, inverse = factorize(values)
     if np.dtype(dtype) == object:
-        return _object_list(func, distinct)[inverse]
+        return spread(_object_list(func, distinct), inverse)
     results = np.empty(len(distinct), dtype=dtype)
     results[:] = [func(v) for v in distinct]
     return results[inverse]
@@ -144,7 +275,7 @@ def unique_columns(
                 column[i] = getter(result)
         else:
             column[:] = [getter(result) for result in parsed]
-        columns[name] = column[inverse]
+        columns[name] = spread(column, inverse)
     return columns
 
 

@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from vnlink._bulk import factorize
+from vnlink._bulk import factorize, remember_factors
 
 __all__ = ["from_codes", "restore", "store"]
 
@@ -57,7 +57,13 @@ def store(arrays: dict[str, NDArray[Any]], key: str, values: NDArray[Any]) -> st
 def restore(data: Any, key: str, kind: str) -> NDArray[Any]:
     """The column :func:`store` put under ``key`` with ``kind``."""
     if kind == "codes":
-        return from_codes(np.asarray(data[key + ":vocab"]).astype(object), data[key])
+        vocab = np.asarray(data[key + ":vocab"]).astype(object)
+        codes = np.asarray(data[key])
+        out = from_codes(vocab, codes)
+        distinct = vocab.tolist()
+        if len(set(distinct)) == len(distinct):  # what factorize(out) would find
+            remember_factors(out, distinct, codes)
+        return out
     if kind == "str":
         return np.asarray(data[key]).astype(object)
     if kind == "tuple":

@@ -41,6 +41,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from vnlink._bulk import text_column
 from vnlink._version import __version__
 from vnlink.blocking.pairs import DEFAULT_MAX_BLOCK_PAIRS as _DEFAULT_CAP
 from vnlink.blocking.pairs import check_max_block_pairs
@@ -353,8 +354,9 @@ class Pipeline:
         reg_ids = np.asarray(left["record_id"])
         person = np.full(n, "", dtype=object)
         runner = np.full(n, "", dtype=object)
-        person[has] = _strings(reg_ids[best.left_row[has]])
-        runner[has2] = _strings(reg_ids[best.runner_up_left_row[has2]])
+        reg_ids = text_column(reg_ids)
+        person[has] = reg_ids[best.left_row[has]]
+        runner[has2] = reg_ids[best.runner_up_left_row[has2]]
         rows = np.flatnonzero(has)
         li = best.left_row[rows]
         levels = (best.levels[rows] if best.levels is not None
@@ -380,7 +382,7 @@ class Pipeline:
         for key, values in fixes_rows.items():
             fixes.setdefault(key, np.full(n, "", dtype=object))[rows[verified]] = values
         columns: dict[str, NDArray[Any]] = {
-            "record_id": _strings(right["record_id"]),
+            "record_id": text_column(right["record_id"]),
             "person_id": person,
             "status": status,
             "match_probability": np.where(has, best.prob, np.nan),
@@ -480,9 +482,9 @@ class Pipeline:
         rank_kept = (rank[rank < top_k] + 1).astype(np.int64)
         names = np.asarray([*chosen.rule_names, ""], dtype=object)
         columns: dict[str, NDArray[Any]] = {
-            "record_id": _strings(right["record_id"])[chosen.right],
+            "record_id": text_column(right["record_id"])[chosen.right],
             "rank": rank_kept,
-            "person_id": _strings(np.asarray(left["record_id"])[chosen.left]),
+            "person_id": text_column(np.asarray(left["record_id"]))[chosen.left],
             "match_weight": chosen.weight,
             "match_probability": chosen.prob,
             "blocking_rule": names[chosen.rule.astype(np.int64)] if len(chosen) else names[:0],
@@ -715,10 +717,5 @@ def _repeated(value: str, n: int) -> NDArray[np.object_]:
     return out
 
 
-def _strings(values: NDArray[Any]) -> NDArray[np.object_]:
-    if values.dtype == object and all(type(v) is str for v in values.tolist()):
-        return values
-    out = np.empty(len(values), dtype=object)
-    out[:] = ["" if v is None else str(v) for v in values.tolist()]
-    return out
+
 

@@ -34,6 +34,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from vnlink._bulk import blank_text
 from vnlink.reason_texts import LOCALES, REASON_TEXTS, reason_text
 
 __all__ = [
@@ -102,10 +103,11 @@ def _present(table: Any, spec: Any, rows: NDArray[np.int64]) -> NDArray[np.bool_
     column = spec.presence_column if spec is not None else None
     if column is None or column not in table:
         return np.ones(len(rows), dtype=bool)
-    values = np.asarray(table[column])[rows]
-    present: NDArray[np.bool_] = (values != "") if values.dtype == object else (values != 0)
+    values = np.asarray(table[column])
     if values.dtype == object:
-        present &= values != None  # noqa: E711 - elementwise
+        present: NDArray[np.bool_] = ~blank_text(values)[rows]
+    else:
+        present = values[rows] != 0
     return present
 
 

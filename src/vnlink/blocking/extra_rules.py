@@ -38,7 +38,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from vnlink._bulk import as_object_array, factorize
+from vnlink._bulk import as_object_array, factorize_column
 from vnlink.blocking.rules import BlockingRule, RowKeys, block_on, default_rules
 from vnlink.exceptions import ConfigurationError, SchemaError
 from vnlink.table import Table, as_table
@@ -123,7 +123,7 @@ class SwappedName(BlockingRule):
                     f"blocking needs the column {name!r}; the table has: "
                     f"{', '.join(t.column_names) or '(none)'}"
                 )
-        distinct, inverse = factorize(t[self.column])
+        distinct, inverse = factorize_column(t[self.column])
         ends = as_object_array(
             [_ends(v, swapped) if isinstance(v, str) else "" for v in distinct])
         columns = {"_ends": ends[inverse], **{c: t[c] for c in self.also}}

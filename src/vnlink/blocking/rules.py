@@ -39,7 +39,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from vnlink import plugins
-from vnlink._bulk import as_object_array, factorize
+from vnlink._bulk import as_object_array, factorize, factorize_column, per_column
 from vnlink.exceptions import ConfigurationError, SchemaError
 from vnlink.table import Table, as_table
 
@@ -482,6 +482,9 @@ def _store_index(table: Table, keys: tuple[Key, ...], index: _GroupIndex) -> Non
     cache[keys] = (tuple(table[k.column] for k in keys), index)
 
 
+_BY_DISTINCT = 4096  # rows from which an object column is hashed by its distinct values
+
+
 def _hash_values(values: NDArray[Any]) -> tuple[NDArray[np.uint64], NDArray[np.bool_]]:
     """Per value a 64-bit hash and the missing mask.
 
@@ -500,6 +503,15 @@ def _hash_values(values: NDArray[Any]) -> tuple[NDArray[np.uint64], NDArray[np.b
         return hashed.view(np.uint64), missing
     if values.dtype != object:
         values = as_object_array(values)
+    if len(values) >= _BY_DISTINCT:  # a table's column: hash its distinct values once
+        distinct, codes = factorize_column(values)
+        d_hashes, d_missing = _hash_objects(as_object_array(distinct))
+        return d_hashes[codes], d_missing[codes]
+    return _hash_objects(values)
+
+
+def _hash_objects(values: NDArray[np.object_]) -> tuple[NDArray[np.uint64], NDArray[np.bool_]]:
+    """:func:`_hash_values` of an object array, value by value."""
     try:
         # iterating the object array yields its items without building a list
         hashes = np.fromiter(map(hash, values), dtype=np.int64, count=len(values))
@@ -628,13 +640,12 @@ def _stable_hash(value: Any) -> int:
     return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "little")
 
 
-def _distinct(values: NDArray[Any]) -> tuple[list[Any], NDArray[np.intp]]:
+def _distinct(values: NDArray[Any]) -> tuple[list[Any], NDArray[np.integer[Any]]]:
     """The distinct values of a column (Python objects) and each row's index into them."""
     if values.dtype.kind in "iubf":
         distinct_arr, inverse = np.unique(values, return_inverse=True)
         return list(distinct_arr.tolist()), np.asarray(inverse).reshape(-1)
-    distinct, inverse = factorize(values)
-    return distinct, inverse
+    return factorize_column(values)
 
 
 def _stable_hashes(
@@ -648,10 +659,15 @@ def _stable_hashes(
     if values.dtype.kind in "iub" and not key.sliced:
         return _hash_values(values)  # integers are their own hash: stable already
     items, inverse = _distinct(values) if distinct is None else distinct
-    if key.sliced:
-        items = [_cut(v, key) for v in items]
-    part_missing = np.fromiter(map(_is_missing, items), dtype=bool, count=len(items))
-    part_hash = np.fromiter(map(_stable_hash, items), dtype=np.uint64, count=len(items))
+
+    def hash_distinct() -> tuple[NDArray[np.uint64], NDArray[np.bool_]]:
+        cut = [_cut(v, key) for v in items] if key.sliced else items
+        part_missing = np.fromiter(map(_is_missing, cut), dtype=bool, count=len(cut))
+        part_hash = np.fromiter(map(_stable_hash, cut), dtype=np.uint64, count=len(cut))
+        return part_hash, part_missing
+
+    # each column's distinct values hashed once, whichever rules read it
+    part_hash, part_missing = per_column(values, ("stable_hash", key.name), hash_distinct)
     return part_hash[inverse], part_missing[inverse]
 
 

@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from vnlink._bulk import factorize
+from vnlink._bulk import factorize, factorize_column
 from vnlink.exceptions import SchemaError
 from vnlink.table import Table
 
@@ -103,7 +103,8 @@ def is_missing_value(value: Any) -> bool:
 
 def encode_array(values: NDArray[Any]) -> Encoding:
     """Factorize an object array with the missing value at code 0 (not cached)."""
-    distinct, inverse = factorize(values)
+    distinct, inverse = (factorize_column(values) if isinstance(values, np.ndarray)
+                         else factorize(values))
     n = len(distinct)
     if set(map(type, distinct)) <= {str}:  # the usual case: str only, "" = missing
         remap = np.arange(1, n + 1, dtype=np.int32)
@@ -347,7 +348,7 @@ def numeric_column(table: Table, column: str) -> NDArray[Any]:
             return 0.0
         return 0.0 if number != number else number
 
-    distinct, inverse = factorize(array)
+    distinct, inverse = factorize_column(array)
     values = np.array([to_number(v) for v in distinct], dtype=np.float64)
     out = values[inverse] if len(inverse) else np.zeros(0)
     if len(out) and np.all(out == np.round(out)):

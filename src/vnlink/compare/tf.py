@@ -35,7 +35,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from vnlink._bulk import as_object_array, factorize
+from vnlink._bulk import as_object_array, factorize_column
 from vnlink.compare import _encode
 from vnlink.exceptions import ConfigurationError, ModelFormatError, SchemaError
 from vnlink.table import Table, as_table
@@ -152,7 +152,7 @@ class TermFrequencies:
         """
         values = row_values(as_table(table), column)
         if values.dtype == object:
-            distinct, inverse = factorize(values)
+            distinct, inverse = factorize_column(values)
             counts = np.bincount(inverse, minlength=len(distinct))
             pairs = zip(distinct, counts.tolist(), strict=True)
         else:

@@ -19,7 +19,7 @@ from typing import Any, ClassVar
 import numpy as np
 from numpy.typing import NDArray
 
-from vnlink._bulk import as_object_array, map_unique
+from vnlink._bulk import as_object_array, map_unique, text_column
 from vnlink.fields.base import Columns, FieldSpec, register_field
 
 __all__ = [
@@ -37,11 +37,7 @@ __all__ = [
 def _strings(table: Any, name: str, rows: NDArray[np.int64]) -> NDArray[np.object_]:
     if name not in table:
         return np.full(len(rows), "", dtype=object)
-    values = np.asarray(table[name])[rows]
-    if values.dtype == object and not (values == None).any():  # noqa: E711 - elementwise
-        return values
-    out = np.empty(len(values), dtype=object)
-    out[:] = ["" if v is None else str(v) for v in values.tolist()]
+    out: NDArray[np.object_] = text_column(np.asarray(table[name]))[rows]
     return out
 
 
