@@ -649,7 +649,8 @@ def _distinct(values: NDArray[Any]) -> tuple[list[Any], NDArray[np.integer[Any]]
 
 
 def _stable_hashes(
-    values: NDArray[Any], key: Key, distinct: tuple[list[Any], NDArray[np.intp]] | None = None
+    values: NDArray[Any], key: Key,
+    distinct: tuple[list[Any], NDArray[np.integer[Any]]] | None = None,
 ) -> _Hashed:
     """Stable 64-bit hashes of one key part per row and where it is missing.
 
@@ -722,7 +723,7 @@ def _column(table: Any, column: str) -> NDArray[Any]:
 
 
 def _sort_texts(
-    key: Key, distinct: tuple[list[Any], NDArray[np.intp]]
+    key: Key, distinct: tuple[list[Any], NDArray[np.integer[Any]]]
 ) -> NDArray[np.object_]:
     """:func:`_sort_text` of each row's (cut) value, ``""`` where missing."""
     items, inverse = distinct
