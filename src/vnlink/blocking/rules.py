@@ -733,7 +733,8 @@ def _sort_texts(
         texts.append("" if _is_missing(cut) else _sort_text(cut))
     out = np.empty(len(items), dtype=object)
     out[:] = texts
-    return out[inverse]
+    rows: NDArray[np.object_] = out[inverse]
+    return rows
 
 
 class BlockingRule(ABC):
