@@ -19,7 +19,7 @@ from typing import Any, ClassVar
 import numpy as np
 from numpy.typing import NDArray
 
-from vnlink._bulk import as_object_array, map_unique, text_column
+from vnlink._bulk import as_object_array, factorize_column, map_unique, per_column, text_column
 from vnlink.fields.base import Columns, FieldSpec, register_field
 
 __all__ = [
@@ -127,17 +127,20 @@ class DateOfBirthField(FieldSpec):
 
     def display(self, table: Any, rows: NDArray[np.int64]) -> NDArray[np.object_]:
         year, month, day = (_ints(table, c, rows) for c in ("dob_year", "dob_month", "dob_day"))
-        out = np.empty(len(rows), dtype=object)
-        for i, (y, m, d) in enumerate(zip(year.tolist(), month.tolist(), day.tolist(),
-                                          strict=True)):
+        dates, inverse = np.unique(np.maximum(year, 0) * 10_000 + np.clip(month, 0, 99) * 100
+                                   + np.clip(day, 0, 99), return_inverse=True)
+        shown = np.empty(len(dates), dtype=object)  # each distinct date written once
+        for i, packed in enumerate(dates.tolist()):
+            y, m, d = packed // 10_000, packed // 100 % 100, packed % 100
             if y <= 0:
-                out[i] = ""
+                shown[i] = ""
             elif m <= 0:
-                out[i] = f"{y:04d}"
+                shown[i] = f"{y:04d}"
             elif d <= 0:
-                out[i] = f"{m:02d}/{y:04d}"
+                shown[i] = f"{m:02d}/{y:04d}"
             else:
-                out[i] = f"{d:02d}/{m:02d}/{y:04d}"
+                shown[i] = f"{d:02d}/{m:02d}/{y:04d}"
+        out: NDArray[np.object_] = shown[inverse.reshape(-1)]
         return out
 
 
@@ -355,14 +358,28 @@ class AddressField(FieldSpec):
         spec = schema.columns_of("address") if schema is not None else ()
         if source is None or not spec:
             return _strings(table, "address", rows)
-        parts = [[_address_part(v) for v in np.asarray(source[c], dtype=object)[rows].tolist()]
+        parts = [_address_parts(np.asarray(source[c], dtype=object))[rows]
                  for c in spec if c in source]
         out = np.full(len(rows), "", dtype=object)
         if len(parts) == 1:
             out[:] = parts[0]
         elif parts:  # joined with ", ", blanks skipped
-            out[:] = [", ".join(filter(None, values)) for values in zip(*parts, strict=True)]
+            out[:] = [", ".join(filter(None, values))
+                      for values in zip(*(p.tolist() for p in parts), strict=True)]
         return out
+
+
+def _address_parts(column: NDArray[np.object_]) -> NDArray[np.object_]:
+    """:func:`_address_part` of every row of a source column (once per distinct value)."""
+
+    def make() -> NDArray[np.object_]:
+        distinct, codes = factorize_column(column)
+        shown = np.empty(len(distinct), dtype=object)
+        shown[:] = [_address_part(v) for v in distinct]
+        out: NDArray[np.object_] = shown[codes]
+        return out
+
+    return per_column(column, _address_parts, make)
 
 
 def _address_part(value: Any) -> str:
