@@ -7,6 +7,8 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from vnlink.blocking import block_on
 from vnlink.blocking.pairs import (
@@ -193,3 +195,28 @@ def test_placeholder_needs_both_the_count_and_the_share() -> None:
     assert find_placeholders("phone", {"phone": phones}, min_rows=5, share=0.0) != {}
     assert find_placeholders("phone", {"phone": phones}, min_rows=6, share=0.0) == {}
     assert find_placeholders("phone", {"phone": phones}, min_rows=1, share=0.06) == {}
+
+
+@given(
+    st.lists(st.sampled_from(["", "an", "bình", "an ", "0912", "7", "nan"]), min_size=1,
+             max_size=60),
+    st.lists(st.sampled_from([0, 1980, 1990, 2001]), min_size=60, max_size=60),
+    st.integers(0, 8),
+)
+@settings(max_examples=60, deadline=None)
+def test_crowded_keys_are_the_stable_keys_counted(
+    names: list[str], years: list[int], limit: int
+) -> None:
+    """Counted by the in-memory hashes, the crowded keys are those of counting row_keys."""
+    n = len(names)
+    small = Table({"given": np.array(names, dtype=object),
+                   "year": np.array(years[:n], dtype=np.int64)}, n_rows=n)
+    times = -(-4200 // n)  # and a table large enough to be hashed by distinct values
+    large = Table({c: np.tile(small[c], times) for c in ("given", "year")}, n_rows=n * times)
+    for table, at_least in ((small, limit), (large, limit * times)):
+        for rule in (block_on("given"), block_on("given", "year"),
+                     block_on("given[:1]", "year")):
+            rk = rule.row_keys(table)
+            values, counts = np.unique(rk.keys[rk.present], return_counts=True)
+            expected = sorted(int(v) for v in values[counts > at_least].tolist())
+            assert rule.crowded_keys(table, at_least) == expected

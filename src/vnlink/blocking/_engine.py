@@ -317,12 +317,9 @@ def placeholder_keys(
     for rule in rules:
         if not isinstance(rule, BlockOn):
             continue
-        rk = rule.row_keys(table)
-        values, counts = np.unique(np.asarray(rk.keys, dtype=np.uint64)[rk.present],
-                                   return_counts=True)
-        big = values[counts > limit]
-        if len(big):
-            found[rule.name] = sorted(int(v) for v in big.tolist())
+        big = rule.crowded_keys(table, limit)
+        if big:
+            found[rule.name] = big
     return found
 
 

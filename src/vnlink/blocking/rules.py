@@ -889,6 +889,35 @@ class BlockOn(BlockingRule):
         keys = np.where(missing, np.uint64(0), hashes).astype(np.uint64)
         return RowKeys(keys, ~missing)
 
+    def crowded_keys(self, table: Any, limit: int) -> list[int]:
+        """The stable keys (:meth:`row_keys`) that more than ``limit`` rows of ``table`` share.
+
+        Rows are counted by the in-memory key hashes (cached on the table);
+        only one row of each crowded key is then hashed stably.
+
+        >>> rule = block_on("dob")
+        >>> rk = rule.row_keys({"dob": ["1/1/1950"]})
+        >>> rule.crowded_keys({"dob": ["1/1/1950"] * 3 + ["2/3/1960"]}, 2) == [int(rk.keys[0])]
+        True
+        """
+        t = as_table(table)
+        if any(k.sliced for k in self.keys):
+            rk = self.row_keys(t)
+            values, counts = np.unique(np.asarray(rk.keys, dtype=np.uint64)[rk.present],
+                                       return_counts=True)
+            return sorted(int(v) for v in values[counts > limit].tolist())
+        for k in self.keys:
+            _column(t, k.column)  # a missing column is a SchemaError naming it
+        hashes, missing = _combine([_table_hashes(t, k.column) for k in self.keys])
+        present = np.flatnonzero(~missing)
+        _, first, counts = np.unique(hashes[present], return_index=True, return_counts=True)
+        rows = present[first[counts > limit]]
+        if not len(rows):
+            return []
+        sample = Table({k.column: np.asarray(t[k.column])[rows] for k in self.keys},
+                       n_rows=len(rows))
+        return sorted(int(v) for v in self.row_keys(sample).keys.tolist())
+
     def block_codes(self, keys: KeyCodes) -> Codes:
         return keys.combined(self.keys)
 
