@@ -8,7 +8,7 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from vnlink.compare import ComparisonSet, StreetComparison, default_comparisons
+from vnlink.compare import ComparisonSet, StreetComparison, _kernels, default_comparisons
 
 NAMES = ["nguyen van an", "nguyen an", "an nguyen van", "nguyen van anh", "tran thi an", ""]
 
@@ -89,3 +89,17 @@ def test_default_set_properties(make_table: Any, pairs_of: Any,
             assert ((diagonal[:, j] == -1) | (diagonal[:, j] >= 1)).all(), name
             continue
         assert np.isin(diagonal[:, j], [-1, top[j]]).all(), name
+
+
+@given(st.lists(st.tuples(st.integers(-40_000, 40_000), st.integers(-40_000, 40_000),
+                          st.integers(-200, 200), st.integers(-200, 200)),
+                min_size=1, max_size=50))
+def test_decimal_digits_count_the_digits_that_differ(rows: list[tuple[int, int, int, int]]) -> None:
+    """Packed digits differ where ``value // 10**k % 10`` differs, digit by digit."""
+    year_a, year_b, day_a, day_b = (np.array(c, dtype=np.int64) for c in zip(*rows, strict=True))
+    got = _kernels.nibble_differences(_kernels.decimal_digits((day_a, 2), (year_a, 4)),
+                                      _kernels.decimal_digits((day_b, 2), (year_b, 4)))
+    expected = [sum(a // 10**k % 10 != b // 10**k % 10 for k in range(4))
+                + sum(c // 10**k % 10 != d // 10**k % 10 for k in range(2))
+                for a, b, c, d in rows]
+    assert got.tolist() == expected

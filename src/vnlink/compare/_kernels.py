@@ -25,6 +25,7 @@ __all__ = [
     "adjacent_transposition",
     "damerau_levenshtein",
     "day_number",
+    "decimal_digits",
     "differences",
     "digit_matrix",
     "jaro_winkler",
@@ -191,6 +192,35 @@ def nibble_differences(left: NDArray[np.uint64], right: NDArray[np.uint64]) -> N
     x = left ^ right
     x = (x | (x >> np.uint64(1)) | (x >> np.uint64(2)) | (x >> np.uint64(3))) & _NIBBLES
     out: NDArray[np.int8] = np.bitwise_count(x).astype(np.int8)
+    return out
+
+
+_UNITS = np.arange(10_000, dtype=np.uint64)
+_BCD = (_UNITS % 10 | (_UNITS // 10 % 10) << np.uint64(4) | (_UNITS // 100 % 10) << np.uint64(8)
+        | (_UNITS // 1000) << np.uint64(12))  # 0..9999 as four 4-bit decimal digits
+
+
+def decimal_digits(*parts: tuple[NDArray[Any], int]) -> NDArray[np.uint64]:
+    """The last ``width`` decimal digits of each ``(values, width)`` part, packed 4 bits each.
+
+    Parts are written one after the other (the first part highest), so
+    :func:`nibble_differences` of two packings counts the digits that differ:
+    a ``DDMMYYYY`` date is ``decimal_digits((day, 2), (month, 2), (year, 4))``.
+    Negative values are taken modulo ``10**width`` (as ``value // 10**k % 10`` reads them).
+
+    >>> a = decimal_digits((np.array([14, 14]), 2), (np.array([1985, 1985]), 4))
+    >>> b = decimal_digits((np.array([19, 14]), 2), (np.array([1935, 1986]), 4))
+    >>> nibble_differences(a, b).tolist()
+    [2, 1]
+    """
+    out: NDArray[np.uint64] | None = None
+    for values, width in parts:
+        if not 1 <= width <= 4:
+            raise ValueError("each part has one to four digits")
+        packed = _BCD[np.mod(np.asarray(values, dtype=np.int64), 10**width)]
+        out = packed if out is None else (out << np.uint64(4 * width)) | packed
+    if out is None:
+        raise ValueError("decimal_digits needs at least one part")
     return out
 
 

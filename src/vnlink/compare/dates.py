@@ -220,12 +220,8 @@ def _digits_off(ya: NDArray[Any], ma: NDArray[Any], da: NDArray[Any], yb: NDArra
     >>> _digits_off(*a, *b).tolist()
     [1, 2, 1]
     """
-    out = np.zeros(len(ya), dtype=np.int8)
-    for a, b, powers in ((da, db, (1, 10)), (ma, mb, (1, 10)), (ya, yb, (1, 10, 100, 1000))):
-        a64, b64 = a.astype(np.int64), b.astype(np.int64)
-        for power in powers:
-            out += (a64 // power % 10 != b64 // power % 10).astype(np.int8)
-    return out
+    return _kernels.nibble_differences(_kernels.decimal_digits((da, 2), (ma, 2), (ya, 4)),
+                                       _kernels.decimal_digits((db, 2), (mb, 2), (yb, 4)))
 
 
 def _days(year: NDArray[Any], month: NDArray[Any], day: NDArray[Any]) -> NDArray[np.int64]:

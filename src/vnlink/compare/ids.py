@@ -36,7 +36,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from vnlink.compare import _encode, _numbers
+from vnlink.compare import _encode, _kernels, _numbers
 from vnlink.compare.base import Comparison, Index, Levels, Scores, pair_codes
 from vnlink.compare.levels import Ladder, Level
 from vnlink.exceptions import ConfigurationError
@@ -266,10 +266,8 @@ def _year_digits_off(year: NDArray[np.int64], other: NDArray[np.int64]) -> NDArr
     >>> _year_digits_off(np.array([1985, 1985, 1989]), np.array([1935, 1985, 1990])).tolist()
     [1, 0, 2]
     """
-    digits = np.zeros(len(year), dtype=np.int8)
-    for power in (1, 10, 100, 1000):
-        digits += (year // power % 10 != other // power % 10).astype(np.int8)
-    return digits
+    return _kernels.nibble_differences(_kernels.decimal_digits((year, 4)),
+                                       _kernels.decimal_digits((other, 4)))
 
 
 def _relative_number(a: Table, b: Table, a_idx: Index, b_idx: Index) -> NDArray[np.bool_]:
