@@ -24,6 +24,8 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+from vnlink._parallel import jobs
+
 __all__ = ["Stages"]
 
 
@@ -46,12 +48,17 @@ class Stages:
         Show a bar (``tqdm.auto``) on standard error.
     desc
         The bar's label.
+    n_jobs
+        Processes (or threads) the work inside each stage may use
+        (:func:`vnlink._parallel.jobs`; ``None``: this process only).
     """
 
     def __init__(
-        self, names: Sequence[str], *, progress: bool = True, desc: str = "vnlink"
+        self, names: Sequence[str], *, progress: bool = True, desc: str = "vnlink",
+        n_jobs: int | None = None,
     ) -> None:
         self.names = list(names)
+        self._n_jobs = n_jobs
         self.timings: dict[str, float] = {}
         self._desc = desc
         self._bar = _make_bar(len(self.names), desc) if progress and self.names else None
@@ -63,7 +70,8 @@ class Stages:
             self._bar.set_description(f"{self._desc}: {name}")
         start = time.perf_counter()
         try:
-            yield
+            with jobs(self._n_jobs):
+                yield
         finally:
             self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - start
             if self._bar is not None:

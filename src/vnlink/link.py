@@ -430,7 +430,7 @@ class Linker:
         """
         names = (["prepare registry", "prepare records"] if records is not None
                  else ["prepare"]) + ["block", "compare", "fit"]
-        stages = Stages(names, progress=self.progress, desc="vnlink fit")
+        stages = Stages(names, progress=self.progress, n_jobs=self.n_jobs, desc="vnlink fit")
         try:
             self._fit_stages(registry, records, truth, stages)
         finally:
@@ -446,7 +446,8 @@ class Linker:
                  one_to_one: bool = False) -> LinkResult:
         """``fit`` then ``link`` the same tables, preparing and blocking them only once."""
         stages = Stages(["prepare registry", "prepare records", "block", "compare", "fit",
-                         "score", "decide"], progress=self.progress, desc="vnlink fit+link")
+                         "score", "decide"], progress=self.progress, n_jobs=self.n_jobs,
+                        desc="vnlink fit+link")
         try:
             left, right, pairs, X = self._fit_stages(registry, records, truth, stages)
             pipe = self.pipeline
@@ -520,7 +521,9 @@ class Linker:
                 y = y[keep] if y is not None else None
             else:
                 sample = pairs
-            X = self.comparisons_.compute(sample, left, right)
+            from vnlink._parallel import requested_jobs
+
+            X = self.comparisons_.compute(sample, left, right, workers=requested_jobs())
         with stages.stage("fit"):
             classifier = self._new_classifier()
             if y is not None:
@@ -657,7 +660,7 @@ class Linker:
         self._check_fitted()
         pipe = self.pipeline
         stages = Stages(["prepare registry", "prepare records", "block", "score", "decide"],
-                        progress=self.progress, desc="vnlink link")
+                        progress=self.progress, n_jobs=self.n_jobs, desc="vnlink link")
         try:
             reg = _read_input(registry, "registry")
             rec = _read_input(records, "records")
@@ -728,7 +731,7 @@ class Linker:
         pipe = self.pipeline
         rec = _read_input(records, "records")
         stages = Stages(["prepare", "block", "score", "cluster"], progress=self.progress,
-                        desc="vnlink dedupe")
+                        n_jobs=self.n_jobs, desc="vnlink dedupe")
         try:
             with stages.stage("prepare"):
                 prepared = self._prepared(records, rec, self.records_schema_)

@@ -42,6 +42,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from vnlink._bulk import text_column
+from vnlink._parallel import requested_jobs
 from vnlink._version import __version__
 from vnlink.blocking.pairs import DEFAULT_MAX_BLOCK_PAIRS as _DEFAULT_CAP
 from vnlink.blocking.pairs import check_max_block_pairs
@@ -286,8 +287,12 @@ class Pipeline:
     # ----- compare and score -------------------------------------------------------
 
     def compare(self, pairs: Any, left: Table, right: Table | None = None) -> Any:
-        """The :class:`~vnlink.compare.ComparisonVectors` of ``pairs``."""
-        return self.comparisons.compute(pairs, left, right)
+        """The :class:`~vnlink.compare.ComparisonVectors` of ``pairs``.
+
+        Inside :func:`vnlink._parallel.jobs` (a linker's ``n_jobs``), large batches are
+        compared in that many threads.
+        """
+        return self.comparisons.compute(pairs, left, right, workers=requested_jobs())
 
     def score(self, vectors: Any) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         """Match weight (bits) and probability of compared pairs."""
