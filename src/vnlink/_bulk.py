@@ -134,10 +134,11 @@ def per_column(values: NDArray[Any], what: Hashable, make: Callable[[], T]) -> T
     entry = _PER_COLUMN.get(key)
     if entry is None or entry[0]() is not values:
 
-        def forget(ref: weakref.ref[NDArray[Any]], key: int = key) -> None:
-            kept = _PER_COLUMN.get(key)
+        def forget(ref: weakref.ref[NDArray[Any]], key: int = key,
+                   cache: dict[int, Any] = _PER_COLUMN) -> None:  # bound: safe at exit
+            kept = cache.get(key)
             if kept is not None and kept[0] is ref:
-                del _PER_COLUMN[key]
+                del cache[key]
 
         entry = _PER_COLUMN[key] = (weakref.ref(values, forget), {})
     found = entry[1]
