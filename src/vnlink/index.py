@@ -28,7 +28,7 @@ from vnlink._columnar import from_codes, restore, store
 from vnlink.compare import _encode, _numbers
 from vnlink.exceptions import ConfigurationError, ModelFormatError, SchemaError
 from vnlink.model import pipeline_from_dict, pipeline_to_dict
-from vnlink.pipeline import ScoredPairs
+from vnlink.pipeline import BestCandidates, ScoredPairs
 from vnlink.results import LinkResult
 from vnlink.table import Table, as_table
 
@@ -421,13 +421,19 @@ class RegistryIndex:
             from vnlink.blocking.pairs import warn_cuts
 
             warn_cuts(scored.cuts, 1, pipeline.max_block_pairs)
-        decided = pipeline.decide(state.prepared, right, scored)
         order = np.lexsort((scored.left, -scored.weight))[:top_k]  # as link: weight, then row
         rows = scored.left[order]
         k = len(rows)
         flags, fixes = pipeline.explain(state.prepared, right, rows,
                                         np.zeros(k, dtype=np.int64),
                                         levels=scored.levels[order])
+        found = BestCandidates.from_scored(scored, 1)
+        # the best candidate is explained once: the decision reads its reasons from above
+        explained = None
+        if k and found.left_row[0] == rows[0]:
+            explained = ({code: mask[:1] for code, mask in flags.items()},
+                         {key: values[:1] for key, values in fixes.items()})
+        decided = pipeline.decide_best(state.prepared, right, found, explained=explained)
         codes, texts = join_codes(flags, k, locale=pipeline.locale)
         status = np.full(k, "candidate", dtype=object)
         if k:  # the best candidate carries the record's decision, as link gives it
