@@ -11,6 +11,7 @@ scores and explains them with the linker's model.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import gc
 import json
 import os
@@ -629,11 +630,21 @@ def _score(state: _State, left_rows: NDArray[np.int64], right: Table,
         (local.reshape(-1).astype(np.int64), rec_rows + len(uniq)), both, both)
     tf = np.full(vectors.levels.shape, np.nan, dtype=np.float64)
     for j, column, tf_levels in state.tf_slots:
-        mask = np.isin(vectors.levels[:, j], np.asarray(tf_levels, dtype=np.int8))
+        # levels -1..127 looked up in a table of the TF levels (np.isin's cost, without it)
+        mask = _level_table(tf_levels)[vectors.levels[:, j].astype(np.int64) + 1]
         tf[mask, j] = state.tf[column][left_rows[mask]]
     vectors = dataclasses.replace(vectors, tf=tf, spec=state.spec)
     weight, prob = _weigh(state.pipeline, vectors)
     return vectors, weight, prob
+
+
+@functools.lru_cache(maxsize=64)
+def _level_table(levels: tuple[int, ...]) -> NDArray[np.bool_]:
+    """``table[level + 1]``: whether ``level`` (``-1`` .. ``127``) is one of ``levels``."""
+    table = np.zeros(129, dtype=bool)
+    table[[level + 1 for level in levels if -1 <= level <= 127]] = True
+    table.flags.writeable = False
+    return table
 
 
 def _weigh(pipeline: Pipeline, vectors: Any) -> tuple[NDArray[np.float64], NDArray[np.float64]]:

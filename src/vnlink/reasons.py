@@ -28,6 +28,8 @@ array(['dob: 03/05/1980 -> 05/03/1980'], dtype=object)
 
 from __future__ import annotations
 
+import operator
+import threading
 from collections.abc import Sequence
 from typing import Any
 
@@ -73,6 +75,12 @@ def check_locale(locale: str) -> str:
     return locale
 
 
+#: comparison_fields answers by id of the set; each entry holds the set itself (no reuse of ids)
+_FIELDS_OF: dict[int, tuple[Any, Any, tuple[Any, ...], tuple[Any, ...]]] = {}
+_FIELDS_LOCK = threading.Lock()
+_FEW_ROWS = 16  # up to this many rows, join_codes joins row by row
+
+
 def comparison_fields(comparisons: Any, fields: Sequence[Any] | None = None) -> list[Any]:
     """The field specification each comparison of the set judges (``None`` if none).
 
@@ -83,6 +91,11 @@ def comparison_fields(comparisons: Any, fields: Sequence[Any] | None = None) -> 
     from vnlink.fields import registered_fields
 
     specs = list(registered_fields().values()) if fields is None else list(fields)
+    # the same set and fields give the same answer: kept per set (a lookup asks per record)
+    cached = _FIELDS_OF.get(id(comparisons))
+    if (cached is not None and cached[0] is comparisons and cached[1] is comparisons.comparisons
+            and len(cached[2]) == len(specs) and all(map(operator.is_, cached[2], specs))):
+        return list(cached[3])
     by_name: dict[str, Any] = {}
     for spec in specs:
         default = spec.comparison()
@@ -95,6 +108,11 @@ def comparison_fields(comparisons: Any, fields: Sequence[Any] | None = None) -> 
             column = getattr(comparison, "column", None)
             found = next((s for s in specs if column in s.columns), None)
         out.append(found)
+    with _FIELDS_LOCK:
+        while len(_FIELDS_OF) >= 8:
+            del _FIELDS_OF[next(iter(_FIELDS_OF))]
+        _FIELDS_OF[id(comparisons)] = (comparisons, comparisons.comparisons, tuple(specs),
+                                       tuple(out))
     return out
 
 
@@ -212,6 +230,13 @@ def join_codes(flags: dict[str, NDArray[np.bool_]], n: int, *, locale: str = "vi
     used = [c for c in order if flags[c] is not None and flags[c].any()]
     if not used or n == 0:
         return np.full(n, "", dtype=object), np.full(n, "", dtype=object)
+    if n <= _FEW_ROWS:  # a lookup's few rows: joined row by row, without the packing below
+        rows = [[c for c in used if flags[c][i]] for i in range(n)]
+        codes_few = np.empty(n, dtype=object)
+        texts_few = np.empty(n, dtype=object)
+        codes_few[:] = [";".join(row) for row in rows]
+        texts_few[:] = ["; ".join(reason_text(c, locale) for c in row) for row in rows]
+        return codes_few, texts_few
     # each distinct combination of flags is joined once: rows -> bit pattern -> its text
     matrix = np.zeros((n, len(used)), dtype=bool)
     for j, code in enumerate(used):

@@ -550,17 +550,34 @@ class ComparisonSet:
             if mask.any():
                 freq = self.row_frequencies(left_t, column)
                 tf[mask, j] = freq[left_idx[mask]]
+        names, labels, n_levels, spec = self._described()
         return ComparisonVectors(
             levels=levels,
             scores=scores,
-            names=self.names,
-            level_labels=[c.level_labels for c in self.comparisons],
-            n_levels=[c.n_levels for c in self.comparisons],
+            names=list(names),
+            level_labels=list(labels),
+            n_levels=list(n_levels),
             tf=tf,
-            spec=self.to_dict(),
+            spec=list(spec),
             left=left_idx,
             right=right_idx,
         )
+
+    def _described(self) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...],
+                                  tuple[int, ...], tuple[dict[str, Any], ...]]:
+        """Names, level labels, level counts and ``to_dict`` of the comparisons, made once.
+
+        (The comparisons are frozen; a lookup of one record would otherwise rebuild
+        these for every few pairs it compares.)
+        """
+        cached = self.__dict__.get("_description")
+        if cached is not None and cached[0] is self.comparisons:
+            return cached[1]  # type: ignore[no-any-return]
+        items = self.comparisons
+        description = (tuple(c.name for c in items), tuple(c.level_labels for c in items),
+                       tuple(c.n_levels for c in items), tuple(c.to_dict() for c in items))
+        self.__dict__["_description"] = (items, description)
+        return description
 
     def levels_of(self, comparison: int | str) -> tuple[Level, ...]:
         """The levels of one comparison (by position or name), index = level number.
