@@ -28,6 +28,7 @@ array(['dob: 03/05/1980 -> 05/03/1980'], dtype=object)
 
 from __future__ import annotations
 
+import functools
 import operator
 import threading
 from collections.abc import Sequence
@@ -127,6 +128,34 @@ def _present(table: Any, spec: Any, rows: NDArray[np.int64]) -> NDArray[np.bool_
     return present
 
 
+def _levels(comparison: Any) -> tuple[Any, ...]:
+    """``comparison.levels``, built once per comparison (its parameters fix them)."""
+    try:
+        return _levels_of(comparison)
+    except TypeError:  # a comparison that cannot be hashed: asked each time
+        return tuple(comparison.levels)
+
+
+@functools.lru_cache(maxsize=256)
+def _levels_of(comparison: Any) -> tuple[Any, ...]:
+    return tuple(comparison.levels)
+
+
+def _exact_levels(comparison: Any) -> NDArray[np.bool_]:
+    """Per level of ``comparison``, whether it is exact, then ``False`` (for level ``-1``)."""
+    try:
+        return _exact_of(comparison)
+    except TypeError:
+        return np.asarray([lv.exact for lv in comparison.levels] + [False], dtype=bool)
+
+
+@functools.lru_cache(maxsize=256)
+def _exact_of(comparison: Any) -> NDArray[np.bool_]:
+    exact = np.asarray([lv.exact for lv in _levels(comparison)] + [False], dtype=bool)
+    exact.flags.writeable = False
+    return exact
+
+
 def level_reasons(comparisons: Any, left: Any, right: Any, left_rows: NDArray[np.int64],
                  right_rows: NDArray[np.int64], levels: NDArray[np.int8], *,
                  fields: Sequence[Any] | None = None) -> dict[str, NDArray[np.bool_]]:
@@ -148,14 +177,15 @@ def level_reasons(comparisons: Any, left: Any, right: Any, left_rows: NDArray[np
     specs = comparison_fields(comparisons, fields)
     for j, comparison in enumerate(comparisons.comparisons):
         column = levels[:, j]
-        for value in np.unique(column).tolist():
+        ladder = _levels(comparison)
+        for value in sorted(set(column.tolist())):
             at = column == value
             if value < 0:
                 spec = specs[j]
                 at &= ~_present(right, spec, ri) & _present(left, spec, li)
                 add(comparison.missing_level.reason, at)
             else:
-                add(comparison.levels[value].reason, at)
+                add(ladder[value].reason, at)
     seen: set[int] = set()
     for spec in specs:
         if spec is not None and id(spec) not in seen:
@@ -189,7 +219,7 @@ def level_corrections(comparisons: Any, left: Any, right: Any, left_rows: NDArra
                                                strict=True)):
         if spec is None or spec.correction is None:
             continue
-        exact = np.asarray([lv.exact for lv in comparison.levels] + [False], dtype=bool)
+        exact = _exact_levels(comparison)
         fix = out.setdefault(f"fix_{spec.correction}", np.full(n, "", dtype=object))
         todo = np.flatnonzero(~exact[levels[:, j].astype(np.int64)])  # -1: trailing False
         if not todo.size:
