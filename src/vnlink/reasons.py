@@ -131,26 +131,26 @@ def _present(table: Any, spec: Any, rows: NDArray[np.int64]) -> NDArray[np.bool_
 def _levels(comparison: Any) -> tuple[Any, ...]:
     """``comparison.levels``, built once per comparison (its parameters fix them)."""
     try:
-        return _levels_of(comparison)
+        return _cached_levels(comparison)
     except TypeError:  # a comparison that cannot be hashed: asked each time
         return tuple(comparison.levels)
 
 
 @functools.lru_cache(maxsize=256)
-def _levels_of(comparison: Any) -> tuple[Any, ...]:
+def _cached_levels(comparison: Any) -> tuple[Any, ...]:
     return tuple(comparison.levels)
 
 
 def _exact_levels(comparison: Any) -> NDArray[np.bool_]:
     """Per level of ``comparison``, whether it is exact, then ``False`` (for level ``-1``)."""
     try:
-        return _exact_of(comparison)
+        return _cached_exact(comparison)
     except TypeError:
         return np.asarray([lv.exact for lv in comparison.levels] + [False], dtype=bool)
 
 
 @functools.lru_cache(maxsize=256)
-def _exact_of(comparison: Any) -> NDArray[np.bool_]:
+def _cached_exact(comparison: Any) -> NDArray[np.bool_]:
     exact = np.asarray([lv.exact for lv in _levels(comparison)] + [False], dtype=bool)
     exact.flags.writeable = False
     return exact
