@@ -202,7 +202,7 @@ class _RuleIndex:
         if not present[0] or not len(self.keys):
             return nothing, nothing, np.zeros(1, dtype=bool), 0
         key = values[0]
-        pos = int(np.searchsorted(self.keys, key))
+        pos = int(self.keys.searchsorted(key))
         if pos >= len(self.keys) or self.keys[pos] != key:
             return nothing, nothing, np.zeros(1, dtype=bool), 0
         lo, hi = int(self.offsets[pos]), int(self.offsets[pos + 1])
@@ -610,7 +610,8 @@ def _candidates(state: _State, right: Table) -> tuple[
     # unique (record, registry row), keeping the first rule (rules were appended in order)
     order = np.lexsort((rule, left, rec))
     left, rec, rule = left[order], rec[order], rule[order]
-    keep = np.r_[True, (left[1:] != left[:-1]) | (rec[1:] != rec[:-1])]
+    keep = np.ones(len(left), dtype=bool)
+    keep[1:] = (left[1:] != left[:-1]) | (rec[1:] != rec[:-1])
     return left[keep], rec[keep], rule[keep], flags, cuts
 
 
