@@ -520,11 +520,13 @@ class ComparisonSet:
         threads = (os.cpu_count() or 1) if workers == -1 else workers
         bounds = _chunks(n, chunk_size, threads)
 
+        n_levels = self._described()[2]
+
         def run(start: int, stop: int) -> None:
             li, ri = left_idx[start:stop], right_idx[start:stop]
             for j, comparison in enumerate(self.comparisons):
                 lv, sc = comparison.compute(li, ri, left_t, right_t)
-                _check_output(comparison, lv, sc, stop - start)
+                _check_output(comparison, lv, sc, stop - start, n_levels[j])
                 levels[start:stop, j] = lv
                 scores[start:stop, j] = sc
 
@@ -716,7 +718,8 @@ def _check_bounds(idx: Index, n_rows: int, side: str) -> None:
         )
 
 
-def _check_output(comparison: Comparison, levels: Any, scores: Any, n: int) -> None:
+def _check_output(comparison: Comparison, levels: Any, scores: Any, n: int,
+                  n_levels: int) -> None:
     if not isinstance(levels, np.ndarray) or levels.shape != (n,):
         raise ConfigurationError(
             f"comparison {comparison.name!r} returned levels of the wrong shape; "
@@ -726,8 +729,8 @@ def _check_output(comparison: Comparison, levels: Any, scores: Any, n: int) -> N
         raise ConfigurationError(
             f"comparison {comparison.name!r} returned scores of the wrong shape"
         )
-    if n and (int(levels.min()) < -1 or int(levels.max()) >= comparison.n_levels):
+    if n and (int(levels.min()) < -1 or int(levels.max()) >= n_levels):
         raise ConfigurationError(
-            f"comparison {comparison.name!r} returned levels outside -1..{comparison.n_levels - 1}"
+            f"comparison {comparison.name!r} returned levels outside -1..{n_levels - 1}"
         )
 
