@@ -769,9 +769,10 @@ def _shared(values: NDArray[Any]) -> NDArray[Any]:
 
 def _stack(prepared: Table, rows: NDArray[np.int64], right: Table) -> Table:
     """The registry ``rows`` followed by all rows of ``right``, columns of both only."""
-    ours, theirs = prepared.columns, right.columns
-    columns = {name: np.concatenate([values[rows], theirs[name]])
-               for name, values in ours.items() if name in theirs and name != "problems"}
+    columns = {}
+    for name in prepared.column_names:
+        if name in right and name != "problems":
+            columns[name] = np.concatenate([prepared[name][rows], right[name]])
     # only the registry rows hold the numbers of a household (compare/_numbers.py)
     columns[_numbers.REGISTRY_ROW] = np.arange(len(rows) + right.n_rows) < len(rows)
     return Table(columns, n_rows=len(rows) + right.n_rows)
