@@ -44,3 +44,20 @@ def test_factorize_equal_values_of_different_types_stay_apart() -> None:
     assert distinct == [3, 3.0, [1], True, 1]
     assert [type(v) for v in distinct] == [int, float, list, bool, int]
     assert inverse.tolist() == [0, 1, 2, 2, 3, 4, 0]
+
+
+@given(st.lists(st.one_of(st.none(), st.text(max_size=3), st.integers(-3, 3),
+                          st.floats(allow_nan=True), st.lists(st.integers(0, 2), max_size=2)),
+                max_size=40))
+def test_factorize_of_a_few_values_equals_the_numpy_path(values: list[object]) -> None:
+    import vnlink._bulk as bulk
+
+    few = factorize(values)
+    small, bulk._SMALL = bulk._SMALL, -1  # every size through the numpy renumbering
+    try:
+        many = factorize(values)
+    finally:
+        bulk._SMALL = small
+    assert len(few[0]) == len(many[0])
+    assert all(a is b for a, b in zip(few[0], many[0], strict=True))
+    assert few[1].dtype == many[1].dtype and few[1].tolist() == many[1].tolist()

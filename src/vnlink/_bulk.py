@@ -72,6 +72,9 @@ def _typed_key(value: Any) -> Any:
     return (type(value), _key(value))
 
 
+_SMALL = 32  # up to this many values, factorize maps them with a dict alone
+
+
 def factorize(values: Iterable[Any]) -> tuple[list[Any], NDArray[np.intp]]:
     """Split ``values`` into its distinct values (first-seen order) and an index per element.
 
@@ -93,6 +96,18 @@ def factorize(values: Iterable[Any]) -> tuple[list[Any], NDArray[np.intp]]:
         # 1, 1.0 and True are equal as dict keys: key mixed types by type as well
         seen = list(map(first.setdefault, map(_typed_key, items), range(n)))
         distinct = [items[at] for at in first.values()]
+    elif n <= _SMALL:
+        # a few values (a desk lookup's one record, its candidates): codes directly,
+        # without the numpy renumbering below, whose fixed cost dominates here
+        try:
+            codes = [first.setdefault(v, len(first)) for v in items]
+        except TypeError:
+            first = {}
+            codes = [first.setdefault(_key(v), len(first)) for v in items]
+            distinct = [items[codes.index(c)] for c in range(len(first))]
+        else:
+            distinct = list(first)
+        return distinct, np.array(codes, dtype=np.intp)
     else:
         try:
             seen = list(map(first.setdefault, items, range(n)))

@@ -11,6 +11,7 @@ scores and explains them with the linker's model.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import gc
 import json
 import os
@@ -28,7 +29,7 @@ from vnlink._columnar import from_codes, restore, store
 from vnlink.compare import _encode, _numbers
 from vnlink.exceptions import ConfigurationError, ModelFormatError, SchemaError
 from vnlink.model import pipeline_from_dict, pipeline_to_dict
-from vnlink.pipeline import ScoredPairs
+from vnlink.pipeline import BestCandidates, ScoredPairs
 from vnlink.results import LinkResult
 from vnlink.table import Table, as_table
 
@@ -201,7 +202,7 @@ class _RuleIndex:
         if not present[0] or not len(self.keys):
             return nothing, nothing, np.zeros(1, dtype=bool), 0
         key = values[0]
-        pos = int(np.searchsorted(self.keys, key))
+        pos = int(self.keys.searchsorted(key))
         if pos >= len(self.keys) or self.keys[pos] != key:
             return nothing, nothing, np.zeros(1, dtype=bool), 0
         lo, hi = int(self.offsets[pos]), int(self.offsets[pos + 1])
@@ -421,13 +422,19 @@ class RegistryIndex:
             from vnlink.blocking.pairs import warn_cuts
 
             warn_cuts(scored.cuts, 1, pipeline.max_block_pairs)
-        decided = pipeline.decide(state.prepared, right, scored)
         order = np.lexsort((scored.left, -scored.weight))[:top_k]  # as link: weight, then row
         rows = scored.left[order]
         k = len(rows)
         flags, fixes = pipeline.explain(state.prepared, right, rows,
                                         np.zeros(k, dtype=np.int64),
                                         levels=scored.levels[order])
+        found = BestCandidates.from_scored(scored, 1)
+        # the best candidate is explained once: the decision reads its reasons from above
+        explained = None
+        if k and found.left_row[0] == rows[0]:
+            explained = ({code: mask[:1] for code, mask in flags.items()},
+                         {key: values[:1] for key, values in fixes.items()})
+        decided = pipeline.decide_best(state.prepared, right, found, explained=explained)
         codes, texts = join_codes(flags, k, locale=pipeline.locale)
         status = np.full(k, "candidate", dtype=object)
         if k:  # the best candidate carries the record's decision, as link gives it
@@ -603,7 +610,8 @@ def _candidates(state: _State, right: Table) -> tuple[
     # unique (record, registry row), keeping the first rule (rules were appended in order)
     order = np.lexsort((rule, left, rec))
     left, rec, rule = left[order], rec[order], rule[order]
-    keep = np.r_[True, (left[1:] != left[:-1]) | (rec[1:] != rec[:-1])]
+    keep = np.ones(len(left), dtype=bool)
+    keep[1:] = (left[1:] != left[:-1]) | (rec[1:] != rec[:-1])
     return left[keep], rec[keep], rule[keep], flags, cuts
 
 
@@ -623,11 +631,21 @@ def _score(state: _State, left_rows: NDArray[np.int64], right: Table,
         (local.reshape(-1).astype(np.int64), rec_rows + len(uniq)), both, both)
     tf = np.full(vectors.levels.shape, np.nan, dtype=np.float64)
     for j, column, tf_levels in state.tf_slots:
-        mask = np.isin(vectors.levels[:, j], np.asarray(tf_levels, dtype=np.int8))
+        # levels -1..127 looked up in a table of the TF levels (np.isin's cost, without it)
+        mask = _level_table(tf_levels)[vectors.levels[:, j].astype(np.int64) + 1]
         tf[mask, j] = state.tf[column][left_rows[mask]]
     vectors = dataclasses.replace(vectors, tf=tf, spec=state.spec)
     weight, prob = _weigh(state.pipeline, vectors)
     return vectors, weight, prob
+
+
+@functools.lru_cache(maxsize=64)
+def _level_table(levels: tuple[int, ...]) -> NDArray[np.bool_]:
+    """``table[level + 1]``: whether ``level`` (``-1`` .. ``127``) is one of ``levels``."""
+    table = np.zeros(129, dtype=bool)
+    table[[level + 1 for level in levels if -1 <= level <= 127]] = True
+    table.flags.writeable = False
+    return table
 
 
 def _weigh(pipeline: Pipeline, vectors: Any) -> tuple[NDArray[np.float64], NDArray[np.float64]]:

@@ -344,8 +344,15 @@ class Pipeline:
             found = BestCandidates.from_scored(scored, n)
         return self.decide_best(left, right, found)
 
-    def decide_best(self, left: Table, right: Table, best: BestCandidates) -> Table:
-        """:meth:`decide` from each record's best candidate and runner-up, found elsewhere."""
+    def decide_best(self, left: Table, right: Table, best: BestCandidates, *,
+                    explained: tuple[Mapping[str, NDArray[Any]], Mapping[str, NDArray[Any]]]
+                    | None = None) -> Table:
+        """:meth:`decide` from each record's best candidate and runner-up, found elsewhere.
+
+        ``explained``: the :meth:`explain` of the best pairs (the records with a
+        candidate, in record order) when the caller has it already (a desk
+        lookup explains its top candidates anyway); else it is computed here.
+        """
         n = right.n_rows
         th = self.thresholds
         has = best.left_row >= 0
@@ -367,7 +374,9 @@ class Pipeline:
         levels = (best.levels[rows] if best.levels is not None
                   else self.compare((li, rows), left, right).levels)
         flags: dict[str, NDArray[np.bool_]] = {}
-        for code, mask in self.reasons(left, right, li, rows, levels=levels).items():
+        best_flags = (self.reasons(left, right, li, rows, levels=levels) if explained is None
+                      else explained[0])
+        for code, mask in best_flags.items():
             full = np.zeros(n, dtype=bool)
             full[rows] = mask
             flags[code] = full
@@ -382,8 +391,9 @@ class Pipeline:
         fixes = {f"fix_{f}": np.full(n, "", dtype=object) for f in self.correction_fields()}
         fixes["corrections"] = np.full(n, "", dtype=object)
         verified = status[rows] == _VERIFIED  # corrections are offered for verified links only
-        fixes_rows = self.corrections(left, right, li[verified], rows[verified],
-                                      levels=levels[verified])
+        fixes_rows = (self.corrections(left, right, li[verified], rows[verified],
+                                       levels=levels[verified]) if explained is None
+                      else {key: values[verified] for key, values in explained[1].items()})
         for key, values in fixes_rows.items():
             fixes.setdefault(key, np.full(n, "", dtype=object))[rows[verified]] = values
         columns: dict[str, NDArray[Any]] = {

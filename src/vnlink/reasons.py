@@ -28,6 +28,9 @@ array(['dob: 03/05/1980 -> 05/03/1980'], dtype=object)
 
 from __future__ import annotations
 
+import functools
+import operator
+import threading
 from collections.abc import Sequence
 from typing import Any
 
@@ -74,6 +77,12 @@ def check_locale(locale: str) -> str:
     return locale
 
 
+#: comparison_fields answers by id of the set; each entry holds the set itself (no reuse of ids)
+_FIELDS_OF: dict[int, tuple[Any, Any, tuple[Any, ...], tuple[Any, ...]]] = {}
+_FIELDS_LOCK = threading.Lock()
+_FEW_ROWS = 16  # up to this many rows, join_codes joins row by row
+
+
 def comparison_fields(comparisons: Any, fields: Sequence[Any] | None = None) -> list[Any]:
     """The field specification each comparison of the set judges (``None`` if none).
 
@@ -84,6 +93,11 @@ def comparison_fields(comparisons: Any, fields: Sequence[Any] | None = None) -> 
     from vnlink.fields import registered_fields
 
     specs = list(registered_fields().values()) if fields is None else list(fields)
+    # the same set and fields give the same answer: kept per set (a lookup asks per record)
+    cached = _FIELDS_OF.get(id(comparisons))
+    if (cached is not None and cached[0] is comparisons and cached[1] is comparisons.comparisons
+            and len(cached[2]) == len(specs) and all(map(operator.is_, cached[2], specs))):
+        return list(cached[3])
     by_name: dict[str, Any] = {}
     for spec in specs:
         default = spec.comparison()
@@ -96,6 +110,11 @@ def comparison_fields(comparisons: Any, fields: Sequence[Any] | None = None) -> 
             column = getattr(comparison, "column", None)
             found = next((s for s in specs if column in s.columns), None)
         out.append(found)
+    with _FIELDS_LOCK:
+        while len(_FIELDS_OF) >= 8:
+            del _FIELDS_OF[next(iter(_FIELDS_OF))]
+        _FIELDS_OF[id(comparisons)] = (comparisons, comparisons.comparisons, tuple(specs),
+                                       tuple(out))
     return out
 
 
@@ -109,6 +128,34 @@ def _present(table: Any, spec: Any, rows: NDArray[np.int64]) -> NDArray[np.bool_
     else:
         present = values[rows] != 0
     return present
+
+
+def _levels(comparison: Any) -> tuple[Any, ...]:
+    """``comparison.levels``, built once per comparison (its parameters fix them)."""
+    try:
+        return _cached_levels(comparison)
+    except TypeError:  # a comparison that cannot be hashed: asked each time
+        return tuple(comparison.levels)
+
+
+@functools.lru_cache(maxsize=256)
+def _cached_levels(comparison: Any) -> tuple[Any, ...]:
+    return tuple(comparison.levels)
+
+
+def _exact_levels(comparison: Any) -> NDArray[np.bool_]:
+    """Per level of ``comparison``, whether it is exact, then ``False`` (for level ``-1``)."""
+    try:
+        return _cached_exact(comparison)
+    except TypeError:
+        return np.asarray([lv.exact for lv in comparison.levels] + [False], dtype=bool)
+
+
+@functools.lru_cache(maxsize=256)
+def _cached_exact(comparison: Any) -> NDArray[np.bool_]:
+    exact = np.asarray([lv.exact for lv in _levels(comparison)] + [False], dtype=bool)
+    exact.flags.writeable = False
+    return exact
 
 
 def level_reasons(comparisons: Any, left: Any, right: Any, left_rows: NDArray[np.int64],
@@ -132,14 +179,15 @@ def level_reasons(comparisons: Any, left: Any, right: Any, left_rows: NDArray[np
     specs = comparison_fields(comparisons, fields)
     for j, comparison in enumerate(comparisons.comparisons):
         column = levels[:, j]
-        for value in np.unique(column).tolist():
+        ladder = _levels(comparison)
+        for value in sorted(set(column.tolist())):
             at = column == value
             if value < 0:
                 spec = specs[j]
                 at &= ~_present(right, spec, ri) & _present(left, spec, li)
                 add(comparison.missing_level.reason, at)
             else:
-                add(comparison.levels[value].reason, at)
+                add(ladder[value].reason, at)
     seen: set[int] = set()
     for spec in specs:
         if spec is not None and id(spec) not in seen:
@@ -173,7 +221,7 @@ def level_corrections(comparisons: Any, left: Any, right: Any, left_rows: NDArra
                                                strict=True)):
         if spec is None or spec.correction is None:
             continue
-        exact = np.asarray([lv.exact for lv in comparison.levels] + [False], dtype=bool)
+        exact = _exact_levels(comparison)
         fix = out.setdefault(f"fix_{spec.correction}", np.full(n, "", dtype=object))
         todo = np.flatnonzero(~exact[levels[:, j].astype(np.int64)])  # -1: trailing False
         if not todo.size:
@@ -214,6 +262,13 @@ def join_codes(flags: dict[str, NDArray[np.bool_]], n: int, *, locale: str = "vi
     used = [c for c in order if flags[c] is not None and flags[c].any()]
     if not used or n == 0:
         return np.full(n, "", dtype=object), np.full(n, "", dtype=object)
+    if n <= _FEW_ROWS:  # a lookup's few rows: joined row by row, without the packing below
+        rows = [[c for c in used if flags[c][i]] for i in range(n)]
+        codes_few = np.empty(n, dtype=object)
+        texts_few = np.empty(n, dtype=object)
+        codes_few[:] = [";".join(row) for row in rows]
+        texts_few[:] = ["; ".join(reason_text(c, locale) for c in row) for row in rows]
+        return codes_few, texts_few
     # each distinct combination of flags is joined once: rows -> bit pattern -> its text
     matrix = np.zeros((n, len(used)), dtype=bool)
     for j, code in enumerate(used):

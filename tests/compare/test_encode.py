@@ -5,6 +5,8 @@ from __future__ import annotations
 import gc
 
 import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
 
 from vnlink.compare import _encode
 from vnlink.table import Table
@@ -50,3 +52,19 @@ def test_joint_vocab_reuses_one_buffer_for_successive_batches() -> None:
         assert np.shares_memory(vocab, first)
         del batch, vocab
         gc.collect()
+
+
+@given(st.lists(st.one_of(st.text(max_size=3), st.sampled_from(["", "an", "bình"]), st.none()),
+                max_size=40))
+def test_encoding_a_few_values_equals_the_general_path(values: list[str | None]) -> None:
+    array = np.empty(len(values), dtype=object)
+    array[:] = values
+    few = _encode.encode_array(array)
+    small, _encode._SMALL = _encode._SMALL, -1  # every size through factorize
+    try:
+        general = _encode.encode_array(array)
+    finally:
+        _encode._SMALL = small
+    assert few.vocab.dtype == general.vocab.dtype == object
+    assert few.vocab.tolist() == general.vocab.tolist()
+    assert few.codes.dtype == general.codes.dtype and few.codes.tolist() == general.codes.tolist()

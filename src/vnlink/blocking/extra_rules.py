@@ -34,12 +34,13 @@ Examples
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from vnlink._bulk import as_object_array, factorize_column
-from vnlink.blocking.rules import BlockingRule, RowKeys, block_on, default_rules
+from vnlink.blocking.rules import BlockingRule, BlockOn, RowKeys, block_on, default_rules
 from vnlink.exceptions import ConfigurationError, SchemaError
 from vnlink.table import Table, as_table
 
@@ -127,7 +128,13 @@ class SwappedName(BlockingRule):
         ends = as_object_array(
             [_ends(v, swapped) if isinstance(v, str) else "" for v in distinct])
         columns = {"_ends": ends[inverse], **{c: t[c] for c in self.also}}
-        return block_on("_ends", *self.also).row_keys(Table(columns, n_rows=t.n_rows))
+        return self._ends_rule.row_keys(Table(columns, n_rows=t.n_rows))
+
+    @functools.cached_property
+    def _ends_rule(self) -> BlockOn:
+        """The exact rule on the name's two words and ``also`` (made once: a lookup keys
+        one record per call)."""
+        return block_on("_ends", *self.also)
 
     def row_keys(self, table: Any) -> RowKeys:
         """The registry side: the first and last word (family and given name) of the name."""

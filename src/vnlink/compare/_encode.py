@@ -55,6 +55,7 @@ Derive = tuple[str, Callable[[str], str]]
 
 _CACHE: weakref.WeakKeyDictionary[Table, dict[Any, Any]] = weakref.WeakKeyDictionary()
 _JOINT_KEEP = 4  # joint code maps kept per left table (different right tables)
+_SMALL = 32  # up to this many rows, a text column is encoded with a dict alone
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,15 @@ def is_missing_value(value: Any) -> bool:
 
 def encode_array(values: NDArray[Any]) -> Encoding:
     """Factorize an object array with the missing value at code 0 (not cached)."""
+    if len(values) <= _SMALL:
+        items = values.tolist() if isinstance(values, np.ndarray) else list(values)
+        if all(type(v) is str for v in items):
+            # a small table of text (a desk lookup's candidates): one dict, no numpy renumbering
+            index = {"": 0}
+            small = [index.setdefault(v, len(index)) for v in items]
+            vocab_small = np.empty(len(index), dtype=object)
+            vocab_small[:] = list(index)
+            return Encoding(vocab_small, np.array(small, dtype=np.int32))
     distinct, inverse = (factorize_column(values) if isinstance(values, np.ndarray)
                          else factorize(values))
     n = len(distinct)

@@ -520,11 +520,13 @@ class ComparisonSet:
         threads = (os.cpu_count() or 1) if workers == -1 else workers
         bounds = _chunks(n, chunk_size, threads)
 
+        n_levels = self._described()[2]
+
         def run(start: int, stop: int) -> None:
             li, ri = left_idx[start:stop], right_idx[start:stop]
             for j, comparison in enumerate(self.comparisons):
                 lv, sc = comparison.compute(li, ri, left_t, right_t)
-                _check_output(comparison, lv, sc, stop - start)
+                _check_output(comparison, lv, sc, stop - start, n_levels[j])
                 levels[start:stop, j] = lv
                 scores[start:stop, j] = sc
 
@@ -550,17 +552,34 @@ class ComparisonSet:
             if mask.any():
                 freq = self.row_frequencies(left_t, column)
                 tf[mask, j] = freq[left_idx[mask]]
+        names, labels, n_levels, spec = self._described()
         return ComparisonVectors(
             levels=levels,
             scores=scores,
-            names=self.names,
-            level_labels=[c.level_labels for c in self.comparisons],
-            n_levels=[c.n_levels for c in self.comparisons],
+            names=list(names),
+            level_labels=list(labels),
+            n_levels=list(n_levels),
             tf=tf,
-            spec=self.to_dict(),
+            spec=list(spec),
             left=left_idx,
             right=right_idx,
         )
+
+    def _described(self) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...],
+                                  tuple[int, ...], tuple[dict[str, Any], ...]]:
+        """Names, level labels, level counts and ``to_dict`` of the comparisons, made once.
+
+        (The comparisons are frozen; a lookup of one record would otherwise rebuild
+        these for every few pairs it compares.)
+        """
+        cached = self.__dict__.get("_description")
+        if cached is not None and cached[0] is self.comparisons:
+            return cached[1]  # type: ignore[no-any-return]
+        items = self.comparisons
+        description = (tuple(c.name for c in items), tuple(c.level_labels for c in items),
+                       tuple(c.n_levels for c in items), tuple(c.to_dict() for c in items))
+        self.__dict__["_description"] = (items, description)
+        return description
 
     def levels_of(self, comparison: int | str) -> tuple[Level, ...]:
         """The levels of one comparison (by position or name), index = level number.
@@ -699,7 +718,8 @@ def _check_bounds(idx: Index, n_rows: int, side: str) -> None:
         )
 
 
-def _check_output(comparison: Comparison, levels: Any, scores: Any, n: int) -> None:
+def _check_output(comparison: Comparison, levels: Any, scores: Any, n: int,
+                  n_levels: int) -> None:
     if not isinstance(levels, np.ndarray) or levels.shape != (n,):
         raise ConfigurationError(
             f"comparison {comparison.name!r} returned levels of the wrong shape; "
@@ -709,8 +729,8 @@ def _check_output(comparison: Comparison, levels: Any, scores: Any, n: int) -> N
         raise ConfigurationError(
             f"comparison {comparison.name!r} returned scores of the wrong shape"
         )
-    if n and (int(levels.min()) < -1 or int(levels.max()) >= comparison.n_levels):
+    if n and (int(levels.min()) < -1 or int(levels.max()) >= n_levels):
         raise ConfigurationError(
-            f"comparison {comparison.name!r} returned levels outside -1..{comparison.n_levels - 1}"
+            f"comparison {comparison.name!r} returned levels outside -1..{n_levels - 1}"
         )
 

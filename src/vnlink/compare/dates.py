@@ -23,6 +23,7 @@ Examples
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -155,35 +156,7 @@ class DateOfBirthComparison(Comparison):
         return _MISSING
 
     def _ladder(self) -> Ladder:
-        slip = {"one_digit": Level(
-            "one digit different", "full dates whose DDMMYYYY forms differ in one digit",
-            reason="dob_one_digit",
-        )} if self.one_digit else {}
-        return Ladder(
-            other=Level("else", "none of the below", reason="dob_different"),
-            **slip,
-            year_near=Level(
-                "year ±1", "the years differ by one, with the same day and month or a "
-                "year-only side", reason="dob_year_different",
-            ),
-            same_month=Level(
-                "same year and month", "the day differs by more than "
-                f"{self.max_days} or is unknown", reason="dob_day_different",
-            ),
-            year_only=Level(
-                "compatible with year only", "same year; one side has only a year, 01/01 "
-                "or the flag possibly_year_only", reason="dob_year_only",
-            ),
-            days_off=Level(
-                f"within {self.max_days} days", "full dates at most "
-                f"{self.max_days} days apart", reason="dob_days_off",
-            ),
-            swapped=Level(
-                "day/month swapped", "07/05 against 05/07 of the same year",
-                reason="dob_day_month_swapped",
-            ),
-            exact=Level("exact", "same year, month and day", tf=True, exact=True),
-        )
+        return _dob_ladder(self.max_days, self.one_digit)
 
     def compute(
         self, left_idx: Index, right_idx: Index, left: Table, right: Table
@@ -209,6 +182,40 @@ class DateOfBirthComparison(Comparison):
         levels[full & same_year & same_day_month] = at.exact
         scores = (1.0 - np.minimum(days, 3652) / 3652.0).astype(np.float32)
         return mark_missing(levels, scores, missing)
+
+
+@functools.lru_cache(maxsize=16)
+def _dob_ladder(max_days: int, one_digit: bool) -> Ladder:
+    """The levels of a date comparison with these parameters (built once, shared)."""
+    slip = {"one_digit": Level(
+        "one digit different", "full dates whose DDMMYYYY forms differ in one digit",
+        reason="dob_one_digit",
+    )} if one_digit else {}
+    return Ladder(
+        other=Level("else", "none of the below", reason="dob_different"),
+        **slip,
+        year_near=Level(
+            "year ±1", "the years differ by one, with the same day and month or a "
+            "year-only side", reason="dob_year_different",
+        ),
+        same_month=Level(
+            "same year and month", "the day differs by more than "
+            f"{max_days} or is unknown", reason="dob_day_different",
+        ),
+        year_only=Level(
+            "compatible with year only", "same year; one side has only a year, 01/01 "
+            "or the flag possibly_year_only", reason="dob_year_only",
+        ),
+        days_off=Level(
+            f"within {max_days} days", "full dates at most "
+            f"{max_days} days apart", reason="dob_days_off",
+        ),
+        swapped=Level(
+            "day/month swapped", "07/05 against 05/07 of the same year",
+            reason="dob_day_month_swapped",
+        ),
+        exact=Level("exact", "same year, month and day", tf=True, exact=True),
+    )
 
 
 def _digits_off(ya: NDArray[Any], ma: NDArray[Any], da: NDArray[Any], yb: NDArray[Any],
