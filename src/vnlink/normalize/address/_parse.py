@@ -406,10 +406,27 @@ def _split_street(segments: _Segments, accents: _Segments) -> tuple[_Segments, _
 
 @lru_cache(maxsize=1 << 16)
 def _is_street(seg: tuple[str, ...]) -> bool:
-    """A segment that never holds a unit: it has a house number and no unit marker first."""
+    """A segment that never holds a unit: no unit marker first, and a house number, or a
+    named hamlet ("Thôn Đông Hòa", "Ấp Mỹ Thạnh": below the commune, whatever its name)."""
     if _MARKERS.get(seg[:2]) or _MARKERS.get(seg[:1]):
         return False
+    if len(seg) >= 2 and seg[0] in _hamlet_words():
+        return True
     return any(_house_number(seg, i) for i in range(len(seg)))
+
+
+@lru_cache(maxsize=1)
+def _hamlet_words() -> frozenset[str]:
+    """Words that start a hamlet's name and never a unit's ("thôn", "ấp", "khóm"; not
+    "xóm": Phường Xóm Chiếu; not "buôn": Buôn Ma Thuột), in either era's gazetteer."""
+    hamlets = {"thon", "ap", "xom", "khom", "buon", "bon", "plei", "soc", "ban"}
+    starts = {
+        tokens[0]
+        for era in ("2021", "2025")
+        for unit in _index(era).units.values()
+        if (tokens := _name_tokens(unit.name))
+    }
+    return frozenset(hamlets - starts)
 
 
 def _house_number(seg: tuple[str, ...], i: int) -> bool:
