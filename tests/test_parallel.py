@@ -8,11 +8,13 @@ import numpy as np
 import pytest
 
 import vnlink.normalize.address._columns as address_columns
+import vnlink.normalize.names as names_module
 from vnlink._parallel import check_jobs, jobs, map_parts, requested_jobs
 from vnlink.datasets import synthetic_linkage
 from vnlink.exceptions import ConfigurationError
 from vnlink.link import Linker
 from vnlink.normalize.address import parse_addresses
+from vnlink.normalize.names import parse_names
 
 
 def test_n_jobs_follows_scikit_learn() -> None:
@@ -56,6 +58,7 @@ def test_map_parts_keeps_order_in_processes_and_with_threads() -> None:
 @pytest.fixture()
 def small_parallel_threshold(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(address_columns, "_PARALLEL_FROM", 10)
+    monkeypatch.setattr(names_module, "_PARALLEL_FROM", 10)
 
 
 @pytest.mark.usefixtures("small_parallel_threshold")
@@ -69,6 +72,18 @@ def test_parse_addresses_in_two_processes_equals_one() -> None:
         assert column.dtype == two[key].dtype
         assert column.tolist() == two[key].tolist(), key
     assert two["ward"][-1] == two["ward"][-2] == "27136"
+
+
+@pytest.mark.usefixtures("small_parallel_threshold")
+@pytest.mark.parametrize("encoding", ["auto", "column"])
+def test_parse_names_in_two_processes_equals_one(encoding: str) -> None:
+    _, records, _ = synthetic_linkage(1500, seed=5, profile="hard")
+    values = [*records["full_name"], None, 7, "", "Nguyeãn Vaên Tuaán", "Mai Thò Thu"]
+    one = parse_names(values, encoding=encoding)
+    with jobs(2):
+        two = parse_names(values, encoding=encoding)
+    for key, column in one.items():
+        assert column.tolist() == two[key].tolist(), key
 
 
 @pytest.mark.usefixtures("small_parallel_threshold")

@@ -53,6 +53,7 @@ True
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import re
@@ -69,6 +70,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from vnlink._bulk import factorize
+from vnlink._parallel import map_parts, requested_jobs
 from vnlink.exceptions import ConfigurationError
 from vnlink.normalize import gazetteer
 from vnlink.normalize.legacy import ENCODINGS as _ENCODINGS
@@ -898,9 +900,24 @@ def _rows(values: Iterable[Any], encoding: str) -> tuple[list[_Row], NDArray[np.
     distinct, inverse = factorize(values)
     if encoding == "column":
         prefer = _column_encoding(distinct)
+    workers = requested_jobs()
+    if workers > 1 and len(distinct) >= _PARALLEL_FROM:  # halves in forked processes
+        bounds = np.linspace(0, len(distinct), workers + 1).astype(int).tolist()
+        parts = [(distinct[a:b], prefer) for a, b in itertools.pairwise(bounds)]
+        return list(chain.from_iterable(map_parts(_rows_of, parts, workers))), inverse
+    return _rows_of((distinct, prefer)), inverse
+
+
+_PARALLEL_FROM = 50_000
+"""Distinct names below which starting processes costs more than it saves."""
+
+
+def _rows_of(part: tuple[list[Any], Encoding | None]) -> list[_Row]:
+    """The rows of distinct names (module level: a forked worker finds it by name)."""
+    distinct, prefer = part
     if prefer is None:
-        return list(map(_row, distinct)), inverse
-    return [_row_prefer(value, prefer) for value in distinct], inverse
+        return list(map(_row, distinct))
+    return [_row_prefer(value, prefer) for value in distinct]
 
 
 def normalize_names(values: Iterable[Any], *, encoding: str = "auto") -> NDArray[np.object_]:
