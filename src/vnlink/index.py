@@ -25,7 +25,8 @@ from numpy.typing import NDArray
 
 from vnlink._bulk import factorize
 from vnlink._columnar import from_codes, restore, store
-from vnlink.compare import _encode, _numbers
+from vnlink.compare import _encode, households
+from vnlink.compare.households import HouseholdNumbers, household_columns
 from vnlink.exceptions import ConfigurationError, ModelFormatError, SchemaError
 from vnlink.model import pipeline_from_dict, pipeline_to_dict
 from vnlink.pipeline import ScoredPairs
@@ -226,6 +227,7 @@ class _State:
     tf_slots: tuple[tuple[int, str, tuple[int, ...]], ...]
     fast: Any
     spec: Any
+    households: HouseholdNumbers | None = None
 
 
 class RegistryIndex:
@@ -265,7 +267,8 @@ class RegistryIndex:
     QUERY_CHUNK = 5_000
 
     def __init__(self, model: Any, registry: Table | None, *,
-                 _prepared: Table | None = None) -> None:
+                 _prepared: Table | None = None,
+                 _households: HouseholdNumbers | None = None) -> None:
         pipeline: Pipeline = getattr(model, "pipeline", model)
         self._lock = threading.Lock()
         start = time.perf_counter()
@@ -276,7 +279,7 @@ class RegistryIndex:
             prepared: Any = _compact(_prepare_slim(pipeline, registry))
         else:
             prepared = _slim(_prepared, pipeline)
-        self._state = _build_state(pipeline, prepared)
+        self._state = _build_state(pipeline, prepared, _households)
         # what preparing left behind (cycles of its intermediate objects) is freed now,
         # not at some later query, and the C heap's free pages go back to the system
         gc.collect()
@@ -493,6 +496,9 @@ class RegistryIndex:
         source = state.prepared.source
         for name in source.column_names:
             meta["source"][name] = store(arrays, f"s:{name}", source[name])
+        if state.households is not None:  # the registry's holders by household (no pickle)
+            meta["households"] = state.households.columns
+            arrays.update(state.households.to_arrays("h:"))
         arrays["meta"] = np.frombuffer(json.dumps(meta, ensure_ascii=False).encode(), np.uint8)
         return write_sealed_npz(path, arrays, overwrite=overwrite)
 
@@ -520,11 +526,16 @@ class RegistryIndex:
             n = len(next(iter(columns.values()))) if columns else 0
             prepared = PreparedTable(columns, source=Table(source, n_rows=n),
                                      schema=pipeline.registry_schema, n_rows=n)
-            return cls(pipeline, None, _prepared=prepared)
+            wanted = household_columns(pipeline.comparisons.comparisons)
+            holders = (HouseholdNumbers.from_arrays(data, wanted, "h:")
+                       if wanted and meta.get("households") == wanted else None)
+            return cls(pipeline, None, _prepared=prepared, _households=holders)
 
 
-def _build_state(pipeline: Pipeline, prepared: Any) -> _State:
-    """The query state of a prepared registry: key indexes, term frequencies, ids."""
+def _build_state(pipeline: Pipeline, prepared: Any,
+                 holders: HouseholdNumbers | None = None) -> _State:
+    """The query state of a prepared registry: key indexes, term frequencies, ids, and the
+    holders of numbers by household (``holders``, else counted here)."""
     placeholders = getattr(pipeline, "placeholders", {}) or {}
     rules = tuple(_RuleIndex(rule, prepared, placeholders.get(rule.name, ()))
                   for rule in pipeline.rules)
@@ -539,8 +550,14 @@ def _build_state(pipeline: Pipeline, prepared: Any) -> _State:
         slots.append((j, column, tf_levels))
         if column not in tf:
             tf[column] = np.asarray(cset.row_frequencies(prepared, column), dtype=np.float64)
+    # A query compares its candidates only: the household members holding a number are
+    # looked up in the whole registry's holders, counted here once.
+    wanted = household_columns(cset.comparisons)
+    if holders is None and wanted:
+        holders = HouseholdNumbers.from_table(prepared, wanted)
     state = _State(pipeline, prepared, _strings(prepared["record_id"]), rules, tf,
-                   tuple(slots), _without_tf(cset), cset.to_dict())
+                   tuple(slots), _without_tf(cset), cset.to_dict(),
+                   holders if wanted else None)
     # Queries never encode the registry (they compare within a small table of the
     # candidates): the encodings made for the frequencies above are dropped.
     _encode.forget(prepared)
@@ -565,9 +582,11 @@ def _added(state: _State, new: Any) -> _State:
     rules = tuple(index.merged(new, rows_new) for index in state.rules)
     tf = {column: np.asarray(pipeline.comparisons.row_frequencies(prepared, column),
                              dtype=np.float64) for column in state.tf}
+    holders = state.households.added(new) if state.households is not None else None
     _encode.forget(prepared)
+    _encode.forget(new)
     return dataclasses.replace(state, prepared=prepared, ids=_strings(prepared["record_id"]),
-                               rules=rules, tf=tf)
+                               rules=rules, tf=tf, households=holders)
 
 
 def _candidates(state: _State, right: Table) -> tuple[
@@ -620,7 +639,8 @@ def _score(state: _State, left_rows: NDArray[np.int64], right: Table,
     uniq, local = np.unique(left_rows, return_inverse=True)
     both = _stack(state.prepared, uniq, right)
     vectors = state.fast.compute(
-        (local.reshape(-1).astype(np.int64), rec_rows + len(uniq)), both, both)
+        (local.reshape(-1).astype(np.int64), rec_rows + len(uniq)), both, both,
+        households=state.households)
     tf = np.full(vectors.levels.shape, np.nan, dtype=np.float64)
     for j, column, tf_levels in state.tf_slots:
         mask = np.isin(vectors.levels[:, j], np.asarray(tf_levels, dtype=np.int8))
@@ -755,8 +775,8 @@ def _stack(prepared: Table, rows: NDArray[np.int64], right: Table) -> Table:
     for name in prepared.column_names:
         if name in right and name != "problems":
             columns[name] = np.concatenate([prepared[name][rows], right[name]])
-    # only the registry rows hold the numbers of a household (compare/_numbers.py)
-    columns[_numbers.REGISTRY_ROW] = np.arange(len(rows) + right.n_rows) < len(rows)
+    # only the registry rows belong to households (compare/households.py)
+    columns[households.REGISTRY_ROW] = np.arange(len(rows) + right.n_rows) < len(rows)
     return Table(columns, n_rows=len(rows) + right.n_rows)
 
 
