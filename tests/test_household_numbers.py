@@ -22,7 +22,7 @@ from vnlink.table import Table
 
 @pytest.fixture(scope="module")
 def hard() -> dict[str, Any]:
-    registry, records, truth = synthetic_linkage(3_000, seed=5, profile="hard")
+    registry, records, _ = synthetic_linkage(3_000, seed=5, profile="hard")
     linker = Linker(progress=False).fit(registry, records)
     pipe = linker.pipeline
     left = pipe.prepare(registry, "registry")

@@ -89,18 +89,18 @@ def _local_holders(table: Table, column: str) -> HouseholdNumbers:
     return holders
 
 
-def _houses(table: Table, other: Table, left: bool) -> NDArray[np.uint64]:
-    """Per row of ``table`` its registry household's hash (0: none or not a registry row).
+def _houses(table: Table, other: Table, rows: Index, *, left: bool) -> NDArray[np.uint64]:
+    """Per row of ``rows`` its registry household's hash (0: none or not a registry row).
 
     The left table's rows are registry rows, and so are the right table's when it is
     the left one (deduplication); another right table (records) has none, unless it
     marks its registry rows in :data:`~vnlink.compare.households.REGISTRY_ROW`.
     """
     if not left and table is not other and households.REGISTRY_ROW not in table:
-        return np.zeros(table.n_rows, dtype=np.uint64)
-    houses = households.house_hashes(table)
+        return np.zeros(len(rows), dtype=np.uint64)
+    houses = households.house_hashes(table)[rows]
     if households.REGISTRY_ROW in table:
-        houses = np.where(households.registry_rows(table), houses, np.uint64(0))
+        houses[~households.registry_rows(table)[rows]] = 0
     return houses
 
 
@@ -129,10 +129,10 @@ def household_number(
         return out
     given = current_households()
     holders = given if given is not None and column in given else _local_holders(a, column)
-    na = households.number_hashes(a, column)[a_idx]
-    nb = households.number_hashes(b, column)[b_idx]
-    ha = _houses(a, b, True)[a_idx]
-    hb = _houses(b, a, False)[b_idx]
+    na = households.number_hashes(a, column, a_idx)
+    nb = households.number_hashes(b, column, b_idx)
+    ha = _houses(a, b, a_idx, left=True)
+    hb = _houses(b, a, b_idx, left=False)
     differ = na != nb
     for number, house, other_house in ((nb, ha, hb), (na, hb, ha)):
         rows = np.flatnonzero(differ & (number != 0) & (house != 0))

@@ -127,20 +127,24 @@ def stable_hashes(values: Iterable[Any]) -> NDArray[np.uint64]:
     return out
 
 
-def _vocab_hashes(table: Table, column: str) -> NDArray[np.uint64]:
-    """Per row the stable hash of ``column`` (0 where missing); each distinct value once."""
+def _vocab_hashes(table: Table, column: str, rows: NDArray[np.int64] | None = None
+                  ) -> NDArray[np.uint64]:
+    """Per row (of ``rows``, else all) the stable hash of ``column`` (0 where missing);
+    each distinct value hashed once per table."""
     hashes, codes = _encode.vocab_feature(table, column, "stable_hash", stable_hashes)
-    out: NDArray[np.uint64] = hashes[codes]
+    out: NDArray[np.uint64] = hashes[codes if rows is None else codes[rows]]
     return out
 
 
-def number_hashes(table: Table, column: str) -> NDArray[np.uint64]:
-    """Per row the stable hash of the number in ``column`` (0 where missing).
+def number_hashes(table: Table, column: str, rows: NDArray[np.int64] | None = None
+                  ) -> NDArray[np.uint64]:
+    """Per row (of ``rows``, else all) the stable hash of the number in ``column``
+    (0 where missing).
 
     >>> number_hashes(Table({"phone": ["0912", ""]}), "phone")[1].item()
     0
     """
-    return _vocab_hashes(table, column)
+    return _vocab_hashes(table, column, rows)
 
 
 def house_hashes(table: Table) -> NDArray[np.uint64]:
@@ -156,6 +160,12 @@ def house_hashes(table: Table) -> NDArray[np.uint64]:
     """
     if any(c not in table for c in HOUSEHOLD_COLUMNS):
         return np.zeros(table.n_rows, dtype=np.uint64)
+    houses: NDArray[np.uint64] = _encode.table_feature(
+        table, "house_hashes", HOUSEHOLD_COLUMNS, _house_hashes)
+    return houses
+
+
+def _house_hashes(table: Table) -> NDArray[np.uint64]:
     ward = _vocab_hashes(table, "ward")
     street = _vocab_hashes(table, "street")
     house = _mix(_mix(ward + _HOUSE_SALT) ^ street)
