@@ -85,3 +85,20 @@ def test_spark_dedupe_levels_are_in_memory_levels(spark: Any, to_spark: Any,
     j, level = _household_level(pipe.comparisons, "phone")
     assert int((levels[:, j] == level).sum()) >= 5
     prepared.df.unpersist()
+
+
+def test_spark_fit_learns_the_household_levels_of_memory(spark: Any, to_spark: Any,
+                                                         hard: dict[str, Any]) -> None:
+    """Training compares pairs in batches too: the holders are counted for it as well."""
+    import numpy as np
+
+    import vnlink.spark as vs
+
+    memory = hard["linker"].classifier_
+    trained = vs.fit(Linker(progress=False), to_spark(hard["registry"]),
+                     to_spark(hard["records"])).classifier_
+    names = hard["linker"].comparisons_.names
+    for name in ("id", "phone"):
+        j = names.index(name)
+        assert np.allclose(memory.m_[j], trained.m_[j], atol=memory.tol)
+        assert np.allclose(memory.u_[j], trained.u_[j], atol=memory.tol)

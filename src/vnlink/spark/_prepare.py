@@ -96,8 +96,13 @@ def derived_kinds(schema: Any) -> dict[str, str]:
     return {c: kind_of(c, prepared[c]) for c in prepared.column_names}
 
 
-def prepare_df(pipe: Any, df: DataFrame, side: str, *, registry_tf: bool) -> Prepared:
+def prepare_df(pipe: Any, df: DataFrame, side: str, *, registry_tf: bool,
+               holders: bool | None = None) -> Prepared:
     """Prepare ``df`` (the registry or the records side of the pipeline), persisted.
+
+    ``registry_tf``: count the term frequencies of ``df`` (the registry, or the
+    table deduplicated). ``holders``: count its holders of numbers by household
+    (by default with the term frequencies, and always on the registry side).
 
     Raises the in-memory ``SchemaError`` before any job when a column is missing.
     """
@@ -105,7 +110,9 @@ def prepare_df(pipe: Any, df: DataFrame, side: str, *, registry_tf: bool) -> Pre
     _bridge.check_columns(schema, list(df.columns), side)
     rules = _bridge.rules_of(pipe)
     tf_columns = _bridge.tf_columns(pipe) if registry_tf else []
-    holder_columns = _bridge.holder_columns(pipe) if registry_tf else []
+    if holders is None:
+        holders = registry_tf or side == "registry"
+    holder_columns = _bridge.holder_columns(pipe) if holders else []
     kinds = derived_kinds(schema)
     inputs = list(dict.fromkeys(schema.columns()))
     shipped = _bridge.ship(pipe)
