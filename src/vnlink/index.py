@@ -228,6 +228,7 @@ class _State:
     fast: Any
     spec: Any
     households: HouseholdNumbers | None = None
+    houses: NDArray[np.uint64] | None = None  # per registry row its household's hash
 
 
 class RegistryIndex:
@@ -557,7 +558,8 @@ def _build_state(pipeline: Pipeline, prepared: Any,
         holders = HouseholdNumbers.from_table(prepared, wanted)
     state = _State(pipeline, prepared, _strings(prepared["record_id"]), rules, tf,
                    tuple(slots), _without_tf(cset), cset.to_dict(),
-                   holders if wanted else None)
+                   holders if wanted else None,
+                   households.house_hashes(prepared).copy() if wanted else None)
     # Queries never encode the registry (they compare within a small table of the
     # candidates): the encodings made for the frequencies above are dropped.
     _encode.forget(prepared)
@@ -583,10 +585,12 @@ def _added(state: _State, new: Any) -> _State:
     tf = {column: np.asarray(pipeline.comparisons.row_frequencies(prepared, column),
                              dtype=np.float64) for column in state.tf}
     holders = state.households.added(new) if state.households is not None else None
+    houses = (np.concatenate([state.houses, households.house_hashes(new)])
+              if state.houses is not None else None)
     _encode.forget(prepared)
     _encode.forget(new)
     return dataclasses.replace(state, prepared=prepared, ids=_strings(prepared["record_id"]),
-                               rules=rules, tf=tf, households=holders)
+                               rules=rules, tf=tf, households=holders, houses=houses)
 
 
 def _candidates(state: _State, right: Table) -> tuple[
@@ -637,7 +641,7 @@ def _score(state: _State, left_rows: NDArray[np.int64], right: Table,
     # not touched), and comparing a table with itself encodes each column once, with
     # no joint vocabulary of two tables to build.
     uniq, local = np.unique(left_rows, return_inverse=True)
-    both = _stack(state.prepared, uniq, right)
+    both = _stack(state.prepared, uniq, right, state.houses)
     vectors = state.fast.compute(
         (local.reshape(-1).astype(np.int64), rec_rows + len(uniq)), both, both,
         households=state.households)
@@ -769,14 +773,19 @@ def _shared(values: NDArray[Any]) -> NDArray[Any]:
     return from_codes(vocab, inverse)
 
 
-def _stack(prepared: Table, rows: NDArray[np.int64], right: Table) -> Table:
-    """The registry ``rows`` followed by all rows of ``right``, columns of both only."""
+def _stack(prepared: Table, rows: NDArray[np.int64], right: Table,
+           houses: NDArray[np.uint64] | None = None) -> Table:
+    """The registry ``rows`` followed by all rows of ``right``, columns of both only (and the
+    registry rows' household hashes ``houses``, precomputed, when given)."""
     columns = {}
     for name in prepared.column_names:
         if name in right and name != "problems":
             columns[name] = np.concatenate([prepared[name][rows], right[name]])
     # only the registry rows belong to households (compare/households.py)
     columns[households.REGISTRY_ROW] = np.arange(len(rows) + right.n_rows) < len(rows)
+    if houses is not None:
+        columns[households.HOUSE_KEY] = np.concatenate(
+            [houses[rows], np.zeros(right.n_rows, dtype=np.uint64)])
     return Table(columns, n_rows=len(rows) + right.n_rows)
 
 

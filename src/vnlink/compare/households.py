@@ -35,6 +35,7 @@ HouseholdNumbers(phone: 3 keys)
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -48,6 +49,7 @@ from vnlink.table import Table
 
 __all__ = [
     "HOUSEHOLD_COLUMNS",
+    "HOUSE_KEY",
     "REGISTRY_ROW",
     "HouseholdNumbers",
     "holder_key",
@@ -61,6 +63,11 @@ __all__ = [
 
 #: The columns that make a household: commune (``ward``) and street.
 HOUSEHOLD_COLUMNS = ("ward", "street")
+
+#: Optional ``uint64`` column of a compared table with each row's household hash
+#: precomputed (as :func:`house_hashes` gives it): a registry index carries it with
+#: its candidate rows, so that a query hashes no address.
+HOUSE_KEY = "house_key"
 
 #: Optional bool column of a compared table that marks the registry rows (those that
 #: belong to households); without it, every row of the left table (and of the right
@@ -87,13 +94,41 @@ def _mix(h: NDArray[np.uint64]) -> NDArray[np.uint64]:
     return out
 
 
+@functools.lru_cache(maxsize=64)
 def _powers(width: int) -> NDArray[np.uint64]:
     powers = np.empty(width, dtype=np.uint64)
     value = 1
     for i in range(width):
         powers[i] = value
         value = (value * _BASE) & 0xFFFFFFFFFFFFFFFF
+    powers.flags.writeable = False
     return powers
+
+
+_M64 = 0xFFFFFFFFFFFFFFFF
+_FEW = 16  # up to this many strings, hashed with Python integers (a query's few values)
+
+
+def _mix_int(h: int) -> int:
+    """:func:`_mix` of one Python integer (modulo 2**64)."""
+    h ^= h >> 30
+    h = (h * int(_MIX1)) & _M64
+    h ^= h >> 27
+    h = (h * int(_MIX2)) & _M64
+    return h ^ (h >> 31)
+
+
+def _stable_hash_one(text: str) -> int:
+    """:func:`stable_hashes` of one string, with Python integers (the same value)."""
+    summed, power, length = 0, 1, 0
+    for char in text.rstrip("\x00"):
+        point = ord(char)
+        summed = (summed + point * power) & _M64
+        power = (power * _BASE) & _M64
+        length += point != 0
+    if not length:
+        return 0
+    return _mix_int((summed + length * int(_GOLDEN)) & _M64) or 1
 
 
 def stable_hashes(values: Iterable[Any]) -> NDArray[np.uint64]:
@@ -101,7 +136,8 @@ def stable_hashes(values: Iterable[Any]) -> NDArray[np.uint64]:
 
     The code points are summed with powers of an odd constant (modulo 2**64),
     mixed with the length and finalised with splitmix64: a few array
-    operations, whatever the number of strings. Other values hash as their ``str``.
+    operations, whatever the number of strings (a handful are hashed with
+    Python integers, to the same values). Other values hash as their ``str``.
 
     >>> h = stable_hashes(["0912345678", "", "0912345678", "0912345687"])
     >>> int(h[1]), bool(h[0] == h[2]), bool(h[0] == h[3])
@@ -110,6 +146,8 @@ def stable_hashes(values: Iterable[Any]) -> NDArray[np.uint64]:
     True
     """
     items = [v if isinstance(v, str) else str(v) for v in values]
+    if len(items) <= _FEW:
+        return np.array([_stable_hash_one(v) for v in items], dtype=np.uint64)
     out = np.zeros(len(items), dtype=np.uint64)
     for start in range(0, len(items), _CHUNK):
         part = items[start:start + _CHUNK]
@@ -120,9 +158,9 @@ def stable_hashes(values: Iterable[Any]) -> NDArray[np.uint64]:
         points = text.view(np.uint32).reshape(len(part), width).astype(np.uint64)
         summed = (points * _powers(width)).sum(axis=1, dtype=np.uint64)
         lengths = np.count_nonzero(points, axis=1).astype(np.uint64)
-        hashed = _mix(summed ^ _mix(lengths + _GOLDEN))
-        hashed[lengths == 0] = 0
+        hashed = _mix(summed + lengths * _GOLDEN)
         hashed[(hashed == 0) & (lengths > 0)] = 1  # 0 means "no value"
+        hashed[lengths == 0] = 0
         out[start:start + len(part)] = hashed
     return out
 
@@ -151,13 +189,17 @@ def house_hashes(table: Table) -> NDArray[np.uint64]:
     """Per row a stable hash of its household, ``ward`` and ``street`` (0 when either is missing).
 
     Every row is hashed, registry row or not (see :data:`REGISTRY_ROW`); a table
-    without ``ward`` or ``street`` has no households (all 0).
+    without ``ward`` or ``street`` has no households (all 0). A table with the
+    column :data:`HOUSE_KEY` gives it as it is.
 
     >>> t = Table({"ward": ["w", "w", ""], "street": ["s", "s", "s"]})
     >>> h = house_hashes(t)
     >>> bool(h[0] == h[1] != 0), int(h[2])
     (True, 0)
     """
+    if HOUSE_KEY in table:
+        given: NDArray[np.uint64] = np.asarray(table[HOUSE_KEY], dtype=np.uint64)
+        return given
     if any(c not in table for c in HOUSEHOLD_COLUMNS):
         return np.zeros(table.n_rows, dtype=np.uint64)
     houses: NDArray[np.uint64] = _encode.table_feature(
