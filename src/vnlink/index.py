@@ -26,7 +26,8 @@ from numpy.typing import NDArray
 
 from vnlink._bulk import factorize
 from vnlink._columnar import from_codes, restore, store
-from vnlink.compare import _encode, _numbers
+from vnlink.compare import _encode, households
+from vnlink.compare.households import HouseholdNumbers, household_columns
 from vnlink.exceptions import ConfigurationError, ModelFormatError, SchemaError
 from vnlink.model import pipeline_from_dict, pipeline_to_dict
 from vnlink.pipeline import BestCandidates, ScoredPairs
@@ -227,6 +228,8 @@ class _State:
     tf_slots: tuple[tuple[int, str, tuple[int, ...]], ...]
     fast: Any
     spec: Any
+    households: HouseholdNumbers | None = None
+    houses: NDArray[np.uint64] | None = None  # per registry row its household's hash
 
 
 class RegistryIndex:
@@ -266,7 +269,8 @@ class RegistryIndex:
     QUERY_CHUNK = 5_000
 
     def __init__(self, model: Any, registry: Table | None, *,
-                 _prepared: Table | None = None) -> None:
+                 _prepared: Table | None = None,
+                 _households: HouseholdNumbers | None = None) -> None:
         pipeline: Pipeline = getattr(model, "pipeline", model)
         self._lock = threading.Lock()
         start = time.perf_counter()
@@ -277,7 +281,7 @@ class RegistryIndex:
             prepared: Any = _compact(_prepare_slim(pipeline, registry))
         else:
             prepared = _slim(_prepared, pipeline)
-        self._state = _build_state(pipeline, prepared)
+        self._state = _build_state(pipeline, prepared, _households)
         # what preparing left behind (cycles of its intermediate objects) is freed now,
         # not at some later query, and the C heap's free pages go back to the system
         gc.collect()
@@ -500,6 +504,9 @@ class RegistryIndex:
         source = state.prepared.source
         for name in source.column_names:
             meta["source"][name] = store(arrays, f"s:{name}", source[name])
+        if state.households is not None:  # the registry's holders by household (no pickle)
+            meta["households"] = state.households.columns
+            arrays.update(state.households.to_arrays("h:"))
         arrays["meta"] = np.frombuffer(json.dumps(meta, ensure_ascii=False).encode(), np.uint8)
         return write_sealed_npz(path, arrays, overwrite=overwrite)
 
@@ -527,11 +534,16 @@ class RegistryIndex:
             n = len(next(iter(columns.values()))) if columns else 0
             prepared = PreparedTable(columns, source=Table(source, n_rows=n),
                                      schema=pipeline.registry_schema, n_rows=n)
-            return cls(pipeline, None, _prepared=prepared)
+            wanted = household_columns(pipeline.comparisons.comparisons)
+            holders = (HouseholdNumbers.from_arrays(data, wanted, "h:")
+                       if wanted and meta.get("households") == wanted else None)
+            return cls(pipeline, None, _prepared=prepared, _households=holders)
 
 
-def _build_state(pipeline: Pipeline, prepared: Any) -> _State:
-    """The query state of a prepared registry: key indexes, term frequencies, ids."""
+def _build_state(pipeline: Pipeline, prepared: Any,
+                 holders: HouseholdNumbers | None = None) -> _State:
+    """The query state of a prepared registry: key indexes, term frequencies, ids, and the
+    holders of numbers by household (``holders``, else counted here)."""
     placeholders = getattr(pipeline, "placeholders", {}) or {}
     rules = tuple(_RuleIndex(rule, prepared, placeholders.get(rule.name, ()))
                   for rule in pipeline.rules)
@@ -546,8 +558,15 @@ def _build_state(pipeline: Pipeline, prepared: Any) -> _State:
         slots.append((j, column, tf_levels))
         if column not in tf:
             tf[column] = np.asarray(cset.row_frequencies(prepared, column), dtype=np.float64)
+    # A query compares its candidates only: the household members holding a number are
+    # looked up in the whole registry's holders, counted here once.
+    wanted = household_columns(cset.comparisons)
+    if holders is None and wanted:
+        holders = HouseholdNumbers.from_table(prepared, wanted)
     state = _State(pipeline, prepared, _strings(prepared["record_id"]), rules, tf,
-                   tuple(slots), _without_tf(cset), cset.to_dict())
+                   tuple(slots), _without_tf(cset), cset.to_dict(),
+                   holders if wanted else None,
+                   households.house_hashes(prepared).copy() if wanted else None)
     # Queries never encode the registry (they compare within a small table of the
     # candidates): the encodings made for the frequencies above are dropped.
     _encode.forget(prepared)
@@ -572,9 +591,13 @@ def _added(state: _State, new: Any) -> _State:
     rules = tuple(index.merged(new, rows_new) for index in state.rules)
     tf = {column: np.asarray(pipeline.comparisons.row_frequencies(prepared, column),
                              dtype=np.float64) for column in state.tf}
+    holders = state.households.added(new) if state.households is not None else None
+    houses = (np.concatenate([state.houses, households.house_hashes(new)])
+              if state.houses is not None else None)
     _encode.forget(prepared)
+    _encode.forget(new)
     return dataclasses.replace(state, prepared=prepared, ids=_strings(prepared["record_id"]),
-                               rules=rules, tf=tf)
+                               rules=rules, tf=tf, households=holders, houses=houses)
 
 
 def _candidates(state: _State, right: Table) -> tuple[
@@ -626,9 +649,10 @@ def _score(state: _State, left_rows: NDArray[np.int64], right: Table,
     # not touched), and comparing a table with itself encodes each column once, with
     # no joint vocabulary of two tables to build.
     uniq, local = np.unique(left_rows, return_inverse=True)
-    both = _stack(state.prepared, uniq, right)
+    both = _stack(state.prepared, uniq, right, state.houses)
     vectors = state.fast.compute(
-        (local.reshape(-1).astype(np.int64), rec_rows + len(uniq)), both, both)
+        (local.reshape(-1).astype(np.int64), rec_rows + len(uniq)), both, both,
+        households=state.households)
     tf = np.full(vectors.levels.shape, np.nan, dtype=np.float64)
     for j, column, tf_levels in state.tf_slots:
         # levels -1..127 looked up in a table of the TF levels (np.isin's cost, without it)
@@ -767,14 +791,19 @@ def _shared(values: NDArray[Any]) -> NDArray[Any]:
     return from_codes(vocab, inverse)
 
 
-def _stack(prepared: Table, rows: NDArray[np.int64], right: Table) -> Table:
-    """The registry ``rows`` followed by all rows of ``right``, columns of both only."""
+def _stack(prepared: Table, rows: NDArray[np.int64], right: Table,
+           houses: NDArray[np.uint64] | None = None) -> Table:
+    """The registry ``rows`` followed by all rows of ``right``, columns of both only (and the
+    registry rows' household hashes ``houses``, precomputed, when given)."""
     columns = {}
     for name in prepared.column_names:
         if name in right and name != "problems":
             columns[name] = np.concatenate([prepared[name][rows], right[name]])
-    # only the registry rows hold the numbers of a household (compare/_numbers.py)
-    columns[_numbers.REGISTRY_ROW] = np.arange(len(rows) + right.n_rows) < len(rows)
+    # only the registry rows belong to households (compare/households.py)
+    columns[households.REGISTRY_ROW] = np.arange(len(rows) + right.n_rows) < len(rows)
+    if houses is not None:
+        columns[households.HOUSE_KEY] = np.concatenate(
+            [houses[rows], np.zeros(right.n_rows, dtype=np.uint64)])
     return Table(columns, n_rows=len(rows) + right.n_rows)
 
 

@@ -68,8 +68,8 @@ def test_compute_shapes_and_dtypes(make_table: Any) -> None:
     assert v.n_levels == [c.n_levels for c in default_comparisons()]
     assert v.level_labels[0] == NameComparison().level_labels
     assert v.left.tolist() == [0, 0, 2] and v.right.tolist() == [1, 2, 2]
-    # exact dob is 7 with one_digit
-    assert v.levels[0].tolist() == [8, 7, -1, 2, 1, -1]
+    # exact dob is 7 with one_digit; exact phone 3 (above "a household member's number")
+    assert v.levels[0].tolist() == [8, 7, -1, 3, 1, -1]
     assert len(v) == v.n_pairs == 3
     assert json.loads(json.dumps(v.spec)) == v.spec
 

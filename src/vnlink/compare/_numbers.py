@@ -6,14 +6,12 @@ their own levels.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 import numpy as np
 from numpy.typing import NDArray
 
-from vnlink.compare import _encode, _kernels
-from vnlink.compare.base import Index, pair_codes
+from vnlink.compare import _encode, _kernels, households
+from vnlink.compare.base import Index, current_households, pair_codes
+from vnlink.compare.households import HouseholdNumbers
 from vnlink.table import Table
 
 #: Outcomes of :func:`number_levels`, ordered from worst to best (``-1`` = missing).
@@ -82,72 +80,66 @@ def number_levels(
     return levels, scores
 
 
-#: Optional bool column of a table compared with itself that marks the registry rows
-#: (the rows that hold numbers for :func:`household_number`); without it, every row.
-REGISTRY_ROW = "registry_row"
+def _local_holders(table: Table, column: str) -> HouseholdNumbers:
+    """The holders counted in ``table`` itself (cached until its columns change)."""
+    columns = (column, *households.HOUSEHOLD_COLUMNS, households.REGISTRY_ROW)
+    holders: HouseholdNumbers = _encode.table_feature(
+        table, f"holders:{column}", columns,
+        lambda t: HouseholdNumbers.from_table(t, [column]))
+    return holders
 
 
-def _houses(column: str) -> Callable[[Table], tuple[NDArray[Any], ...]]:
-    def houses(table: Table) -> tuple[NDArray[Any], ...]:
-        """Per row its household (commune and street; 0 unknown), and the sorted keys
-        ``number code * (households + 1) + household`` of the registry rows with the
-        number of each key."""
-        ward = _encode.encode(table, "ward").codes.astype(np.int64)
-        street = _encode.encode(table, "street").codes.astype(np.int64)
-        known = (ward > 0) & (street > 0)
-        pair = np.where(known, ward * (int(street.max(initial=0)) + 1) + street, -1)
-        _, dense = np.unique(pair, return_inverse=True)
-        house = np.where(known, dense.reshape(-1) + (0 if (~known).any() else 1), 0)
-        size = np.int64(int(house.max(initial=0)) + 1)
-        code = _encode.encode(table, column).codes.astype(np.int64)
-        if REGISTRY_ROW in table:  # the households are the registry's only
-            house = np.where(np.asarray(table[REGISTRY_ROW], dtype=bool), house, 0)
-        holds = (code > 0) & (house > 0)
-        keys, counts = np.unique(code[holds] * size + house[holds], return_counts=True)
-        return house, holds, keys, counts.astype(np.int64), np.array([size])
+def _houses(table: Table, other: Table, rows: Index, *, left: bool) -> NDArray[np.uint64]:
+    """Per row of ``rows`` its registry household's hash (0: none or not a registry row).
 
+    The left table's rows are registry rows, and so are the right table's when it is
+    the left one (deduplication); another right table (records) has none, unless it
+    marks its registry rows in :data:`~vnlink.compare.households.REGISTRY_ROW`.
+    """
+    if not left and table is not other and households.REGISTRY_ROW not in table:
+        return np.zeros(len(rows), dtype=np.uint64)
+    houses = households.house_hashes(table)[rows]
+    if households.REGISTRY_ROW in table:
+        houses[~households.registry_rows(table)[rows]] = 0
     return houses
 
 
-def _held(a: Table, b: Table, column: str, a_idx: Index, b_idx: Index) -> NDArray[np.bool_]:
-    out = np.zeros(len(a_idx), dtype=bool)
-    if "ward" not in a or "street" not in a:  # no address: no household
-        return out
-    columns = (column, "ward", "street", REGISTRY_ROW)
-    house, holds, keys, counts, size = _encode.table_feature(
-        a, f"house:{column}", columns, _houses(column)
-    )
-    ca, cb = pair_codes(a, b, column, a_idx, b_idx)
-    own = house[a_idx]
-    rows = np.flatnonzero((cb > 0) & (cb != ca) & (own > 0))
-    if not len(rows) or not len(keys):
-        return out
-    query = cb[rows].astype(np.int64) * size[0] + own[rows]
-    pos = np.minimum(np.searchsorted(keys, query), len(keys) - 1)
-    held = np.where(keys[pos] == query, counts[pos], 0)
-    if b is a:  # the other row holds its own number: it is not a household member's
-        other = b_idx[rows]
-        held -= holds[other] & (house[other] == own[rows])
-    out[rows] = held > 0
-    return out
 def household_number(
     a: Table, b: Table, column: str, a_idx: Index, b_idx: Index
 ) -> NDArray[np.bool_]:
-    """Pairs whose ``b`` number is not ``a``'s but another ``a`` row's of the same household.
+    """Pairs where one side's number is not the other's but another registry person's of
+    the other side's household.
 
-    A household is a commune and street (``ward``, ``street``) of table ``a``
-    (the registry); a table without them has no households. When ``a`` is
-    ``b`` (deduplication, or a registry index comparing candidates and queries
-    in one table) either side may carry the other household member's number,
-    and only the rows marked in the column :data:`REGISTRY_ROW`, when there is
-    one, belong to households.
+    A household is a commune and street (``ward``, ``street``) of a registry row.
+    The holders are those given to :meth:`ComparisonSet.compute
+    <vnlink.compare.ComparisonSet.compute>` (``households=``, the whole
+    registry's), else those counted in ``a``. ``a``'s rows are registry rows;
+    ``b``'s are too when ``b`` is ``a`` (deduplication) or when ``b`` marks them
+    in the column :data:`~vnlink.compare.households.REGISTRY_ROW` (which also
+    restricts ``a``'s). A row that holds its own number is not a household
+    member holding it.
 
     >>> t = Table({"phone": ["0912", "", "0988", "0912"], "ward": ["w", "w", "v", "w"],
     ...            "street": ["s", "s", "s", "s"]})
     >>> household_number(t, t, "phone", np.array([1, 2, 0]), np.array([3, 3, 3])).tolist()
     [True, False, False]
     """
-    out = _held(a, b, column, a_idx, b_idx)
-    if b is a:
-        out |= _held(b, a, column, b_idx, a_idx)
+    out = np.zeros(len(a_idx), dtype=bool)
+    if not len(a_idx):
+        return out
+    given = current_households()
+    holders = given if given is not None and column in given else _local_holders(a, column)
+    na = households.number_hashes(a, column, a_idx)
+    nb = households.number_hashes(b, column, b_idx)
+    ha = _houses(a, b, a_idx, left=True)
+    hb = _houses(b, a, b_idx, left=False)
+    differ = na != nb
+    for number, house, other_house in ((nb, ha, hb), (na, hb, ha)):
+        rows = np.flatnonzero(differ & (number != 0) & (house != 0))
+        if not len(rows):
+            continue
+        held = holders.count(column, number[rows], house[rows])
+        # the other row, a registry row of the same household, holds its own number
+        held -= other_house[rows] == house[rows]
+        out[rows] |= held > 0
     return out

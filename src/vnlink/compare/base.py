@@ -45,6 +45,7 @@ from numpy.typing import NDArray
 
 from vnlink import plugins
 from vnlink.compare import _encode
+from vnlink.compare.households import HouseholdNumbers
 from vnlink.compare.levels import MISSING, Level, levels_from_labels
 from vnlink.compare.tf import TermFrequencies
 from vnlink.exceptions import ConfigurationError, ModelFormatError
@@ -56,6 +57,7 @@ __all__ = [
     "ComparisonVectors",
     "comparison_classes",
     "comparison_from_dict",
+    "current_households",
     "current_workers",
     "mark_missing",
     "new_levels",
@@ -68,11 +70,19 @@ Scores = NDArray[np.float32]
 Index = NDArray[np.int64]
 
 _WORKERS: contextvars.ContextVar[int] = contextvars.ContextVar("vnlink_compare_workers", default=1)
+_HOUSEHOLDS: contextvars.ContextVar[HouseholdNumbers | None] = contextvars.ContextVar(
+    "vnlink_compare_households", default=None)
 
 
 def current_workers() -> int:
     """The ``workers`` value that :meth:`ComparisonSet.compute` set for string scoring."""
     return _WORKERS.get()
+
+
+def current_households() -> HouseholdNumbers | None:
+    """The registry-wide holders given to :meth:`ComparisonSet.compute` (``None``: count
+    them in the compared table), for comparisons that look up a household member's number."""
+    return _HOUSEHOLDS.get()
 
 
 @dataclass(frozen=True)
@@ -487,6 +497,7 @@ class ComparisonSet:
         *,
         workers: int = 1,
         chunk_size: int = 2_000_000,
+        households: HouseholdNumbers | None = None,
     ) -> ComparisonVectors:
         """Compare every pair and return the :class:`ComparisonVectors`.
 
@@ -504,6 +515,12 @@ class ComparisonSet:
             ``rapidfuzz`` release the GIL).
         chunk_size
             Pairs processed at a time, to bound memory.
+        households
+            The registry's holders of numbers by household
+            (:class:`~vnlink.compare.households.HouseholdNumbers`), for the
+            level "a household member's number", when ``left`` holds only some
+            registry rows (an index's candidates, a Spark batch); by default
+            they are counted in ``left``.
         """
         left_idx, right_idx = pair_arrays(pairs)
         left_t = as_table(left)
@@ -514,6 +531,10 @@ class ComparisonSet:
             raise ConfigurationError("workers must be a positive int or -1 (all cores)")
         if not isinstance(chunk_size, int) or chunk_size < 1:
             raise ConfigurationError("chunk_size must be a positive int")
+        if households is not None and not isinstance(households, HouseholdNumbers):
+            raise ConfigurationError(
+                f"households must be a HouseholdNumbers, got {type(households).__name__}; "
+                "build it with HouseholdNumbers.from_table(registry, columns)")
         n, k = len(left_idx), len(self.comparisons)
         levels = np.empty((n, k), dtype=np.int8)
         scores = np.empty((n, k), dtype=np.float32)
@@ -524,11 +545,15 @@ class ComparisonSet:
 
         def run(start: int, stop: int) -> None:
             li, ri = left_idx[start:stop], right_idx[start:stop]
-            for j, comparison in enumerate(self.comparisons):
-                lv, sc = comparison.compute(li, ri, left_t, right_t)
-                _check_output(comparison, lv, sc, stop - start, n_levels[j])
-                levels[start:stop, j] = lv
-                scores[start:stop, j] = sc
+            token = _HOUSEHOLDS.set(households)  # in this thread (pool threads too)
+            try:
+                for j, comparison in enumerate(self.comparisons):
+                    lv, sc = comparison.compute(li, ri, left_t, right_t)
+                    _check_output(comparison, lv, sc, stop - start, n_levels[j])
+                    levels[start:stop, j] = lv
+                    scores[start:stop, j] = sc
+            finally:
+                _HOUSEHOLDS.reset(token)
 
         if threads <= 1 or len(bounds) <= 2:
             token = _WORKERS.set(workers)

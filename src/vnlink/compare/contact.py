@@ -56,9 +56,9 @@ class PhoneComparison(Comparison):
         Add a level ``a household member's number`` above ``different``: the
         other record's phone is another person's of the same household in this
         table (same ``ward`` and ``street``), as children and old people often
-        give a relative's phone. Off by default (models saved without it keep
-        their levels), and not yet in the default comparison set, for the reason
-        given at :class:`~vnlink.compare.IdComparison`.
+        give a relative's phone. Off by default so that models saved without it
+        keep their levels; the default comparison set turns it on (see
+        :class:`~vnlink.compare.IdComparison`).
 
     Examples
     --------
@@ -81,6 +81,11 @@ class PhoneComparison(Comparison):
     @property
     def levels(self) -> tuple[Level, ...]:
         return self._ladder().levels
+
+    @property
+    def household_column(self) -> str | None:
+        """The number column whose household holders the comparison looks up (or ``None``)."""
+        return self.column if self.household_numbers else None
 
     def _ladder(self) -> Ladder:
         other = Level("different", "another number", reason="phone_different")

@@ -19,7 +19,10 @@ __all__ = ["default_comparisons"]
 def default_comparisons() -> list[Comparison]:
     """Name, date of birth, ID number, phone, sex and address comparisons, name first.
 
-    Each works on the derived columns of ``vnlink.prepare`` with no arguments.
+    Each works on the derived columns of ``vnlink.prepare`` with no arguments. The ID
+    number and phone comparisons have the level "a household member's number"
+    (``household_numbers=True``: a relative's CCCD or phone, common for children and
+    old people, says "this household", not "another person").
     Add :class:`~vnlink.compare.StreetComparison` when the street text is reliable.
 
     >>> [c.name for c in default_comparisons()]
@@ -28,8 +31,8 @@ def default_comparisons() -> list[Comparison]:
     return [
         NameComparison(),
         DateOfBirthComparison(one_digit=True),
-        IdComparison(tolerate_slips=True),
-        PhoneComparison(),
+        IdComparison(tolerate_slips=True, household_numbers=True),
+        PhoneComparison(household_numbers=True),
         SexComparison(),
         AddressComparison(),
     ]

@@ -135,11 +135,11 @@ class IdComparison(Comparison):
         record's CCCD is not this person's but that of another person of the same
         household in this table (same ``ward`` and ``street``), as children and old
         people often give a parent's or child's. Such a number says "this
-        household", not "another person". Off by default (models saved without it
-        keep their levels) and not yet in the default comparison set: the holder
-        is looked up in the table compared, so engines that compare batches of
-        pairs (``RegistryIndex``, ``vnlink.spark``) see it only when it is in the
-        batch, and would disagree with ``Linker.link``.
+        household", not "another person". The holders are the whole registry's
+        (:class:`~vnlink.compare.households.HouseholdNumbers`), the same in
+        ``Linker.link``, a ``RegistryIndex`` and ``vnlink.spark``. Off by default
+        so that models saved without it keep their levels; the default
+        comparison set (:func:`default_comparisons`) turns it on.
 
     Examples
     --------
@@ -169,6 +169,11 @@ class IdComparison(Comparison):
 
     def _ladder(self) -> Ladder:
         return _LADDER_RELATIVES if self.household_numbers else _LADDER
+
+    @property
+    def household_column(self) -> str | None:
+        """The number column whose household holders the comparison looks up (or ``None``)."""
+        return "id_cccd" if self.household_numbers else None
 
     @property
     def missing_level(self) -> Level:

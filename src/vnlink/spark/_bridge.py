@@ -27,6 +27,7 @@ from numpy.typing import NDArray
 from vnlink.blocking.pairs import DEFAULT_MAX_BLOCK_PAIRS
 from vnlink.blocking.rules import BlockingRule, SortedNeighbourhood
 from vnlink.compare.base import ComparisonSet, ComparisonVectors
+from vnlink.compare.households import HouseholdNumbers, holder_keys, household_columns
 from vnlink.compare.tf import row_values
 from vnlink.exceptions import ConfigurationError, SchemaError
 from vnlink.model import fingerprint, pipeline_from_dict, pipeline_to_dict
@@ -43,6 +44,8 @@ __all__ = [
     "decide_best",
     "fit_em",
     "fitted_pipeline",
+    "holder_columns",
+    "holder_key_values",
     "prepare_batch",
     "rule_keys",
     "rules_of",
@@ -222,17 +225,34 @@ def tf_values(table: Table, column: str) -> NDArray[np.object_]:
     return out
 
 
-def score_batch(pipe: Pipeline, left: Table, right: Table) -> tuple[
+def holder_columns(pipe: Pipeline) -> list[str]:
+    """The number columns whose registry holders by household the comparisons look up."""
+    return household_columns(pipe.comparisons.comparisons)
+
+
+def holder_key_values(table: Table, column: str) -> NDArray[np.object_]:
+    """Per registry row its stable ``(number, household)`` key as a signed 64-bit integer,
+    ``None`` where it holds none (counted by Spark into the registry's holders)."""
+    keys, holds = holder_keys(table, column)
+    out = np.empty(table.n_rows, dtype=object)
+    out[:] = keys.view(np.int64).tolist()
+    out[~holds] = None
+    return out
+
+
+def score_batch(pipe: Pipeline, left: Table, right: Table,
+                households: HouseholdNumbers | None = None) -> tuple[
     NDArray[np.float64], NDArray[np.float64], NDArray[np.int8]
 ]:
     """Match weight, probability and levels of row ``i`` of ``left`` against row ``i`` of ``right``.
 
     ``left`` carries the registry-wide ``tf__<column>`` frequencies, which the
-    comparisons read instead of counting in the batch. Without a classifier
+    comparisons read instead of counting in the batch, and ``households`` the
+    registry-wide holders of numbers by household. Without a classifier
     (training) the weights and probabilities are NaN.
     """
     idx = np.arange(left.n_rows, dtype=np.int64)
-    vectors = pipe.compare((idx, idx), left, right)
+    vectors = pipe.comparisons.compute((idx, idx), left, right, households=households)
     levels = np.asarray(vectors.levels, dtype=np.int8)
     if pipe.classifier is None:
         nan = np.full(len(levels), np.nan)

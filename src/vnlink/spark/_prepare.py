@@ -11,6 +11,10 @@ The prepared DataFrame holds, per input row:
   the same code as in-memory blocking;
 - on the registry, ``tf__<column>``: the registry-wide relative frequency of the
   row's value for each term-frequency comparison (counted by Spark).
+
+On the registry, Spark also counts the holders of numbers by household
+(:class:`~vnlink.compare.households.HouseholdNumbers`) once; the tasks that
+compare pairs look them up there.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from pyspark import StorageLevel
 from pyspark.sql import DataFrame, Window
 from pyspark.sql import functions as F
 
+from vnlink.compare.households import HouseholdNumbers
 from vnlink.spark import _bridge
 from vnlink.spark._arrow import batches_of, blank_to_none, ddl, from_batch, kind_of, to_batch
 from vnlink.table import Table, as_table
@@ -46,11 +51,13 @@ class Layout:
 
 @dataclass
 class Prepared:
-    """A prepared DataFrame (persisted), its layout and row count."""
+    """A prepared DataFrame (persisted), its layout and row count; on the registry, its
+    holders of numbers by household (when a comparison looks them up)."""
 
     df: DataFrame
     layout: Layout
     n_rows: int
+    households: HouseholdNumbers | None = None
 
 
 def with_row_index(df: DataFrame) -> DataFrame:
@@ -89,8 +96,13 @@ def derived_kinds(schema: Any) -> dict[str, str]:
     return {c: kind_of(c, prepared[c]) for c in prepared.column_names}
 
 
-def prepare_df(pipe: Any, df: DataFrame, side: str, *, registry_tf: bool) -> Prepared:
+def prepare_df(pipe: Any, df: DataFrame, side: str, *, registry_tf: bool,
+               holders: bool | None = None) -> Prepared:
     """Prepare ``df`` (the registry or the records side of the pipeline), persisted.
+
+    ``registry_tf``: count the term frequencies of ``df`` (the registry, or the
+    table deduplicated). ``holders``: count its holders of numbers by household
+    (by default with the term frequencies, and always on the registry side).
 
     Raises the in-memory ``SchemaError`` before any job when a column is missing.
     """
@@ -98,6 +110,9 @@ def prepare_df(pipe: Any, df: DataFrame, side: str, *, registry_tf: bool) -> Pre
     _bridge.check_columns(schema, list(df.columns), side)
     rules = _bridge.rules_of(pipe)
     tf_columns = _bridge.tf_columns(pipe) if registry_tf else []
+    if holders is None:
+        holders = registry_tf or side == "registry"
+    holder_columns = _bridge.holder_columns(pipe) if holders else []
     kinds = derived_kinds(schema)
     inputs = list(dict.fromkeys(schema.columns()))
     shipped = _bridge.ship(pipe)
@@ -107,6 +122,7 @@ def prepare_df(pipe: Any, df: DataFrame, side: str, *, registry_tf: bool) -> Pre
     out_kinds.update({f"_src_{i}": "str" for i in range(len(sources))})
     out_kinds.update({f"_k{i}": "i64" for i in range(len(rules))})
     out_kinds.update({f"_tfv_{c}": "str" for c in tf_columns})
+    out_kinds.update({f"_hh_{i}": "i64" for i in range(len(holder_columns))})
 
     def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         task_pipe = shipped.get()
@@ -134,14 +150,20 @@ def prepare_df(pipe: Any, df: DataFrame, side: str, *, registry_tf: bool) -> Pre
                 cols[f"_k{i}"] = keys
             for c in tf_columns:
                 cols[f"_tfv_{c}"] = _bridge.tf_values(prepared, c)
+            for i, c in enumerate(holder_columns):
+                cols[f"_hh_{i}"] = _bridge.holder_key_values(prepared, c)
             yield to_batch(cols, out_kinds)
 
     indexed = with_row_index(df.select(*[df[c] for c in inputs]))
     prepared_df = indexed.mapInArrow(run, ddl(out_kinds))
     base = None
-    if tf_columns:  # the totals read the prepared rows once more: keep them
+    if tf_columns or holder_columns:  # the counts read the prepared rows once more: keep them
         base = prepared_df.persist(StorageLevel.MEMORY_AND_DISK)
         prepared_df = base
+    households = _holders(base, holder_columns) if base is not None and holder_columns else None
+    if holder_columns:
+        prepared_df = prepared_df.drop(*[f"_hh_{i}" for i in range(len(holder_columns))])
+    if tf_columns and base is not None:
         totals = base.agg(*[F.count(F.col(f"_tfv_{c}")).alias(c) for c in tf_columns]).collect()[0]
     for c in tf_columns:
         # frequency = rows with this value / rows with any value; one shuffle, no join.
@@ -158,7 +180,24 @@ def prepare_df(pipe: Any, df: DataFrame, side: str, *, registry_tf: bool) -> Pre
     n_rows = prepared_df.count()
     if base is not None:
         base.unpersist()
-    return Prepared(prepared_df, Layout(kinds, sources, tf_columns), n_rows)
+    return Prepared(prepared_df, Layout(kinds, sources, tf_columns), n_rows, households)
+
+
+def _holders(base: DataFrame, columns: list[str]) -> HouseholdNumbers:
+    """The registry's holders of numbers by household, counted by Spark and collected
+    (one row per distinct key: at most one per registry row and column)."""
+    parts = [base.where(F.col(f"_hh_{i}").isNotNull())
+             .groupBy(F.col(f"_hh_{i}").alias("key")).agg(F.count(F.lit(1)).alias("n"))
+             .select(F.lit(i).alias("column"), "key", "n") for i in range(len(columns))]
+    union = parts[0]
+    for part in parts[1:]:
+        union = union.unionByName(part)
+    table = union.toArrow()
+    which = np.asarray(table.column("column").to_numpy(), dtype=np.int64)
+    keys = np.asarray(table.column("key").to_numpy(), dtype=np.int64)
+    counts = np.asarray(table.column("n").to_numpy(), dtype=np.int64)
+    return HouseholdNumbers.from_counts({
+        c: (keys[which == i], counts[which == i]) for i, c in enumerate(columns)})
 
 
 def batch_table(chunk: pa.Table, prepared: Layout, schema: Any, prefix: str,

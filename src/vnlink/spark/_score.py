@@ -15,6 +15,7 @@ import pyarrow as pa
 from pyspark.sql import DataFrame, Window
 from pyspark.sql import functions as F
 
+from vnlink.compare.households import REGISTRY_ROW, HouseholdNumbers
 from vnlink.spark import _bridge
 from vnlink.spark._arrow import batches_of, ddl, to_batch
 from vnlink.spark._prepare import ROW, Prepared, batch_table, side_columns
@@ -27,7 +28,12 @@ PAIR_BATCH = 100_000
 
 def score_pairs(pipe: Any, pairs: DataFrame, left: Prepared, right: Prepared, *,
                 left_side: str, right_side: str) -> DataFrame:
-    """``pairs`` (l, r, rule) with ``weight``, ``prob`` and the levels ``lv<j>``."""
+    """``pairs`` (l, r, rule) with ``weight``, ``prob`` and the levels ``lv<j>``.
+
+    The registry's holders of numbers by household (``left.households``) go to
+    every task with the broadcast arrays; when ``right`` is ``left``
+    (deduplication) the right rows are registry rows too, as in memory.
+    """
     k = len(pipe.comparisons.comparisons)
     lay_l, lay_r = left.layout, right.layout
     lsel = left.df.select(F.col(ROW).alias("l"), *side_columns(lay_l, "l_", with_tf=True))
@@ -37,14 +43,19 @@ def score_pairs(pipe: Any, pairs: DataFrame, left: Prepared, right: Prepared, *,
     kinds.update({f"lv{j}": "i8" for j in range(k)})
 
     shipped = _bridge.ship(pipe)
+    dedupe = right is left
+    held = _broadcast(pairs, left.households)
 
     def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         task_pipe = shipped.get()
         left_schema, right_schema = task_pipe.schema(left_side), task_pipe.schema(right_side)
+        households = _households(held)
         for chunk in batches_of(batches, PAIR_BATCH):
             lt = batch_table(chunk, lay_l, left_schema, "l_", with_tf=True)
             rt = batch_table(chunk, lay_r, right_schema, "r_", with_tf=False)
-            weight, prob, lv = _bridge.score_batch(task_pipe, lt, rt)
+            if dedupe:
+                rt.columns[REGISTRY_ROW] = np.ones(rt.n_rows, dtype=bool)
+            weight, prob, lv = _bridge.score_batch(task_pipe, lt, rt, households)
             cols = {
                 "l": chunk.column("l").to_numpy(),
                 "r": chunk.column("r").to_numpy(),
@@ -57,6 +68,23 @@ def score_pairs(pipe: Any, pairs: DataFrame, left: Prepared, right: Prepared, *,
             yield to_batch(cols, kinds)
 
     return joined.mapInArrow(run, ddl(kinds))
+
+
+def _broadcast(pairs: DataFrame, households: HouseholdNumbers | None) -> Any:
+    """The holders as a Spark broadcast of plain arrays (``None`` when there are none)."""
+    if households is None:
+        return None
+    arrays = {c: (households.keys[c], households.counts[c]) for c in households.columns}
+    return pairs.sparkSession.sparkContext.broadcast(arrays)
+
+
+def _households(held: Any) -> HouseholdNumbers | None:
+    """The broadcast holders (sorted already: rebuilt in linear time, once per task)."""
+    if held is None:
+        return None
+    arrays = held.value
+    return HouseholdNumbers({c: k for c, (k, _) in arrays.items()},
+                            {c: n for c, (_, n) in arrays.items()})
 
 
 def best_candidates(scored: DataFrame, k: int) -> DataFrame:

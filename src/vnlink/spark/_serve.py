@@ -28,7 +28,7 @@ def write_prepared_registry(linker: Any, registry_df: DataFrame,
     """Prepare the registry with Spark and write it as Parquet at ``path`` (a new directory)."""
     pipe = _bridge.fitted_pipeline(linker)
     _bridge.check_columns(pipe.registry_schema, list(registry_df.columns), "registry")
-    prepared = prepare_df(pipe, registry_df, "registry", registry_tf=False)
+    prepared = prepare_df(pipe, registry_df, "registry", registry_tf=False, holders=False)
     try:
         layout = prepared.layout
         columns = [ROW, *layout.kinds,
