@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from vnlink.datasets import synthetic_linkage
-from vnlink.exceptions import ConfigurationError, ModelFormatError
+from vnlink.exceptions import ConfigurationError, ModelFormatError, SchemaError
 from vnlink.link import Linker, LinkResult, RegistryIndex
 from vnlink.table import Table
 
@@ -65,6 +65,21 @@ def test_add_makes_new_people_findable(setup: Any) -> None:
     index.add([person])
     assert len(index) == registry.n_rows + 1
     assert index.query(record)["person_id"][0] == "NEW1"
+
+
+def test_add_refuses_an_id_the_index_holds(setup: Any) -> None:
+    linker, registry, _, _, _ = setup
+    index = linker.index(registry)
+    rows = registry.to_dicts()
+    fresh = dict(rows[5], person_id="NEW2")
+    with pytest.raises(SchemaError, match=r"1 of the 2 added rows .* added row 1") as err:
+        index.add([fresh, dict(rows[5])])
+    assert str(rows[5]["person_id"]) not in str(err.value)  # no personal data in the message
+    assert len(index) == registry.n_rows  # nothing added
+    index.add([fresh])
+    assert len(index) == registry.n_rows + 1
+    with pytest.raises(SchemaError, match="already holds"):
+        index.add([fresh])
 
 
 def test_save_load_round_trip(setup: Any, tmp_path: Path) -> None:

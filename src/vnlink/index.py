@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
-from vnlink._bulk import factorize
+from vnlink._bulk import factorize, per_column, text_column
 from vnlink._columnar import from_codes, restore, store
 from vnlink.compare import _encode, households
 from vnlink.compare.households import HouseholdNumbers, household_columns
@@ -470,6 +470,7 @@ class RegistryIndex:
             new = pipeline.prepare(as_table(rows), "registry")
             if new.n_rows == 0:
                 return self
+            _check_new_ids(state.prepared, new)
             self._state = _added(state, new)
         return self
 
@@ -820,3 +821,19 @@ def _strings(values: NDArray[Any]) -> NDArray[np.object_]:
     out = np.empty(len(values), dtype=object)
     out[:] = ["" if v is None else str(v) for v in values.tolist()]
     return out
+
+
+def _check_new_ids(registry: Table, new: Table) -> None:
+    """Refuse added rows whose ``record_id`` the index already holds (a person twice)."""
+    ids = np.asarray(registry["record_id"])
+    known = per_column(ids, _check_new_ids, lambda: set(text_column(ids).tolist()))
+    if not isinstance(known, set):  # pragma: no cover - per_column returns make()'s value
+        known = set(known)
+    taken = [i for i, rid in enumerate(text_column(np.asarray(new["record_id"])).tolist())
+             if rid in known]
+    if taken:
+        raise SchemaError(
+            f"{len(taken)} of the {new.n_rows} added rows have a record_id the index "
+            f"already holds (the first is added row {taken[0]}); give each new person "
+            "a new id, or rebuild the index to replace a person's row"
+        )
