@@ -352,22 +352,14 @@ def _mix(h: NDArray[np.uint64]) -> NDArray[np.uint64]:
 
 
 def _table_hashes(table: Table, name: str) -> tuple[NDArray[np.uint64], NDArray[np.bool_]]:
-    """:func:`_hash_values` of a table's column, cached on the table while the column is unchanged.
+    """:func:`_hash_values` of a table's column.
 
     A registry blocked several times (count, pairs, analysis, a linker's fit
-    and link) hashes each key column once.
+    and link) hashes each distinct text once: a text column's distinct values
+    and their hashes are kept per column array (:func:`vnlink._bulk.per_column`),
+    the per-row arrays are taken from them again (no per-row copy kept).
     """
-    column = table[name]
-    cache: dict[str, Any] | None = getattr(table, "_vnlink_key_hashes", None)
-    if cache is None:
-        cache = {}
-        table._vnlink_key_hashes = cache  # type: ignore[attr-defined]
-    entry = cache.get(name)
-    if entry is not None and entry[0] is column:
-        return entry[1], entry[2]
-    hashes, missing = _hash_values(column)
-    cache[name] = (column, hashes, missing)
-    return hashes, missing
+    return _hash_values(table[name])
 
 
 def _combine(parts: Sequence[_Hashed]) -> _Hashed:
@@ -505,7 +497,8 @@ def _hash_values(values: NDArray[Any]) -> tuple[NDArray[np.uint64], NDArray[np.b
         values = as_object_array(values)
     if len(values) >= _BY_DISTINCT:  # a table's column: hash its distinct values once
         distinct, codes = factorize_column(values)
-        d_hashes, d_missing = _hash_objects(as_object_array(distinct))
+        d_hashes, d_missing = per_column(
+            values, _hash_objects, lambda: _hash_objects(as_object_array(distinct)))
         return d_hashes[codes], d_missing[codes]
     return _hash_objects(values)
 
