@@ -605,8 +605,11 @@ def _candidates(state: _State, right: Table) -> tuple[
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty, np.zeros(0, dtype=np.int8), flags, cuts
     left = np.concatenate(lefts)
-    rec = np.concatenate(rights)
     rule = np.concatenate(rules)
+    if right.n_rows == 1:  # a desk lookup: one record, so unique registry rows, first rule
+        left, first = np.unique(left, return_index=True)  # stable: the first rule is kept
+        return left, np.zeros(len(left), dtype=np.int64), rule[first], flags, cuts
+    rec = np.concatenate(rights)
     # unique (record, registry row), keeping the first rule (rules were appended in order)
     order = np.lexsort((rule, left, rec))
     left, rec, rule = left[order], rec[order], rule[order]
