@@ -11,7 +11,14 @@ from hypothesis import strategies as st
 
 from vnlink.datasets import synthetic_linkage
 from vnlink.decide import best_and_runner_up
-from vnlink.fields.person import AddressField, DateOfBirthField
+from vnlink.fields.person import (
+    AddressField,
+    DateOfBirthField,
+    IdNumberField,
+    NameField,
+    PhoneField,
+    SexField,
+)
 from vnlink.normalize.dates import parse_dates
 from vnlink.normalize.ids import parse_ids
 from vnlink.normalize.phone import parse_phones
@@ -93,10 +100,27 @@ def test_display_of_a_few_rows_equals_the_general_path() -> None:
     _, records, _ = synthetic_linkage(200, seed=6)
     prepared = prepare(records)
     every = np.arange(prepared.n_rows)
-    for spec in (DateOfBirthField(), AddressField()):
+    for spec in (DateOfBirthField(), AddressField(), NameField(), IdNumberField(),
+                 PhoneField(), SexField()):
         shown = spec.display(prepared, every)
         for rows in (np.array([3]), np.array([5, 5, 0]), np.arange(20, 36)):
             assert spec.display(prepared, rows).tolist() == shown[rows].tolist()
+
+
+def test_flags_of_a_few_pairs_equal_the_general_path() -> None:
+    registry, records, _ = synthetic_linkage(200, seed=7)
+    left, right = prepare(registry), prepare(records)
+    n = min(left.n_rows, right.n_rows)
+    li = np.arange(n)[::-1].copy()
+    ri = np.arange(n)
+    for spec in (IdNumberField(), AddressField(), NameField()):
+        flags = {**spec.record_flags(right, ri), **spec.pair_flags(left, right, li, ri)}
+        for rows in (np.array([0]), np.arange(4, 12)):
+            few = {**spec.record_flags(right, ri[rows]),
+                   **spec.pair_flags(left, right, li[rows], ri[rows])}
+            assert few.keys() == flags.keys()
+            for code, mask in few.items():
+                assert mask.tolist() == flags[code][rows].tolist(), code
 
 
 @settings(max_examples=200, deadline=None)

@@ -34,13 +34,18 @@ __all__ = [
 ]
 
 _FEW_ROWS = 16
-"""Rows up to which :meth:`display` reads values one by one (a lookup's few pairs)."""
+"""Rows up to which values are read one by one (a lookup's few pairs)."""
 
 
 def _strings(table: Any, name: str, rows: NDArray[np.int64]) -> NDArray[np.object_]:
     if name not in table:
         return np.full(len(rows), "", dtype=object)
-    out: NDArray[np.object_] = text_column(np.asarray(table[name]))[rows]
+    column = np.asarray(table[name])
+    if len(rows) <= _FEW_ROWS:  # a lookup's few pairs: only their values are made text
+        few = np.empty(len(rows), dtype=object)
+        few[:] = ["" if v is None else str(v) for v in column[rows].tolist()]
+        return few
+    out: NDArray[np.object_] = text_column(column)[rows]
     return out
 
 
