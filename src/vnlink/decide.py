@@ -115,6 +115,12 @@ def best_and_runner_up(
         raise ConfigurationError(f"record rows must lie in 0..{n_records - 1}")
     key = np.where(np.isnan(weight), -np.inf, weight)
     tie = np.arange(len(record)) if tie_break is None else np.asarray(tie_break)
+    if n_records == 1:  # a desk lookup: one sort of its few pairs, the same order
+        order = np.lexsort((np.arange(len(record)), tie, -key))
+        best[0] = order[0]
+        if len(order) > 1:
+            second[0] = order[1]
+        return best, second
     # two passes of group maxima (no sort): the best pair, then the best of the others;
     # equal weights go to the lowest tie_break, then to the earliest pair
     first = _group_best(record, key, tie, n_records, np.ones(len(record), dtype=bool))
@@ -206,8 +212,10 @@ def assign_status(
     ['review']
     """
     check_thresholds(verified_threshold, review_threshold, min_margin)
-    probability = np.nan_to_num(np.asarray(probability, dtype=np.float64), nan=0.0)
-    margin = np.nan_to_num(np.asarray(margin, dtype=np.float64), nan=np.inf)
+    probability = np.asarray(probability, dtype=np.float64)
+    probability = np.where(np.isnan(probability), 0.0, probability)
+    margin = np.asarray(margin, dtype=np.float64)
+    margin = np.where(np.isnan(margin), np.inf, margin)
     has_candidate = np.asarray(has_candidate, dtype=bool)
     status = np.empty(len(probability), dtype=object)
     status[:] = UNMATCHED  # one shared string (np.full would copy it per row)

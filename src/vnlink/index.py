@@ -43,6 +43,17 @@ _INDEX_FORMAT = "vnlink-registry-index"
 _PREPARE_CHUNK = 200_000  # registry rows prepared at a time when building an index
 
 
+def _constant(values: NDArray[Any]) -> NDArray[Any]:
+    values.flags.writeable = False
+    return values
+
+
+# what a one-record lookup of a rule gives when it finds nothing (shared, read-only)
+_NOTHING: NDArray[np.int64] = _constant(np.zeros(0, dtype=np.int64))
+_NOT_CUT: NDArray[np.bool_] = _constant(np.zeros(1, dtype=bool))
+_CUT: NDArray[np.bool_] = _constant(np.ones(1, dtype=bool))
+
+
 class _RuleIndex:
     """Sorted keys of one rule over the registry rows, with the rows of each key.
 
@@ -199,18 +210,17 @@ class _RuleIndex:
     def _one_record(self, values: NDArray[Any], present: NDArray[np.bool_], cap: int | None
                     ) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.bool_], int]:
         """:meth:`candidates` of a single record (a desk lookup), without array overhead."""
-        nothing = np.zeros(0, dtype=np.int64)
         if not present[0] or not len(self.keys):
-            return nothing, nothing, np.zeros(1, dtype=bool), 0
+            return _NOTHING, _NOTHING, _NOT_CUT, 0
         key = values[0]
         pos = int(self.keys.searchsorted(key))
         if pos >= len(self.keys) or self.keys[pos] != key:
-            return nothing, nothing, np.zeros(1, dtype=bool), 0
+            return _NOTHING, _NOTHING, _NOT_CUT, 0
         lo, hi = int(self.offsets[pos]), int(self.offsets[pos + 1])
         if self.skip[pos] or (cap is not None and hi - lo > cap):
-            return nothing, nothing, np.ones(1, dtype=bool), hi - lo
+            return _NOTHING, _NOTHING, _CUT, hi - lo
         rows = self.rows[lo:hi].astype(np.int64)
-        return rows, np.zeros(len(rows), dtype=np.int64), np.zeros(1, dtype=bool), 0
+        return rows, np.zeros(len(rows), dtype=np.int64), _NOT_CUT, 0
 
     def nbytes(self) -> int:
         return int(self.keys.nbytes + self.offsets.nbytes + self.rows.nbytes)
@@ -612,7 +622,8 @@ def _candidates(state: _State, right: Table) -> tuple[
     cap = state.pipeline.max_block_pairs
     lefts: list[NDArray[np.int64]] = []
     rights: list[NDArray[np.int64]] = []
-    rules: list[NDArray[np.int8]] = []
+    rules: list[int] = []
+    counts: list[int] = []
     capped = np.zeros(right.n_rows, dtype=bool)
     cuts: dict[str, int] = {}
     for r, index in enumerate(state.rules):
@@ -623,14 +634,18 @@ def _candidates(state: _State, right: Table) -> tuple[
         if len(found):
             lefts.append(found)
             rights.append(rec)
-            rules.append(np.full(len(found), r, dtype=np.int8))
+            rules.append(r)
+            counts.append(len(found))
     flags = capped if capped.any() else None
     if not lefts:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty, np.zeros(0, dtype=np.int8), flags, cuts
     left = np.concatenate(lefts)
+    rule = np.repeat(np.asarray(rules, dtype=np.int8), counts)
+    if right.n_rows == 1:  # a desk lookup: one record, so unique registry rows, first rule
+        left, first = np.unique(left, return_index=True)  # stable: the first rule is kept
+        return left, np.zeros(len(left), dtype=np.int64), rule[first], flags, cuts
     rec = np.concatenate(rights)
-    rule = np.concatenate(rules)
     # unique (record, registry row), keeping the first rule (rules were appended in order)
     order = np.lexsort((rule, left, rec))
     left, rec, rule = left[order], rec[order], rule[order]

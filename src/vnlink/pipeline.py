@@ -685,14 +685,15 @@ def decision_flags(
     th: Mapping[str, float],
 ) -> dict[str, NDArray[np.bool_]]:
     """Flags of the decision reasons (why a record is review or unmatched)."""
-    prob = np.nan_to_num(p_best)
+    prob = np.where(np.isnan(p_best), 0.0, p_best)
+    margin = np.where(np.isnan(margin), np.inf, margin)
     weak = has & (status == _UNMATCHED) & (prob < th["review_threshold"])
     return {
         "no_usable_fields": ~usable,
         "no_candidates": usable & ~has,
         "low_score": weak | (has & (status == _REVIEW) & (prob < th["verified_threshold"])),
         "ambiguous": has & has2 & (prob >= th["review_threshold"])
-        & (np.nan_to_num(margin, nan=np.inf) < th["min_margin"]),
+        & (margin < th["min_margin"]),
     }
 
 

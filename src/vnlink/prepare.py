@@ -303,6 +303,8 @@ def _empty(dtype: Any, n: int) -> NDArray[Any]:
 
 
 _NO_PROBLEM: NDArray[np.object_] = np.empty(0, dtype=object)
+_FEW_ROWS = 16
+"""Rows up to which per-row work is done value by value (a lookup's record)."""
 
 
 def _problems_column(parts: list[NDArray[np.object_]], n: int) -> NDArray[np.object_]:
@@ -311,6 +313,12 @@ def _problems_column(parts: list[NDArray[np.object_]], n: int) -> NDArray[np.obj
     out = np.empty(n, dtype=object)
     if not parts or n == 0:
         out[:] = [()] * n
+        return out
+    if n <= _FEW_ROWS:  # a lookup's record: row by row, without factorizing
+        texts = [part.tolist() for part in parts]
+        out[:] = [tuple(dict.fromkeys(p for column in texts if column[row]
+                                      for p in str(column[row]).split(";") if p))
+                  for row in range(n)]
         return out
     factorized = [factorize(part) for part in parts]
     kept = [i for i, (distinct, _) in enumerate(factorized) if any(distinct)]
@@ -439,10 +447,13 @@ def _prepare(source: Table, schema: Schema | Mapping[str, Any] | None) -> Prepar
         problem_parts.append(_flag(blank, "record_id:missing", n))
     else:
         record_id = as_object_array([str(i) for i in range(n)])
-    columns_out = {key: out.get(key, _empty(dtype, n)) for key, dtype in DERIVED_COLUMNS.items()}
+    # a column no field derived is empty (made only then: a lookup's record has few rows)
+    columns_out = {key: out[key] if key in out else _empty(dtype, n)
+                   for key, dtype in DERIVED_COLUMNS.items()}
     for spec in specs:  # fields of the caller's own, after the Vietnamese contract columns
         for key, dtype in spec.columns.items():
-            columns_out.setdefault(key, out.get(key, _empty(dtype, n)))
+            if key not in columns_out:
+                columns_out[key] = out[key] if key in out else _empty(dtype, n)
     if "address_confidence" in out:
         columns_out["address_confidence"] = out["address_confidence"]
     columns_out["record_id"] = record_id

@@ -33,11 +33,19 @@ __all__ = [
     "SexField",
 ]
 
+_FEW_ROWS = 16
+"""Rows up to which values are read one by one (a lookup's few pairs)."""
+
 
 def _strings(table: Any, name: str, rows: NDArray[np.int64]) -> NDArray[np.object_]:
     if name not in table:
         return np.full(len(rows), "", dtype=object)
-    out: NDArray[np.object_] = text_column(np.asarray(table[name]))[rows]
+    column = np.asarray(table[name])
+    if len(rows) <= _FEW_ROWS:  # a lookup's few pairs: only their values are made text
+        few = np.empty(len(rows), dtype=object)
+        few[:] = ["" if v is None else str(v) for v in column[rows].tolist()]
+        return few
+    out: NDArray[np.object_] = text_column(column)[rows]
     return out
 
 
@@ -127,8 +135,12 @@ class DateOfBirthField(FieldSpec):
 
     def display(self, table: Any, rows: NDArray[np.int64]) -> NDArray[np.object_]:
         year, month, day = (_ints(table, c, rows) for c in ("dob_year", "dob_month", "dob_day"))
-        dates, inverse = np.unique(np.maximum(year, 0) * 10_000 + np.clip(month, 0, 99) * 100
-                                   + np.clip(day, 0, 99), return_inverse=True)
+        packed_all = (np.maximum(year, 0) * 10_000 + np.clip(month, 0, 99) * 100
+                      + np.clip(day, 0, 99))
+        if len(packed_all) <= _FEW_ROWS:  # a lookup's few pairs: each row written
+            dates, inverse = packed_all, np.arange(len(packed_all))
+        else:
+            dates, inverse = np.unique(packed_all, return_inverse=True)
         shown = np.empty(len(dates), dtype=object)  # each distinct date written once
         for i, packed in enumerate(dates.tolist()):
             y, m, d = packed // 10_000, packed // 100 % 100, packed % 100
@@ -358,8 +370,13 @@ class AddressField(FieldSpec):
         spec = schema.columns_of("address") if schema is not None else ()
         if source is None or not spec:
             return _strings(table, "address", rows)
-        parts = [_address_parts(np.asarray(source[c], dtype=object))[rows]
-                 for c in spec if c in source]
+        if len(rows) <= _FEW_ROWS:  # a lookup's few pairs: only their values are read
+            parts = [np.asarray([_address_part(v) for v in np.asarray(source[c])[rows].tolist()],
+                                dtype=object).reshape(-1)
+                     for c in spec if c in source]
+        else:
+            parts = [_address_parts(np.asarray(source[c], dtype=object))[rows]
+                     for c in spec if c in source]
         out = np.full(len(rows), "", dtype=object)
         if len(parts) == 1:
             out[:] = parts[0]

@@ -10,6 +10,10 @@ from numpy.typing import NDArray
 
 from vnlink._bulk import factorize
 
+FEW_ROWS = 16
+"""Rows up to which the bulk parsers parse value by value (a lookup's record): their
+numpy fast paths and factorizing cost more than they save on so few rows."""
+
 
 def fill_parsed(
     parse: Callable[[Any], Sequence[Any]],
@@ -34,7 +38,11 @@ def fill_parsed(
     """
     if not len(rows):
         return
-    distinct, inverse = factorize([items[i] for i in rows.tolist()])
+    if len(rows) <= FEW_ROWS:  # a lookup's record: each value parsed, nothing factorized
+        distinct = [items[i] for i in rows.tolist()]
+        inverse: Any = slice(None)
+    else:
+        distinct, inverse = factorize([items[i] for i in rows.tolist()])
     parsed = [parse(value) for value in distinct]
     fields = list(zip(*parsed, strict=True))
     for column, field in zip(columns, fields[:-1], strict=True):

@@ -62,6 +62,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from vnlink._bulk import factorize
+from vnlink.normalize._fallback import FEW_ROWS as _FEW_ROWS
 
 __all__ = [
     "FLAGS",
@@ -567,9 +568,10 @@ def parse_dates(values: Iterable[Any], *, pivot_year: int = 2025) -> dict[str, N
     # checked with numpy; the rest one by one
     plain: list[int] = []
     numbers: list[tuple[int, int, int, int]] = []
-    rest: list[int] = []
     dmy_match, ymd_match = _CLEAN_DMY.fullmatch, _CLEAN_YMD.fullmatch
-    for i, value in enumerate(distinct):
+    few = n <= _FEW_ROWS  # a lookup's record: parse_date alone (the same values) is quicker
+    rest = list(range(n)) if few else []
+    for i, value in enumerate(() if few else distinct):
         if value.__class__ is str:
             match = dmy_match(value)
             if match is not None:

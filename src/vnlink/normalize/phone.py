@@ -65,6 +65,7 @@ from typing import Any, NamedTuple
 import numpy as np
 from numpy.typing import NDArray
 
+from vnlink.normalize._fallback import FEW_ROWS as _FEW_ROWS
 from vnlink.normalize._fallback import fill_parsed as _fill_parsed
 
 __all__ = [
@@ -463,7 +464,7 @@ def parse_phones(values: Iterable[Any]) -> dict[str, NDArray[Any]]:
     cleaned[:] = [
         (v if v.isdigit() else v.translate(_DELETE)) if type(v) is str else "" for v in items
     ]
-    if n:
+    if n > _FEW_ROWS:  # a few rows are parsed one by one below (the same values)
         rows, fast_national, fast_carrier, restored = _fast_mobiles(cleaned)
         national[rows] = fast_national
         e164[rows] = ["+84" + text[1:] for text in fast_national.tolist()]

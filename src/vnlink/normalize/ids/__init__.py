@@ -71,6 +71,7 @@ from typing import Any, NamedTuple
 import numpy as np
 from numpy.typing import NDArray
 
+from vnlink.normalize._fallback import FEW_ROWS as _FEW_ROWS
 from vnlink.normalize._fallback import fill_parsed as _fill_parsed
 from vnlink.normalize.ids import bhxh, cccd, cmnd  # noqa: F401 - the format modules
 from vnlink.normalize.ids._tables import CLEAN as _CLEAN
@@ -384,7 +385,10 @@ def parse_ids(values: Iterable[Any], *, restore_zeros: bool = True) -> dict[str,
     cleaned[:] = [
         (v if v.isdigit() else v.translate(_CLEAN)) if type(v) is str else "" for v in items
     ]
-    lengths = np.fromiter(map(len, cleaned.tolist()), dtype=np.int64, count=n)
+    # the numpy fast paths below read the lengths; a few rows (a lookup's record) skip
+    # them and are parsed one by one at the end, to the same values
+    lengths = (np.fromiter(map(len, cleaned.tolist()), dtype=np.int64, count=n)
+               if n > _FEW_ROWS else np.zeros(n, dtype=np.int64))
     province_ok, province_text, prefix_known = _fast_tables()
     max_year = datetime.date.today().year
 
