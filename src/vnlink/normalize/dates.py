@@ -61,7 +61,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from vnlink._bulk import factorize
+from vnlink._bulk import factorize, spread
 from vnlink.normalize._fallback import FEW_ROWS as _FEW_ROWS
 
 __all__ = [
@@ -611,7 +611,7 @@ def parse_dates(values: Iterable[Any], *, pivot_year: int = 2025) -> dict[str, N
         "dob_year": year[inverse],
         "dob_month": month[inverse],
         "dob_day": day[inverse],
-        "dob_precision": precision[inverse],
-        "dob_flags": flags[inverse],
-        "dob_problems": problems[inverse],
+        "dob_precision": spread(precision, inverse),
+        "dob_flags": spread(flags, inverse),
+        "dob_problems": spread(problems, inverse),
     }

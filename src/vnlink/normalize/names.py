@@ -69,7 +69,7 @@ from typing import Any, Literal, TypeVar
 import numpy as np
 from numpy.typing import NDArray
 
-from vnlink._bulk import factorize
+from vnlink._bulk import factorize, spread
 from vnlink._parallel import map_parts, requested_jobs
 from vnlink.exceptions import ConfigurationError
 from vnlink.normalize import gazetteer
@@ -890,8 +890,8 @@ def parse_names(values: Iterable[Any], *, encoding: str = "auto") -> dict[str, N
     # take spreads every column to the input length.
     width = len(NAME_COLUMNS)
     table = np.fromiter(chain.from_iterable(rows), dtype=object, count=len(rows) * width)
-    spread = np.ascontiguousarray(table.reshape(-1, width).T).take(inverse, axis=1)
-    return dict(zip(NAME_COLUMNS, spread, strict=True))
+    per_distinct = np.ascontiguousarray(table.reshape(-1, width).T)
+    return {name: spread(per_distinct[j], inverse) for j, name in enumerate(NAME_COLUMNS)}
 
 
 def _rows(values: Iterable[Any], encoding: str) -> tuple[list[_Row], NDArray[np.intp]]:

@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from vnlink._bulk import factorize
+from vnlink._bulk import factorize, spread
 from vnlink.exceptions import ConfigurationError
 
 __all__ = ["normalize_sex", "normalize_sexes"]
@@ -167,5 +167,5 @@ def normalize_sexes(
     out = np.empty(len(distinct), dtype=object)
     for i, value in enumerate(distinct):
         out[i] = normalize_sex(value, codes=codes) or ""
-    result: NDArray[np.object_] = out[inverse]
+    result: NDArray[np.object_] = spread(out, inverse)
     return result

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from vnlink._bulk import as_object_array, combine_codes, factorize
+from vnlink._bulk import as_object_array, combine_codes, factorize, spread
 from vnlink._parallel import check_jobs, map_parts, requested_jobs
 from vnlink.normalize import gazetteer
 from vnlink.normalize.address._folding import _HARD_SPLIT, _repair
@@ -74,7 +74,7 @@ def parse_addresses(
         cols = _parse_in_parts(as_object_array(distinct), era, workers)
     else:
         cols = _parse_distinct(distinct, mode)
-    return {k: cols[k][inverse] for k in _PARSED_KEYS}
+    return {k: spread(cols[k], inverse) for k in _PARSED_KEYS}
 
 
 _PARALLEL_FROM = 20_000
