@@ -346,6 +346,10 @@ def main() -> None:
         figures.update(json.loads(results.read_text(encoding="utf-8"))["figures"])
     figures.update({"profile": args.profile, "rules": args.rules, "splink_installed": has_splink,
                     "n_jobs": args.n_jobs or 1})
+    if has_splink:
+        from importlib.metadata import version
+
+        figures["splink_version"] = version("splink")
     for n in sizes:
         for key in [k for k in figures if k.startswith(f"n{n}_")]:
             del figures[key]
