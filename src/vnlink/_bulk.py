@@ -34,6 +34,7 @@ __all__ = [
     "remember_factors",
     "spread",
     "text_column",
+    "text_rows",
     "unique_columns",
 ]
 
@@ -204,6 +205,26 @@ def text_column(values: NDArray[Any]) -> NDArray[np.object_]:
         return out
 
     return per_column(array, text_column, make)
+
+
+def text_rows(values: NDArray[Any], rows: NDArray[np.integer[Any]]) -> NDArray[np.object_]:
+    """``text_column(values)[rows]``, making text of the rows asked for only, unless the
+    column's text form is known already (a lookup reads a few ids of a large registry).
+
+    >>> text_rows(np.array(["a", None, 5], dtype=object), np.array([2, 1])).tolist()
+    ['5', '']
+    """
+    array = as_object_array(values)
+    entry = _PER_COLUMN.get(id(array))
+    if entry is not None and entry[0]() is array and text_column in entry[1]:
+        known: NDArray[np.object_] = entry[1][text_column][rows]
+        return known
+    picked: NDArray[np.object_] = array[rows]
+    if all(type(v) is str for v in picked.tolist()):
+        return picked
+    out = np.empty(len(picked), dtype=object)
+    out[:] = ["" if v is None else str(v) for v in picked.tolist()]
+    return out
 
 
 def blank_text(values: NDArray[Any]) -> NDArray[np.bool_]:

@@ -41,7 +41,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from vnlink._bulk import text_column
+from vnlink._bulk import text_column, text_rows
 from vnlink._parallel import requested_jobs
 from vnlink._version import __version__
 from vnlink.blocking.pairs import DEFAULT_MAX_BLOCK_PAIRS as _DEFAULT_CAP
@@ -366,9 +366,8 @@ class Pipeline:
         reg_ids = np.asarray(left["record_id"])
         person = np.full(n, "", dtype=object)
         runner = np.full(n, "", dtype=object)
-        reg_ids = text_column(reg_ids)
-        person[has] = reg_ids[best.left_row[has]]
-        runner[has2] = reg_ids[best.runner_up_left_row[has2]]
+        person[has] = text_rows(reg_ids, best.left_row[has])
+        runner[has2] = text_rows(reg_ids, best.runner_up_left_row[has2])
         rows = np.flatnonzero(has)
         li = best.left_row[rows]
         levels = (best.levels[rows] if best.levels is not None
@@ -499,7 +498,7 @@ class Pipeline:
         columns: dict[str, NDArray[Any]] = {
             "record_id": text_column(right["record_id"])[chosen.right],
             "rank": rank_kept,
-            "person_id": text_column(np.asarray(left["record_id"]))[chosen.left],
+            "person_id": text_rows(np.asarray(left["record_id"]), chosen.left),
             "match_weight": chosen.weight,
             "match_probability": chosen.prob,
             "blocking_rule": names[chosen.rule.astype(np.int64)] if len(chosen) else names[:0],
