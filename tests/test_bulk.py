@@ -53,11 +53,11 @@ def test_factorize_of_a_few_values_equals_the_numpy_path(values: list[object]) -
     import vnlink._bulk as bulk
 
     few = factorize(values)
-    small, bulk._SMALL = bulk._SMALL, -1  # every size through the numpy renumbering
+    small, bulk.FEW_VALUES = bulk.FEW_VALUES, -1  # every size through the numpy renumbering
     try:
         many = factorize(values)
     finally:
-        bulk._SMALL = small
+        bulk.FEW_VALUES = small
     assert len(few[0]) == len(many[0])
     assert all(a is b for a, b in zip(few[0], many[0], strict=True))
     assert few[1].dtype == many[1].dtype and few[1].tolist() == many[1].tolist()

@@ -24,6 +24,9 @@ import numpy as np
 from numpy.typing import DTypeLike, NDArray
 
 __all__ = [
+    "FEW_ROWS",
+    "FEW_VALUES",
+    "LARGE_COLUMN",
     "as_object_array",
     "blank_text",
     "combine_codes",
@@ -73,7 +76,11 @@ def _typed_key(value: Any) -> Any:
     return (type(value), _key(value))
 
 
-_SMALL = 32  # up to this many values, factorize maps them with a dict alone
+FEW_ROWS = 16
+"""Rows up to which the stages take their row-by-row paths (a desk lookup's record and
+its handful of candidates: array set-up would cost more than the work)."""
+FEW_VALUES = 32
+"""Values up to which a column is factorized or encoded with a dict alone."""
 
 
 def factorize(values: Iterable[Any]) -> tuple[list[Any], NDArray[np.intp]]:
@@ -97,7 +104,7 @@ def factorize(values: Iterable[Any]) -> tuple[list[Any], NDArray[np.intp]]:
         # 1, 1.0 and True are equal as dict keys: key mixed types by type as well
         seen = list(map(first.setdefault, map(_typed_key, items), range(n)))
         distinct = [items[at] for at in first.values()]
-    elif n <= _SMALL:
+    elif n <= FEW_VALUES:
         # a few values (a desk lookup's one record, its candidates): codes directly,
         # without the numpy renumbering below, whose fixed cost dominates here
         try:
@@ -126,7 +133,9 @@ def factorize(values: Iterable[Any]) -> tuple[list[Any], NDArray[np.intp]]:
 
 
 _PER_COLUMN: dict[int, tuple[weakref.ref[NDArray[Any]], dict[Hashable, Any]]] = {}
-_REMEMBER_FROM = 4096  # rows: a smaller column is cheaper to redo than to remember
+LARGE_COLUMN = 4096
+"""Rows from which a column is worked on by its distinct values and what depends on it
+alone is remembered (:func:`per_column`): below, redoing is cheaper than remembering."""
 
 
 def per_column(values: NDArray[Any], what: Hashable, make: Callable[[], T]) -> T:
@@ -144,7 +153,7 @@ def per_column(values: NDArray[Any], what: Hashable, make: Callable[[], T]) -> T
     >>> per_column(column, "len", lambda: calls.append(1) or 0), len(calls)
     (5000, 1)
     """
-    if not isinstance(values, np.ndarray) or len(values) < _REMEMBER_FROM:
+    if not isinstance(values, np.ndarray) or len(values) < LARGE_COLUMN:
         return make()
     key = id(values)
     entry = _PER_COLUMN.get(key)
@@ -256,7 +265,7 @@ def spread(per_distinct: NDArray[Any], inverse: NDArray[Any]) -> NDArray[Any]:
     ['x', 'y', 'x', 'y']
     """
     out: NDArray[Any] = per_distinct[inverse]
-    if out.dtype == object and len(out) >= _REMEMBER_FROM:
+    if out.dtype == object and len(out) >= LARGE_COLUMN:
         distinct, codes = factorize(per_distinct)
         remember_factors(out, distinct, codes[inverse])
     return out

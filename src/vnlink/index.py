@@ -841,9 +841,7 @@ def _strings(values: NDArray[Any]) -> NDArray[np.object_]:
 def _check_new_ids(registry: Table, new: Table) -> None:
     """Refuse added rows whose ``record_id`` the index already holds (a person twice)."""
     ids = np.asarray(registry["record_id"])
-    known = per_column(ids, _check_new_ids, lambda: set(text_column(ids).tolist()))
-    if not isinstance(known, set):  # pragma: no cover - per_column returns make()'s value
-        known = set(known)
+    known: set[str] = per_column(ids, _check_new_ids, lambda: set(text_column(ids).tolist()))
     taken = [i for i, rid in enumerate(text_column(np.asarray(new["record_id"])).tolist())
              if rid in known]
     if taken:

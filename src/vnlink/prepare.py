@@ -34,6 +34,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from vnlink._bulk import FEW_ROWS as _FEW_ROWS
 from vnlink._bulk import as_object_array, combine_codes, factorize
 from vnlink._parallel import jobs
 from vnlink.exceptions import ConfigurationError
@@ -303,8 +304,6 @@ def _empty(dtype: Any, n: int) -> NDArray[Any]:
 
 
 _NO_PROBLEM: NDArray[np.object_] = np.empty(0, dtype=object)
-_FEW_ROWS = 16
-"""Rows up to which per-row work is done value by value (a lookup's record)."""
 
 
 def _problems_column(parts: list[NDArray[np.object_]], n: int) -> NDArray[np.object_]:

@@ -37,6 +37,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from vnlink._bulk import FEW_ROWS as _FEW_ROWS
 from vnlink._bulk import blank_text
 from vnlink.reason_texts import LOCALES, REASON_TEXTS, reason_text
 
@@ -80,7 +81,6 @@ def check_locale(locale: str) -> str:
 #: comparison_fields answers by id of the set; each entry holds the set itself (no reuse of ids)
 _FIELDS_OF: dict[int, tuple[Any, Any, tuple[Any, ...], tuple[Any, ...]]] = {}
 _FIELDS_LOCK = threading.Lock()
-_FEW_ROWS = 16  # up to this many rows, join_codes joins row by row
 
 
 def comparison_fields(comparisons: Any, fields: Sequence[Any] | None = None) -> list[Any]:

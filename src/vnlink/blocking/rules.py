@@ -39,7 +39,14 @@ import numpy as np
 from numpy.typing import NDArray
 
 from vnlink import plugins
-from vnlink._bulk import as_object_array, factorize, factorize_column, per_column
+from vnlink._bulk import FEW_ROWS as _FEW_ROWS
+from vnlink._bulk import LARGE_COLUMN as _LARGE_COLUMN
+from vnlink._bulk import (
+    as_object_array,
+    factorize,
+    factorize_column,
+    per_column,
+)
 from vnlink.exceptions import ConfigurationError, SchemaError
 from vnlink.table import Table, as_table
 
@@ -474,7 +481,6 @@ def _store_index(table: Table, keys: tuple[Key, ...], index: _GroupIndex) -> Non
     cache[keys] = (tuple(table[k.column] for k in keys), index)
 
 
-_BY_DISTINCT = 4096  # rows from which an object column is hashed by its distinct values
 
 
 def _hash_values(values: NDArray[Any]) -> tuple[NDArray[np.uint64], NDArray[np.bool_]]:
@@ -495,7 +501,7 @@ def _hash_values(values: NDArray[Any]) -> tuple[NDArray[np.uint64], NDArray[np.b
         return hashed.view(np.uint64), missing
     if values.dtype != object:
         values = as_object_array(values)
-    if len(values) >= _BY_DISTINCT:  # a table's column: hash its distinct values once
+    if len(values) >= _LARGE_COLUMN:  # a table's column: hash its distinct values once
         distinct, codes = factorize_column(values)
         d_hashes, d_missing = per_column(
             values, _hash_objects, lambda: _hash_objects(as_object_array(distinct)))
@@ -665,8 +671,6 @@ def _stable_hashes(
     return part_hash[inverse], part_missing[inverse]
 
 
-_FEW_ROWS = 16
-"""Rows up to which keys are made value by value (see :func:`_few_row_keys`)."""
 _U64 = 0xFFFFFFFFFFFFFFFF
 
 

@@ -33,6 +33,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from vnlink._bulk import FEW_VALUES as _SMALL
 from vnlink._bulk import factorize, factorize_column
 from vnlink.exceptions import SchemaError
 from vnlink.table import Table
@@ -55,7 +56,6 @@ Derive = tuple[str, Callable[[str], str]]
 
 _CACHE: weakref.WeakKeyDictionary[Table, dict[Any, Any]] = weakref.WeakKeyDictionary()
 _JOINT_KEEP = 4  # joint code maps kept per left table (different right tables)
-_SMALL = 32  # up to this many rows, a text column is encoded with a dict alone
 
 
 @dataclass(frozen=True)

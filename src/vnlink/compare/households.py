@@ -43,6 +43,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from vnlink._bulk import FEW_ROWS as _FEW_ROWS
 from vnlink.compare import _encode
 from vnlink.exceptions import ConfigurationError, ModelFormatError
 from vnlink.table import Table
@@ -106,7 +107,6 @@ def _powers(width: int) -> NDArray[np.uint64]:
 
 
 _M64 = 0xFFFFFFFFFFFFFFFF
-_FEW = 16  # up to this many strings, hashed with Python integers (a query's few values)
 
 
 def _mix_int(h: int) -> int:
@@ -146,7 +146,7 @@ def stable_hashes(values: Iterable[Any]) -> NDArray[np.uint64]:
     True
     """
     items = [v if isinstance(v, str) else str(v) for v in values]
-    if len(items) <= _FEW:
+    if len(items) <= _FEW_ROWS:
         return np.array([_stable_hash_one(v) for v in items], dtype=np.uint64)
     out = np.zeros(len(items), dtype=np.uint64)
     for start in range(0, len(items), _CHUNK):

@@ -19,6 +19,7 @@ from typing import Any, ClassVar
 import numpy as np
 from numpy.typing import NDArray
 
+from vnlink._bulk import FEW_ROWS as _FEW_ROWS
 from vnlink._bulk import as_object_array, factorize_column, map_unique, per_column, text_column
 from vnlink.fields.base import Columns, FieldSpec, register_field
 
@@ -33,8 +34,6 @@ __all__ = [
     "SexField",
 ]
 
-_FEW_ROWS = 16
-"""Rows up to which values are read one by one (a lookup's few pairs)."""
 
 
 def _strings(table: Any, name: str, rows: NDArray[np.int64]) -> NDArray[np.object_]:

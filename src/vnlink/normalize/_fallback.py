@@ -8,11 +8,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from vnlink._bulk import factorize
+from vnlink._bulk import FEW_ROWS, factorize
 
-FEW_ROWS = 16
-"""Rows up to which the bulk parsers parse value by value (a lookup's record): their
-numpy fast paths and factorizing cost more than they save on so few rows."""
+__all__ = ["FEW_ROWS", "fill_parsed"]  # FEW_ROWS: the bulk parsers parse value by value up to it
 
 
 def fill_parsed(
